@@ -1,0 +1,138 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client.js';
+
+export type { PrismaClient };
+
+/** A connection that runs plain SQL outside Prisma: migrations, health checks, locks. */
+export interface SqlSession {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** runs a script of several statements (no parameters) */
+  exec(script: string): Promise<void>;
+}
+
+export interface SqlRunner extends SqlSession {
+  /** runs `work` inside one transaction on one connection; rolls back when it throws */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  /** subscribes to every SQL statement Prisma sends (when created with recordStatements) */
+  onStatement(listener: (sql: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; without it, PGlite */
+  url?: string;
+  /** PGlite data folder; without it (and without url), an in-memory database */
+  dataDir?: string;
+  /** emit Prisma's query events so statements can be counted (tests, benchmarks) */
+  recordStatements?: boolean;
+  poolSize?: number;
+}
+
+function withStatementEvents(recordStatements: boolean | undefined) {
+  return recordStatements ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
+}
+
+function statementHub(prisma: PrismaClient, enabled: boolean | undefined) {
+  const listeners = new Set<(sql: string) => void>();
+  if (enabled) {
+    (prisma as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on(
+      'query',
+      (event) => {
+        for (const listener of listeners) listener(event.query);
+      },
+    );
+  }
+  return (listener: (sql: string) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(pglite),
+    ...withStatementEvents(options.recordStatements),
+  });
+  const session = (db: Pick<PGlite, 'query' | 'exec'>): SqlSession => ({
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await db.query<Row>(text, params)).rows;
+    },
+    async exec(script: string) {
+      await db.exec(script);
+    },
+  });
+  return {
+    kind: 'pglite',
+    prisma,
+    sql: {
+      ...session(pglite),
+      transaction: (work) => pglite.transaction((tx) => work(session(tx))),
+    },
+    onStatement: statementHub(prisma, options.recordStatements),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client that loses its server (restart, failover) must not crash the process.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    ...withStatementEvents(options.recordStatements),
+  });
+  const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await client.query(text, params)).rows as Row[];
+    },
+    async exec(script: string) {
+      await client.query(script);
+    },
+  });
+  return {
+    kind: 'postgres',
+    prisma,
+    sql: {
+      ...session(pool),
+      async transaction(work) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await work(session(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+    },
+    onStatement: statementHub(prisma, options.recordStatements),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options);
+}

@@ -1,0 +1,28 @@
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { type GraphQLInputObjectType, isInputObjectType } from 'graphql';
+import { builder } from './builder.js';
+import './user-errors.js';
+import '../modules/organization/organization.graphql.js';
+import '../modules/user/user.graphql.js';
+import '../modules/viewer/viewer.graphql.js';
+import '../modules/contact/contact.graphql.js';
+
+const subgraph = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+  federationDirectives: ['@key', '@shareable'],
+});
+
+// Apollo's subgraph printer and composition reject `@oneOf` (apollographql/federation#3437),
+// so inputs with `extensions: { oneOf: true }` are built as plain inputs, printed that way, and only
+// then flagged one-of: graphql-js enforces it on every request and introspection shows it.
+const sdl = `${printSubgraphSchema(subgraph).trim()}\n`;
+for (const type of Object.values(subgraph.getTypeMap())) {
+  if (isInputObjectType(type) && type.extensions.oneOf) {
+    (type as GraphQLInputObjectType & { isOneOf: boolean }).isOneOf = true;
+  }
+}
+
+export const schema = subgraph;
+
+/** The SDL committed as schema.graphql: what the gateway's `_service { sdl }` returns. */
+export const printSchemaSDL = () => sdl;

@@ -1,0 +1,34 @@
+import type { NodeTypename } from '../../graphql/ids.js';
+
+/** The expected failures of the contract; anything else is an internal fault. */
+export const FAILURE_CODES = [
+  'VALIDATION',
+  'DUPLICATE',
+  'NOT_FOUND',
+  'AMBIGUOUS',
+  'STALE_ETAG',
+  'CONTACT_DELETED',
+  'LIMIT_EXCEEDED',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** One expected failure, with the path inside the input it concerns. */
+export interface Failure {
+  code: FailureCode;
+  message: string;
+  path?: (string | number)[];
+  /** the record a DUPLICATE collided with */
+  existing?: { typename: NodeTypename; id: string };
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; failures: Failure[] };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (...failures: Failure[]): Result<never> => ({ ok: false, failures });
+
+/** Thrown inside a transaction to roll it back with expected failures. */
+export class FailureAbort extends Error {
+  constructor(readonly failures: Failure[]) {
+    super(failures.map((f) => f.message).join('; '));
+  }
+}

@@ -1,0 +1,37 @@
+import { builder } from '../../graphql/builder.js';
+import { OrganizationNode } from '../organization/organization.graphql.js';
+import { UserNode } from '../user/user.graphql.js';
+
+interface Viewer {
+  organizationId: string;
+  userId: string;
+  scopes: string[];
+}
+
+const ViewerType = builder.objectRef<Viewer>('Viewer').implement({
+  description: 'The caller: the organisation and user its API key belongs to, and what it may do.',
+  fields: (t) => ({
+    organization: t.prismaField({
+      type: OrganizationNode,
+      resolve: (query, viewer, _args, context) =>
+        context.tenant.prisma.organization.findUniqueOrThrow({ ...query, where: { id: viewer.organizationId } }),
+    }),
+    user: t.prismaField({
+      type: UserNode,
+      resolve: (query, viewer, _args, context) =>
+        context.tenant.prisma.user.findUniqueOrThrow({ ...query, where: { id: viewer.userId } }),
+    }),
+    scopes: t.exposeStringList('scopes'),
+  }),
+});
+
+builder.queryField('viewer', (t) =>
+  t.field({
+    type: ViewerType,
+    resolve: (_root, _args, { tenant }) => ({
+      organizationId: tenant.organizationId,
+      userId: tenant.userId,
+      scopes: [...tenant.scopes].sort(),
+    }),
+  }),
+);

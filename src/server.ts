@@ -1,0 +1,68 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Config, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { seedDemoIfEmpty } from './db/demo.js';
+import { migrate } from './db/migrator.js';
+import { createLogger } from './logger.js';
+import { createApp } from './yoga.js';
+
+/** Opens the database, migrates it, and serves GraphQL until SIGTERM/SIGINT. */
+export async function serve(config: Config = loadConfig()) {
+  const startedAt = performance.now();
+  const log = createLogger(config.logLevel);
+  const db = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+  );
+  const { applied } = await migrate(db.sql);
+  if (applied.length > 0) log.info({ applied }, 'applied migrations');
+  const demoKey = config.databaseUrl ? null : await seedDemoIfEmpty(db);
+
+  const yoga = createApp({ db, log, maxBodyBytes: config.maxBodyBytes, graphiql: !config.production });
+  const server = createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}/graphql`;
+  log.info(
+    { url, database: config.databaseUrl ? 'postgres' : `pglite:${config.dataDir}`, startupMs: Math.round(performance.now() - startedAt) },
+    'contactgraph is serving',
+  );
+  if (demoKey) {
+    process.stderr.write(
+      `\nA demo organisation was created. Its API key (shown only this once):\n\n  ${demoKey}\n\n` +
+        `Try it:\n\n  curl -s ${url} -H 'Content-Type: application/json' -H 'Authorization: Bearer ${demoKey}' ` +
+        `-d '{"query":"{ viewer { organization { name } user { email } scopes } }"}'\n\n` +
+        `Or open ${url} in a browser and put {"Authorization": "Bearer ${demoKey}"} in the Headers pane.\n\n`,
+    );
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      log.info('shutting down: finishing in-flight requests');
+      const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
+      force.unref();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      clearTimeout(force);
+      await db.close();
+      log.info('stopped');
+    })();
+    return closing;
+  };
+  return { url, port, close, db };
+}
+
+export async function main() {
+  const { close } = await serve();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
