@@ -10,7 +10,7 @@ import type PrismaTypes from '../db/generated/pothos-types.js';
 import { getDatamodel } from '../db/generated/pothos-types.js';
 import type { Context, Scope } from './context.js';
 import { forbidden } from './errors.js';
-import { decodeId, encodeId } from './ids.js';
+import { decodeId, encodeId, NIL_UUID } from './ids.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -49,21 +49,11 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'optional',
     cursorType: 'String',
     encodeGlobalID: encodeId,
-    // A malformed id decodes to a type no node has, so node(id) answers null, not an error.
-    decodeGlobalID: (globalId) => decodeId(globalId) ?? { typename: '', id: '' },
-    nodeQueryOptions: {
-      authScopes: { 'contacts:read': true },
-      resolve: (_root, { id }, _context, _info, resolveNode) => (id.typename ? resolveNode(id) : null),
-    },
-    nodesQueryOptions: {
-      authScopes: { 'contacts:read': true },
-      resolve: async (_root, { ids }, _context, _info, resolveNodes) => {
-        const wellFormed = ids.filter((id) => id.typename);
-        const resolved = await resolveNodes(wellFormed);
-        const byId = new Map(wellFormed.map((id, index) => [id, resolved[index]]));
-        return ids.map((id) => byId.get(id) ?? null);
-      },
-    },
+    // A malformed id decodes to an id no row has (UUIDv7 never produces the nil UUID), so
+    // node(id) and nodes(ids) answer null for it, exactly as for a missing or foreign id.
+    decodeGlobalID: (globalId) => decodeId(globalId) ?? { typename: 'Contact', id: NIL_UUID },
+    nodeQueryOptions: { authScopes: { 'contacts:read': true } },
+    nodesQueryOptions: { authScopes: { 'contacts:read': true } },
   },
 });
 

@@ -17,6 +17,8 @@ const TYPENAME_BY_PREFIX = new Map<string, NodeTypename>(
   Object.entries(ID_PREFIXES).map(([typename, prefix]) => [prefix, typename as NodeTypename]),
 );
 
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeId(typename: string, id: string | number | bigint): string {

@@ -16,7 +16,7 @@ export const UserError = builder.objectRef<Failure>('UserError').implement({
     field: t.stringList({
       nullable: true,
       description: 'The path inside `input` (list indices as strings), or null for the whole input.',
-      resolve: (failure) => failure.path?.map(String) ?? null,
+      resolve: (failure) => (failure.path?.length ? failure.path.map(String) : null),
     }),
     message: t.exposeString('message'),
     existingId: t.id({

@@ -21,17 +21,46 @@ const emailInput = z.object({
   isPrimary: z.boolean().nullish(),
 });
 
-const phoneInput = z.object({
-  number: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
-  label: z.enum(PhoneLabel).nullish(),
-  countryCode: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
-    .transform((code) => code.toUpperCase())
-    .nullish(),
-  isPrimary: z.boolean().nullish(),
-});
+interface NormalizedPhone {
+  number: string;
+  original: string;
+  countryCode: string | null;
+}
+
+/** E.164 through libphonenumber-js; `defaultCountry` reads numbers without a +prefix. */
+function normalizePhone(raw: string, defaultCountry: string | null | undefined, ctx: z.RefinementCtx, path: string[] = []) {
+  const parsed = parsePhoneNumberFromString(raw, (defaultCountry ?? undefined) as CountryCode | undefined);
+  if (!parsed || !parsed.isValid()) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'is not a valid phone number (use international format, e.g. +14155550123, or give countryCode)',
+      path,
+    });
+    return z.NEVER;
+  }
+  return { number: parsed.number as string, original: raw, countryCode: parsed.country ?? null } satisfies NormalizedPhone;
+}
+
+const phoneText = z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters');
+const loosePhone = phoneText.transform((raw, ctx) => normalizePhone(raw, null, ctx));
+
+const phoneInput = z
+  .object({
+    number: phoneText,
+    label: z.enum(PhoneLabel).nullish(),
+    countryCode: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+      .transform((code) => code.toUpperCase())
+      .nullish(),
+    isPrimary: z.boolean().nullish(),
+  })
+  .transform((phone, ctx) => ({
+    ...normalizePhone(phone.number, phone.countryCode, ctx, ['number']),
+    label: phone.label ?? null,
+    isPrimary: phone.isPrimary,
+  }));
 
 const MAX_LIST = 20;
 
@@ -43,8 +72,8 @@ export const createContactSchema = z.object({
   fullName: text(500).nullish(),
   title: text(50).nullish(),
   email: emailAddress.nullish(),
-  phone: z.string().trim().max(50, 'must be at most 50 characters').nullish(),
-  mobile: z.string().trim().max(50, 'must be at most 50 characters').nullish(),
+  phone: loosePhone.nullish(),
+  mobile: loosePhone.nullish(),
   emails: z.array(emailInput).max(MAX_LIST, `must have at most ${MAX_LIST} entries`).nullish(),
   phones: z.array(phoneInput).max(MAX_LIST, `must have at most ${MAX_LIST} entries`).nullish(),
 });
@@ -83,24 +112,6 @@ function withPrimary<T extends { isPrimary?: boolean | null }>(
   return entries.map((entry, index) => ({ ...entry, isPrimary: index === primary, position: index }));
 }
 
-function normalizePhone(
-  raw: string,
-  defaultCountry: string | null | undefined,
-  ctx: z.RefinementCtx,
-  path: (string | number)[],
-) {
-  const parsed = parsePhoneNumberFromString(raw, (defaultCountry ?? undefined) as CountryCode | undefined);
-  if (!parsed || !parsed.isPossible()) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'is not a valid phone number (use international format, e.g. +14155550123, or give countryCode)',
-      path,
-    });
-    return null;
-  }
-  return { number: parsed.number, countryCode: parsed.country ?? null };
-}
-
 /** The input validated and normalised into what is stored. */
 export const contactInput = createContactSchema.transform((input: Parsed, ctx) => {
   const emails = [...(input.emails ?? [])];
@@ -118,30 +129,19 @@ export const contactInput = createContactSchema.transform((input: Parsed, ctx) =
     seenEmails.set(key, index);
   });
 
-  type PhoneSource = { number: string; label?: PhoneLabel | null; countryCode?: string | null; isPrimary?: boolean | null; path: (string | number)[] };
-  const phoneSources: PhoneSource[] = [
-    ...(input.phone ? [{ number: input.phone, path: ['phone'] }] : []),
-    ...(input.mobile ? [{ number: input.mobile, label: PhoneLabel.MOBILE, path: ['mobile'] }] : []),
+  const phoneSources = [
+    ...(input.phone ? [{ ...input.phone, label: null, isPrimary: null, path: ['phone'] }] : []),
+    ...(input.mobile ? [{ ...input.mobile, label: PhoneLabel.MOBILE, isPrimary: null, path: ['mobile'] }] : []),
     ...(input.phones ?? []).map((phone, index) => ({ ...phone, path: ['phones', index, 'number'] })),
   ];
-  const phones: (Omit<PhoneEntry, 'position' | 'isPrimary'> & { isPrimary?: boolean | null })[] = [];
-  const seenPhones = new Set<string>();
+  const phones: typeof phoneSources = [];
   for (const source of phoneSources) {
-    const normalized = normalizePhone(source.number, source.countryCode, ctx, source.path);
-    if (!normalized) continue;
-    if (seenPhones.has(normalized.number)) {
+    if (phones.some((phone) => phone.number === source.number)) {
       // The convenience fields may repeat a listed number; a list may not repeat itself.
       if (source.path[0] === 'phones') ctx.addIssue({ code: 'custom', message: 'is listed twice', path: source.path });
       continue;
     }
-    seenPhones.add(normalized.number);
-    phones.push({
-      number: normalized.number,
-      original: source.number,
-      label: source.label ?? null,
-      countryCode: normalized.countryCode,
-      isPrimary: source.isPrimary,
-    });
+    phones.push(source);
   }
 
   const names = [input.firstName, input.middleName, input.lastName, input.fullName];
@@ -171,7 +171,16 @@ export const contactInput = createContactSchema.transform((input: Parsed, ctx) =
         position: entry.position,
       }),
     ),
-    phones: withPrimary(phones, ctx, 'phones') as PhoneEntry[],
+    phones: withPrimary(phones, ctx, 'phones').map(
+      (entry): PhoneEntry => ({
+        number: entry.number,
+        original: entry.original,
+        label: entry.label ?? null,
+        countryCode: entry.countryCode,
+        isPrimary: entry.isPrimary,
+        position: entry.position,
+      }),
+    ),
   };
 });
 

@@ -35,9 +35,8 @@ const byPosition = { orderBy: { position: 'asc' } } as const;
 export const ContactNode = builder.prismaNode('Contact', {
   description: 'A person the organisation deals with.',
   id: { field: 'id' },
-  findUnique: (id, context) => ({
-    organizationId_id: { organizationId: context.tenant.organizationId, id },
-  }),
+  nullable: true,
+  findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({
     type: t.expose('type', { type: ContactTypeEnum, description: 'Fixed at creation.' }),
     firstName: t.exposeString('firstName', { nullable: true }),

@@ -3,6 +3,7 @@ import { builder } from '../../graphql/builder.js';
 export const OrganizationNode = builder.prismaNode('Organization', {
   description: 'The tenant: everything belongs to exactly one organisation.',
   id: { field: 'id' },
+  nullable: true,
   // Only the caller's own organisation resolves.
   findUnique: (id, context) => ({ id, AND: [{ id: context.tenant.organizationId }] }),
   fields: (t) => ({

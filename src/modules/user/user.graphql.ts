@@ -3,9 +3,8 @@ import { builder } from '../../graphql/builder.js';
 export const UserNode = builder.prismaNode('User', {
   description: 'A member of the organisation. API keys belong to users.',
   id: { field: 'id' },
-  findUnique: (id, context) => ({
-    organizationId_id: { organizationId: context.tenant.organizationId, id },
-  }),
+  nullable: true,
+  findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({
     fullName: t.exposeString('fullName'),
     email: t.exposeString('email'),

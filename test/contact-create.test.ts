@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness } from './support/harness.js';
+
+const h = await createHarness();
+const owner = await h.organization();
+
+const CREATE = `mutation($input: CreateContactInput!) {
+  createContact(input: $input) {
+    clientMutationId
+    contact { id type firstName lastName fullName email phone etag version
+      emails { address isPrimary } phones { number original countryCode label isPrimary }
+      createdBy { id } }
+    userErrors { code field message existingId }
+  }
+}`;
+
+const counts = async () => ({
+  contacts: await h.db.prisma.contact.count(),
+  emails: await h.db.prisma.contactEmail.count(),
+  phones: await h.db.prisma.contactPhone.count(),
+  changes: await h.db.prisma.contactChange.count(),
+});
+
+describe('createContact (the first slice)', () => {
+  it('creates a contact with names, emails and phones, normalised', async () => {
+    const res = await owner.gql(CREATE, {
+      input: {
+        clientMutationId: 'm1',
+        firstName: ' Jane ',
+        lastName: 'Smith',
+        email: 'Jane.Smith@Example.com',
+        emails: [{ address: 'jane@home.example', label: 'home' }],
+        phone: '+44 20 7946 0958',
+        mobile: '+1 (415) 555-0134',
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    const { contact, userErrors, clientMutationId } = res.data.createContact;
+    expect(userErrors).toEqual([]);
+    expect(clientMutationId).toBe('m1');
+    expect(contact.id).toMatch(/^con_[0-9a-f-]{36}$/);
+    expect(contact).toMatchObject({
+      type: 'GENERAL',
+      firstName: 'Jane',
+      fullName: 'Jane Smith',
+      email: 'Jane.Smith@Example.com',
+      phone: '+442079460958',
+      version: 1,
+      createdBy: { id: `usr_${owner.userId}` },
+    });
+    expect(contact.emails).toEqual([
+      { address: 'Jane.Smith@Example.com', isPrimary: true },
+      { address: 'jane@home.example', isPrimary: false },
+    ]);
+    expect(contact.phones).toEqual([
+      { number: '+442079460958', original: '+44 20 7946 0958', countryCode: 'GB', label: null, isPrimary: true },
+      { number: '+14155550134', original: '+1 (415) 555-0134', countryCode: 'US', label: 'MOBILE', isPrimary: false },
+    ]);
+  });
+
+  it('honours an explicit isPrimary and a national number with its countryCode', async () => {
+    const res = await owner.gql(CREATE, {
+      input: {
+        lastName: 'Berg',
+        emails: [{ address: 'a@berg.example' }, { address: 'b@berg.example', isPrimary: true }],
+        phones: [{ number: '030 1234567', countryCode: 'de' }],
+      },
+    });
+    const { contact } = res.data.createContact;
+    expect(contact.email).toBe('b@berg.example');
+    expect(contact.emails.map((e: { isPrimary: boolean }) => e.isPrimary)).toEqual([false, true]);
+    expect(contact.phones[0]).toMatchObject({ number: '+49301234567', countryCode: 'DE', isPrimary: true });
+  });
+
+  it('appends a CREATED entry to the change feed in the same write', async () => {
+    const before = await counts();
+    const res = await owner.gql(CREATE, { input: { firstName: 'Feed' } });
+    const id = res.data.createContact.contact.id.slice(4);
+    const entry = await h.db.prisma.contactChange.findFirst({ where: { contactId: id } });
+    expect(entry).toMatchObject({ changeType: 'CREATED', version: 1, organizationId: owner.organizationId });
+    expect((await counts()).changes).toBe(before.changes + 1);
+  });
+
+  describe('bad input: a typed error at the input path, and nothing written', () => {
+    const cases: [string, Record<string, unknown>, { code: string; field: string[] | null }][] = [
+      ['no identifier', { title: 'Dr' }, { code: 'VALIDATION', field: null }],
+      ['only blank names', { firstName: '   ', lastName: '' }, { code: 'VALIDATION', field: null }],
+      ['an invalid email', { firstName: 'A', email: 'not-an-email' }, { code: 'VALIDATION', field: ['email'] }],
+      ['an invalid email in the list', { emails: [{ address: 'ok@x.example' }, { address: 'x@' }] }, { code: 'VALIDATION', field: ['emails', '1', 'address'] }],
+      ['an over-long first name', { firstName: 'x'.repeat(256) }, { code: 'VALIDATION', field: ['firstName'] }],
+      ['an over-long full name', { fullName: 'x'.repeat(501) }, { code: 'VALIDATION', field: ['fullName'] }],
+      ['an unparseable phone', { firstName: 'A', phones: [{ number: '12' }] }, { code: 'VALIDATION', field: ['phones', '0', 'number'] }],
+      ['a bad mobile', { firstName: 'A', mobile: 'call me' }, { code: 'VALIDATION', field: ['mobile'] }],
+      ['an email listed twice', { emails: [{ address: 'd@x.example' }, { address: 'D@X.example' }] }, { code: 'VALIDATION', field: ['emails', '1', 'address'] }],
+      ['two primary emails', { emails: [{ address: 'p1@x.example', isPrimary: true }, { address: 'p2@x.example', isPrimary: true }] }, { code: 'VALIDATION', field: ['emails', '1', 'isPrimary'] }],
+      ['21 emails', { emails: Array.from({ length: 21 }, (_, i) => ({ address: `e${i}@x.example` })) }, { code: 'VALIDATION', field: ['emails'] }],
+    ];
+    it.each(cases)('%s', async (_name, input, expected) => {
+      const before = await counts();
+      const res = await owner.gql(CREATE, { input });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.createContact.contact).toBeNull();
+      expect(res.data.createContact.userErrors).toContainEqual(expect.objectContaining(expected));
+      expect(await counts()).toEqual(before);
+    });
+
+    it('reports several errors at once', async () => {
+      const res = await owner.gql(CREATE, { input: { firstName: 'x'.repeat(300), email: 'bad', phone: '1' } });
+      const fields = res.data.createContact.userErrors.map((e: { field: string[] }) => e.field.join('.'));
+      expect(fields.sort()).toEqual(['email', 'firstName', 'phone']);
+    });
+
+    it('rejects an email another contact holds: DUPLICATE naming that contact', async () => {
+      const first = await owner.gql(CREATE, { input: { firstName: 'Holder', email: 'taken@x.example' } });
+      const holderId = first.data.createContact.contact.id;
+      const before = await counts();
+      const res = await owner.gql(CREATE, { input: { firstName: 'Second', emails: [{ address: 'TAKEN@x.example' }] } });
+      expect(res.data.createContact.userErrors).toEqual([
+        { code: 'DUPLICATE', field: ['emails', '0', 'address'], message: expect.stringContaining('already belongs'), existingId: holderId },
+      ]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('lets another organisation use the same email', async () => {
+      await owner.gql(CREATE, { input: { firstName: 'Mine', email: 'shared@x.example' } });
+      const other = await h.organization();
+      const res = await other.gql(CREATE, { input: { firstName: 'Theirs', email: 'shared@x.example' } });
+      expect(res.data.createContact.userErrors).toEqual([]);
+    });
+
+    it('is a GraphQL error, not a userError, to send an unknown field', async () => {
+      const before = await counts();
+      const res = await owner.gql(CREATE, { input: { firstName: 'A', organizationId: 'x' } });
+      expect(res.errors?.[0]?.message).toMatch(/organizationId/);
+      expect(await counts()).toEqual(before);
+    });
+  });
+
+  it('needs the contacts:write scope', async () => {
+    const reader = await h.organization({ scopes: ['contacts:read'] });
+    const before = await counts();
+    const res = await reader.gql(CREATE, { input: { firstName: 'Nope' } });
+    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await counts()).toEqual(before);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness } from './support/harness.js';
+
+const h = await createHarness();
+const owner = await h.organization();
+const stranger = await h.organization();
+
+const create = async (input: Record<string, unknown>) => {
+  const res = await owner.gql(
+    'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }',
+    { input },
+  );
+  expect(res.data.createContact.userErrors).toEqual([]);
+  return res.data.createContact.contact.id as string;
+};
+
+const ada = await create({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@analytical.example' });
+const grace = await create({ firstName: 'Grace', lastName: 'Hopper' });
+
+const BY = 'query($by: ContactLookup!) { contact(by: $by) { id fullName } }';
+
+describe('contact(by:)', () => {
+  it('finds a contact by id and by email, case-insensitively', async () => {
+    expect((await owner.gql(BY, { by: { id: ada } })).data.contact).toEqual({ id: ada, fullName: 'Ada Lovelace' });
+    expect((await owner.gql(BY, { by: { email: 'ADA@Analytical.example' } })).data.contact.id).toBe(ada);
+  });
+
+  it('answers null for a malformed id, an id of another type and a missing id', async () => {
+    for (const id of ['garbage', 'con_123', ada.replace('con_', 'com_'), 'con_01890000-0000-7000-8000-000000000000']) {
+      const res = await owner.gql(BY, { by: { id } });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.contact).toBeNull();
+    }
+  });
+
+  it("answers null for another organisation's contact, exactly as for a missing one", async () => {
+    const res = await stranger.gql(BY, { by: { id: ada } });
+    expect(res).toMatchObject({ status: 200, data: { contact: null } });
+    expect(res.errors).toBeUndefined();
+    expect((await stranger.gql(BY, { by: { email: 'ada@analytical.example' } })).data.contact).toBeNull();
+  });
+
+  it('rejects a lookup that names two keys at once (@oneOf)', async () => {
+    const res = await owner.gql(BY, { by: { id: ada, email: 'ada@analytical.example' } });
+    expect(res.errors?.[0]?.message).toMatch(/exactly one/i);
+  });
+});
+
+describe('node and nodes', () => {
+  const NODE = 'query($id: ID!) { node(id: $id) { __typename id ... on Contact { fullName } } }';
+  const NODES = 'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }';
+
+  it('resolves contacts, users and the organisation by their prefixed ids', async () => {
+    expect((await owner.gql(NODE, { id: grace })).data.node).toEqual({ __typename: 'Contact', id: grace, fullName: 'Grace Hopper' });
+    const user = `usr_${owner.userId}`;
+    expect((await owner.gql(NODE, { id: user })).data.node).toEqual({ __typename: 'User', id: user });
+    const org = `org_${owner.organizationId}`;
+    expect((await owner.gql(NODE, { id: org })).data.node).toEqual({ __typename: 'Organization', id: org });
+  });
+
+  it('answers null, never an error, for malformed and foreign ids', async () => {
+    for (const id of ['', 'xyz_1', 'con_not-a-uuid', `usr_${owner.userId}`, `org_${owner.organizationId}`, ada]) {
+      const res = await stranger.gql(NODE, { id });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.node).toBeNull();
+    }
+  });
+
+  it('keeps the order of nodes(ids) with nulls where nothing resolves', async () => {
+    const res = await owner.gql(NODES, { ids: [grace, 'bogus', ada, `usr_${stranger.userId}`] });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.nodes).toEqual([
+      { __typename: 'Contact', id: grace },
+      null,
+      { __typename: 'Contact', id: ada },
+      null,
+    ]);
+  });
+
+  it('loads several contacts of nodes(ids) in one statement', async () => {
+    const { result, statements } = await h.statementsOf(() => owner.gql(NODES, { ids: [ada, grace] }));
+    expect(result.data.nodes).toHaveLength(2);
+    const contactSelects = statements.filter((sql) => /FROM "public"\."contacts"/.test(sql));
+    expect(contactSelects).toHaveLength(1);
+  });
+});
+
+describe('statement recorder', () => {
+  it('records the statements of a contact lookup with its lists folded into few queries', async () => {
+    const { statements } = await h.statementsOf(() =>
+      owner.gql('query($by: ContactLookup!) { contact(by: $by) { id emails { address } phones { number } createdBy { email } } }', { by: { id: ada } }),
+    );
+    // the key lookup of authentication, then the contact with its relations
+    expect(statements.length).toBeGreaterThanOrEqual(2);
+    expect(statements.length).toBeLessThanOrEqual(5);
+    expect(statements.some((sql) => sql.includes('"api_keys"'))).toBe(true);
+  });
+});

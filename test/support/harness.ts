@@ -1,0 +1,84 @@
+import { afterAll } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { SCOPES, type Scope } from '../../src/graphql/context.js';
+import { createLogger } from '../../src/logger.js';
+import { createApiKey } from '../../src/modules/api-key/api-key.js';
+import { createOrganization } from '../../src/modules/organization/organization.js';
+import { createUser } from '../../src/modules/user/user.js';
+import { createApp } from '../../src/yoga.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
+
+export interface GraphQLResponse<Data = any> {
+  status: number;
+  headers: Headers;
+  data?: Data;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+export interface Caller {
+  key: string;
+  organizationId: string;
+  userId: string;
+  /** sends one GraphQL operation with this caller's key */
+  gql<Data = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
+}
+
+let counter = 0;
+
+/**
+ * One test file's world: its own database, the real app (through `yoga.fetch`), and helpers
+ * to make organisations with real API keys and to count the SQL an operation sends.
+ */
+export async function createHarness() {
+  const db: TestDatabase = await openTestDatabase();
+  const app = createApp({ db, log: createLogger('silent'), maxBodyBytes: 64 * 1024 });
+
+  async function request(body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+    const response = await app.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const json = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
+    return { status: response.status, headers: response.headers, ...json };
+  }
+
+  /** A new organisation with a user and a key holding `scopes` (all by default). */
+  async function organization(options: { scopes?: Scope[]; name?: string } = {}): Promise<Caller> {
+    counter += 1;
+    const org = await createOrganization(db.prisma, options.name ?? `Org ${counter} ${Math.random().toString(36).slice(2, 8)}`);
+    const user = await createUser(db.prisma, {
+      organizationId: org.id,
+      email: `user${counter}@example.com`,
+      fullName: `User ${counter}`,
+    });
+    const { key } = await createApiKey(db.prisma, {
+      organizationId: org.id,
+      userId: user.id,
+      scopes: options.scopes ?? [...SCOPES],
+    });
+    return {
+      key,
+      organizationId: org.id,
+      userId: user.id,
+      gql: (query, variables) => request({ query, variables }, { authorization: `Bearer ${key}` }),
+    };
+  }
+
+  /** Runs `work` and returns the SQL statements Prisma sent meanwhile. */
+  async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    const statements: string[] = [];
+    const stop = db.onStatement((sql) => statements.push(sql));
+    try {
+      const result = await work();
+      return { result, statements };
+    } finally {
+      stop();
+    }
+  }
+
+  afterAll(() => db.close());
+  return { db: db as Database & TestDatabase, app, request, organization, statementsOf };
+}
+
+export type Harness = Awaited<ReturnType<typeof createHarness>>;
