@@ -23,10 +23,6 @@ export async function serve(config: Config = loadConfig()) {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}/graphql`;
-  log.info(
-    { url, database: config.databaseUrl ? 'postgres' : `pglite:${config.dataDir}`, startupMs: Math.round(performance.now() - startedAt) },
-    'contactgraph is serving',
-  );
   if (demoKey) {
     process.stderr.write(
       `\nA demo organisation was created. Its API key (shown only this once):\n\n  ${demoKey}\n\n` +
@@ -35,6 +31,10 @@ export async function serve(config: Config = loadConfig()) {
         `Or open ${url} in a browser and put {"Authorization": "Bearer ${demoKey}"} in the Headers pane.\n\n`,
     );
   }
+  log.info(
+    { url, database: config.databaseUrl ? 'postgres' : `pglite:${config.dataDir}`, startupMs: Math.round(performance.now() - startedAt) },
+    'contactgraph is serving',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -42,10 +42,13 @@ export async function serve(config: Config = loadConfig()) {
       log.info('shutting down: finishing in-flight requests');
       const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
       force.unref();
+      // Keep-alive connections close as soon as their in-flight request is answered.
+      const reap = setInterval(() => server.closeIdleConnections(), 50);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      clearInterval(reap);
       clearTimeout(force);
       await db.close();
       log.info('stopped');
