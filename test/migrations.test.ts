@@ -46,7 +46,8 @@ describe('migrations', () => {
       const results = await Promise.all([migrate(db.sql), migrate(db.sql), migrate(db.sql)]);
       const applied = results.flatMap((r) => r.applied);
       expect(applied).toEqual(readMigrations().map((m) => m.name));
-      const [{ count }] = await db.sql.query<{ count: number }>('SELECT count(*)::int AS count FROM "_prisma_migrations"');
+      const [row] = await db.sql.query<{ count: number }>('SELECT count(*)::int AS count FROM "_prisma_migrations"');
+      const count = row?.count;
       expect(count).toBe(readMigrations().length);
     } finally {
       await db.close();
@@ -95,7 +96,8 @@ describe('migrations', () => {
     try {
       const broken = [...readMigrations(), { name: '29990101000000_broken', checksum: 'f'.repeat(64), sql: 'CREATE TABLE half_made (id int); SELECT no_such_function();' }];
       await expect(migrate(db.sql, broken)).rejects.toThrow(/29990101000000_broken failed/);
-      const [{ exists }] = await db.sql.query<{ exists: boolean }>(`SELECT to_regclass('half_made') IS NOT NULL AS exists`);
+      const [row] = await db.sql.query<{ exists: boolean }>(`SELECT to_regclass('half_made') IS NOT NULL AS exists`);
+      const exists = row?.exists;
       expect(exists).toBe(false);
       expect(await pendingMigrationNames(db.sql)).toEqual([]);
     } finally {
