@@ -3,9 +3,8 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
-import type { Context, Tenant } from './graphql/context.js';
+import { type Context, createTenant, type Tenant } from './graphql/context.js';
 import { unauthenticated } from './graphql/errors.js';
-import { createLoaders } from './graphql/loaders.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
@@ -71,7 +70,7 @@ async function tenantFromRequest(request: Request, db: Database): Promise<Tenant
   if (!match) throw unauthenticated('Malformed Authorization header: expected `Bearer <api key>`.');
   const auth = await authenticate(db.prisma, match[1]!);
   if (!auth) throw unauthenticated('Unknown or revoked API key.');
-  return { ...auth, prisma: db.prisma };
+  return createTenant(auth, db.prisma);
 }
 
 export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true }: AppOptions) {
@@ -91,7 +90,7 @@ export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true }
     context: async ({ request }) => {
       const tenant = await tenantFromRequest(request, db);
       const requestId = request.headers.get('x-request-id') ?? randomUUID();
-      return { tenant, loaders: createLoaders(tenant), db, log: log.child({ requestId }), requestId };
+      return { tenant, db, log: log.child({ requestId }), requestId };
     },
   });
 }

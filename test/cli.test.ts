@@ -17,7 +17,7 @@ afterAll(async () => {
 
 describe('npx contactgraph', () => {
   it('migrates, then reports it is up to date', async () => {
-    expect(await cli('migrate')).toMatchObject({ code: 0, stdout: expect.stringMatching(/applied 1 migration\(s\): \d+_init/) });
+    expect(await cli('migrate')).toMatchObject({ code: 0, stdout: expect.stringMatching(/applied \d+ migration\(s\): \d+_init/) });
     expect(await cli('migrate')).toMatchObject({ code: 0, stdout: expect.stringMatching(/up to date/) });
   });
 

@@ -136,6 +136,25 @@ describe('createContact (the first slice)', () => {
     });
   });
 
+  it('resolves 20 companies by name in a bounded number of statements', async () => {
+    const existing = await owner.gql(CREATE, { input: { firstName: 'Seed', companies: Array.from({ length: 10 }, (_, i) => ({ company: { name: `Bounded ${i}` } })) } });
+    expect(existing.data.createContact.userErrors).toEqual([]);
+    const companies = [
+      ...Array.from({ length: 10 }, (_, i) => ({ company: { name: `bounded ${i}` } })),
+      ...Array.from({ length: 10 }, (_, i) => ({ company: { name: `Bounded New ${i}` } })),
+    ];
+    const { result, statements } = await h.statementsOf(() =>
+      owner.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } companyResolutions { action } userErrors { message } } }', {
+        input: { firstName: 'Many', email: 'many@x.example', companies },
+      }),
+    );
+    const actions = result.data.createContact.companyResolutions.map((r: { action: string }) => r.action);
+    expect(actions).toEqual([...Array(10).fill('MATCHED'), ...Array(10).fill('CREATED')]);
+    // auth, the shared lookups (companies, email), the write transaction, the read-back:
+    // a constant handful, not one or more per company.
+    expect(statements.length).toBeLessThanOrEqual(16);
+  });
+
   it('needs the contacts:write scope', async () => {
     const reader = await h.organization({ scopes: ['contacts:read'] });
     const before = await counts();

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
@@ -36,8 +37,17 @@ function loadBindings(): Promise<Bindings> {
  */
 export async function openSchemaEngine(datamodel: string, log: (message: string) => void = () => {}) {
   const { SchemaEngine } = await loadBindings();
-  const pglite = new PGlite();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(pglite) as never);
+  // The same extensions as the app's embedded database (src/db/client.ts), for the main and
+  // the shadow database alike (the adapter's own shadow database has none).
+  const pglite = new PGlite({ extensions: { pg_trgm } });
+  const shadows: PGlite[] = [];
+  const factory = new PrismaPGlite(pglite);
+  factory.connectToShadowDb = async () => {
+    const shadow = new PGlite({ extensions: { pg_trgm } });
+    shadows.push(shadow);
+    return new PrismaPGlite(shadow).connect();
+  };
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory as never);
   const engine = await SchemaEngine.new(
     { datamodels: [['schema.prisma', datamodel]] },
     (message: string) => log(message),
@@ -48,7 +58,7 @@ export async function openSchemaEngine(datamodel: string, log: (message: string)
     pglite,
     async close() {
       engine.free();
-      await pglite.close();
+      await Promise.all([pglite, ...shadows].map((db) => db.close()));
     },
   };
 }

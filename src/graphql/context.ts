@@ -1,13 +1,14 @@
 import type { Database, PrismaClient } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { Loaders } from './loaders.js';
+import { createLoaders, type Loaders } from './loaders.js';
 
 export const SCOPES = ['contacts:read', 'contacts:write', 'contacts:sensitive', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**
- * Who is calling: every domain function takes this, and every query it runs is scoped by
- * `organizationId`. No input ever names the organisation.
+ * Who is calling, and the request's data access scoped to their organisation: every domain
+ * function takes this, and every query it runs filters by `organizationId`. No input ever
+ * names the organisation.
  */
 export interface Tenant {
   organizationId: string;
@@ -15,11 +16,19 @@ export interface Tenant {
   apiKeyId: string;
   scopes: ReadonlySet<Scope>;
   prisma: PrismaClient;
+  /** this request's loaders (never shared between requests) */
+  loaders: Loaders;
+}
+
+export function createTenant(
+  caller: { organizationId: string; userId: string; apiKeyId: string; scopes: ReadonlySet<Scope> },
+  prisma: PrismaClient,
+): Tenant {
+  return { ...caller, prisma, loaders: createLoaders(prisma, caller.organizationId, caller.userId) };
 }
 
 export interface Context {
   tenant: Tenant;
-  loaders: Loaders;
   db: Database;
   log: Logger;
   requestId: string;

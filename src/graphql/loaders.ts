@@ -1,27 +1,135 @@
 import DataLoader from 'dataloader';
-import type { Tenant } from './context.js';
+import type { PrismaClient } from '../db/client.js';
+import { normalizeName } from '../modules/common/names.js';
+import { interactionStats } from '../modules/interaction/interaction.js';
+import { type ExternalRefValue, externalRefKey } from '../modules/external-ref/external-ref.js';
+import type { NodeTypename } from './ids.js';
 
 /**
- * A loader of rows by key for one request and one organisation: `fetch` gets the unique
- * keys of a batch and returns the rows it found; `keyOf` says which key a row answers.
+ * A loader of rows by key for one request and one organisation: `fetch` gets the unique keys
+ * of a batch and returns the rows it found; `keyOf` says which key a row answers.
  */
-export function loaderOf<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K) {
-  return new DataLoader<K, V | null>(async (keys) => {
-    const rows = await fetch(keys);
-    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-    return keys.map((key) => byKey.get(key) ?? null);
-  });
+function loaderOf<K, V, C = K>(
+  fetch: (keys: readonly K[]) => Promise<V[]>,
+  keyOf: (row: V) => C,
+  cacheKeyFn?: (key: K) => C,
+) {
+  return new DataLoader<K, V | null, C>(
+    async (keys) => {
+      const rows = await fetch(keys);
+      const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+      return keys.map((key) => byKey.get(cacheKeyFn ? cacheKeyFn(key) : (key as unknown as C)) ?? null);
+    },
+    cacheKeyFn ? { cacheKeyFn } : {},
+  );
 }
 
-/** The per-request loaders; created with each request's context, never shared. */
-export function createLoaders(tenant: Tenant) {
-  const { prisma, organizationId } = tenant;
-  return {
-    userById: loaderOf(
-      (ids: readonly string[]) => prisma.user.findMany({ where: { organizationId, id: { in: [...ids] } } }),
-      (user) => user.id,
+const refWhere = (refs: readonly ExternalRefValue[]) =>
+  refs.map((ref) => ({ namespace: ref.namespace, externalId: ref.id }));
+
+/**
+ * The per-request loaders, all scoped to one organisation; created with each request's
+ * tenant, never shared between requests.
+ */
+export function createLoaders(prisma: PrismaClient, organizationId: string, viewerId: string) {
+  const idsOf = (keys: readonly string[]) => ({ organizationId, id: { in: [...keys] } });
+  const loaders = {
+    userById: loaderOf((ids: readonly string[]) => prisma.user.findMany({ where: idsOf(ids) }), (u) => u.id),
+    userByEmail: loaderOf(
+      (emails: readonly string[]) =>
+        prisma.user.findMany({ where: { organizationId, emailNormalized: { in: emails.map((e) => e.toLowerCase()) } } }),
+      (u) => u.emailNormalized,
+      (email: string) => email.trim().toLowerCase(),
+    ),
+    contactById: loaderOf((ids: readonly string[]) => prisma.contact.findMany({ where: idsOf(ids) }), (c) => c.id),
+    companyById: loaderOf((ids: readonly string[]) => prisma.company.findMany({ where: idsOf(ids) }), (c) => c.id),
+    companyByName: loaderOf(
+      (names: readonly string[]) =>
+        prisma.company.findMany({ where: { organizationId, normalizedName: { in: names.map(normalizeName) } } }),
+      (c) => c.normalizedName,
+      (name: string) => normalizeName(name),
+    ),
+    companyByExternalRef: loaderOf(
+      async (refs: readonly ExternalRefValue[]) => {
+        const rows = await prisma.externalRef.findMany({
+          where: { organizationId, ownerType: 'COMPANY', OR: refWhere(refs) },
+          select: { namespace: true, externalId: true, company: true },
+        });
+        return rows.flatMap((row) => (row.company ? [{ ref: { namespace: row.namespace, id: row.externalId }, company: row.company }] : []));
+      },
+      (row) => externalRefKey(row.ref),
+      externalRefKey,
+    ),
+    contactIdByExternalRef: loaderOf(
+      async (refs: readonly ExternalRefValue[]) => {
+        const rows = await prisma.externalRef.findMany({
+          where: { organizationId, ownerType: 'CONTACT', OR: refWhere(refs) },
+          select: { namespace: true, externalId: true, contactId: true },
+        });
+        return rows.map((row) => ({ ref: { namespace: row.namespace, id: row.externalId }, contactId: row.contactId! }));
+      },
+      (row) => externalRefKey(row.ref),
+      externalRefKey,
+    ),
+    /** which contact holds an email address (normalised), if any */
+    emailHolder: loaderOf(
+      (addresses: readonly string[]) =>
+        prisma.contactEmail.findMany({
+          where: { organizationId, addressNormalized: { in: [...addresses] } },
+          select: { addressNormalized: true, contactId: true },
+        }),
+      (row) => row.addressNormalized,
+    ),
+    groupById: loaderOf((ids: readonly string[]) => prisma.group.findMany({ where: idsOf(ids) }), (g) => g.id),
+    customFieldById: loaderOf((ids: readonly string[]) => prisma.customField.findMany({ where: idsOf(ids) }), (f) => f.id),
+    /** interaction counts and latest dates per contact, for the workspace and the viewer */
+    interactionStats: loaderOf(
+      (contactIds: readonly string[]) => interactionStats(prisma, organizationId, viewerId, contactIds),
+      (stats) => stats.contactId,
+    ),
+    /** whether a node of any type exists in the organisation, keyed `Typename:id` */
+    nodeExists: new DataLoader<{ typename: NodeTypename; id: string }, boolean, string>(
+      async (keys) => {
+        const found = new Set<string>();
+        const byType = new Map<NodeTypename, string[]>();
+        for (const key of keys) byType.set(key.typename, [...(byType.get(key.typename) ?? []), key.id]);
+        await Promise.all(
+          [...byType].map(async ([typename, ids]) => {
+            const rows = await findIdsOfType(prisma, organizationId, typename, ids);
+            for (const row of rows) found.add(`${typename}:${row.id}`);
+          }),
+        );
+        return keys.map((key) => found.has(`${key.typename}:${key.id}`));
+      },
+      { cacheKeyFn: (key) => `${key.typename}:${key.id}` },
     ),
   };
+  return {
+    ...loaders,
+    /** forget everything loaded: after a write, later reads of the request must see it */
+    clearAll() {
+      for (const loader of Object.values(loaders)) loader.clearAll();
+    },
+  };
+}
+
+function findIdsOfType(prisma: PrismaClient, organizationId: string, typename: NodeTypename, ids: string[]) {
+  const where = { organizationId, id: { in: ids } };
+  const select = { id: true } as const;
+  switch (typename) {
+    case 'Contact':
+      return prisma.contact.findMany({ where, select });
+    case 'Company':
+      return prisma.company.findMany({ where, select });
+    case 'Group':
+      return prisma.group.findMany({ where, select });
+    case 'CustomField':
+      return prisma.customField.findMany({ where, select });
+    case 'User':
+      return prisma.user.findMany({ where, select });
+    case 'Organization':
+      return Promise.resolve(ids.filter((id) => id === organizationId).map((id) => ({ id })));
+  }
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -6,6 +6,13 @@ import '../modules/organization/organization.graphql.js';
 import '../modules/user/user.graphql.js';
 import '../modules/viewer/viewer.graphql.js';
 import '../modules/contact/contact.graphql.js';
+import '../modules/contact/contact-list.graphql.js';
+import '../modules/interaction/interaction.graphql.js';
+import '../modules/company/company.graphql.js';
+import '../modules/group/group.graphql.js';
+import '../modules/custom-field/custom-field.graphql.js';
+import '../modules/custom-field/custom-field-value.graphql.js';
+import '../modules/contact/contact-relations.graphql.js';
 
 const subgraph = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.6',

@@ -1,11 +1,22 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import countries from 'i18n-iso-countries';
+import ISO6391 from 'iso-639-1';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { ContactType, PhoneLabel } from '../../db/generated/prisma/enums.js';
+import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
+import { tidyName } from '../common/names.js';
+import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 
-// The rules of a contact's input, independent of GraphQL: lengths follow the seed APIs
-// (names 255, full name 500, phone 50, url 500, email 320).
+// The rules of a contact's input, independent of GraphQL. Lengths follow the seed APIs:
+// names 255, full name 500, phone 50, url 500, email 320, purchase order number 50.
 
+export const MAX_CONTACT_POINTS = 20;
+export const MAX_COMPANIES = 20;
+export const MAX_GROUPS = 100;
+export const MAX_TAGS = 100;
+export const MAX_CUSTOM_VALUES = 200;
+
+/** Optional text: trimmed, blank means absent. */
 const text = (max: number) =>
   z
     .string()
@@ -13,21 +24,33 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .transform((value) => (value === '' ? null : value));
 
-const emailAddress = z.string().trim().max(320, 'must be at most 320 characters').pipe(z.email('is not a valid email address'));
+const list = <T extends z.ZodType>(item: T, max: number) =>
+  z.array(item).max(max, `must have at most ${max} entries`);
 
-const emailInput = z.object({
-  address: emailAddress,
-  label: text(50).nullish(),
-  isPrimary: z.boolean().nullish(),
-});
+const emailAddress = z
+  .string()
+  .trim()
+  .max(320, 'must be at most 320 characters')
+  .pipe(z.email('is not a valid email address'));
 
-interface NormalizedPhone {
-  number: string;
-  original: string;
-  countryCode: string | null;
-}
+const httpUrl = z
+  .string()
+  .trim()
+  .max(500, 'must be at most 500 characters')
+  .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: 'must be an http(s) URL' }));
 
-/** E.164 through libphonenumber-js; `defaultCountry` reads numbers without a +prefix. */
+const LINKEDIN = /^https:\/\/www\.linkedin\.com\/in\/[A-Za-z0-9\-_%]{3,100}\/?$/;
+
+const calendarDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'is not a real calendar date');
+
+/** E.164 through libphonenumber-js; `defaultCountry` reads numbers written without +prefix. */
 function normalizePhone(raw: string, defaultCountry: string | null | undefined, ctx: z.RefinementCtx, path: string[] = []) {
   const parsed = parsePhoneNumberFromString(raw, (defaultCountry ?? undefined) as CountryCode | undefined);
   if (!parsed || !parsed.isValid()) {
@@ -38,22 +61,29 @@ function normalizePhone(raw: string, defaultCountry: string | null | undefined, 
     });
     return z.NEVER;
   }
-  return { number: parsed.number as string, original: raw, countryCode: parsed.country ?? null } satisfies NormalizedPhone;
+  return { number: parsed.number as string, original: raw, countryCode: parsed.country ?? null };
 }
+
+const countryCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((code) => /^[A-Z]{2}$/.test(code) && countries.isValid(code), 'must be an ISO 3166-1 alpha-2 country code');
 
 const phoneText = z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters');
 const loosePhone = phoneText.transform((raw, ctx) => normalizePhone(raw, null, ctx));
+
+const emailInput = z.object({
+  address: emailAddress,
+  label: text(50).nullish(),
+  isPrimary: z.boolean().nullish(),
+});
 
 const phoneInput = z
   .object({
     number: phoneText,
     label: z.enum(PhoneLabel).nullish(),
-    countryCode: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
-      .transform((code) => code.toUpperCase())
-      .nullish(),
+    countryCode: countryCode.nullish(),
     isPrimary: z.boolean().nullish(),
   })
   .transform((phone, ctx) => ({
@@ -62,72 +92,132 @@ const phoneInput = z
     isPrimary: phone.isPrimary,
   }));
 
-const MAX_LIST = 20;
+const addressInput = z
+  .object({
+    street: text(500).nullish(),
+    secondaryAddress: text(500).nullish(),
+    postalCode: text(50).nullish(),
+    city: text(255).nullish(),
+    state: text(255).nullish(),
+    country: countryCode.nullish(),
+    isPrimary: z.boolean().nullish(),
+  })
+  .refine(
+    (a) => a.street || a.secondaryAddress || a.postalCode || a.city || a.state || a.country,
+    'an address needs at least one part',
+  );
 
-export const createContactSchema = z.object({
+const urlInput = z.object({ url: httpUrl, isPrimary: z.boolean().nullish() });
+
+const publicId = z.string().trim().min(1, 'must not be empty').max(100, 'is not a valid id');
+
+const companyRef = z
+  .object({
+    id: publicId.nullish(),
+    name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName).nullish(),
+    externalRef: externalRefSchema.nullish(),
+  })
+  .refine((ref) => [ref.id, ref.name, ref.externalRef].filter((v) => v != null).length === 1, 'give exactly one of id, name, externalRef');
+
+const companyLink = z.object({
+  company: companyRef,
+  jobTitle: text(255).nullish(),
+  department: text(255).nullish(),
+  isPrimary: z.boolean().nullish(),
+});
+
+const customFieldValueInput = z.object({
+  field: publicId,
+  value: z.unknown().optional(),
+});
+
+/** Every field a client may give when creating a contact. */
+export const contactFieldsSchema = z.object({
   type: z.enum(ContactType).nullish(),
   firstName: text(255).nullish(),
   middleName: text(255).nullish(),
   lastName: text(255).nullish(),
   fullName: text(500).nullish(),
+  abbreviation: text(50).nullish(),
   title: text(50).nullish(),
+  gender: z.enum(Gender).nullish(),
+  birthday: calendarDate
+    .refine((value) => value <= new Date().toISOString().slice(0, 10), 'must not be in the future')
+    .refine((value) => value >= '1900-01-01', 'must be on or after 1900-01-01')
+    .nullish(),
+  primaryLanguage: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((code) => ISO6391.validate(code), 'must be an ISO 639-1 language code, e.g. en')
+    .nullish(),
+  description: text(5000).nullish(),
+  strategy: text(5000).nullish(),
+  jobTitle: text(255).nullish(),
+  department: text(255).nullish(),
+  linkedInUrl: z
+    .string()
+    .trim()
+    .max(500, 'must be at most 500 characters')
+    .regex(LINKEDIN, 'must look like https://www.linkedin.com/in/{slug}')
+    .nullish(),
+  profilePictureUrl: httpUrl.nullish(),
+  tags: list(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'), MAX_TAGS).nullish(),
+  loginEmail: emailAddress.nullish(),
+  mailingListOptIn: z.boolean().nullish(),
+  purchaseOrderNumber: text(50).nullish(),
+  ssn: text(50).nullish(),
   email: emailAddress.nullish(),
   phone: loosePhone.nullish(),
   mobile: loosePhone.nullish(),
-  emails: z.array(emailInput).max(MAX_LIST, `must have at most ${MAX_LIST} entries`).nullish(),
-  phones: z.array(phoneInput).max(MAX_LIST, `must have at most ${MAX_LIST} entries`).nullish(),
+  emails: list(emailInput, MAX_CONTACT_POINTS).nullish(),
+  phones: list(phoneInput, MAX_CONTACT_POINTS).nullish(),
+  addresses: list(addressInput, MAX_CONTACT_POINTS).nullish(),
+  urls: list(urlInput, MAX_CONTACT_POINTS).nullish(),
+  externalRefs: list(externalRefSchema, MAX_CONTACT_POINTS).nullish(),
+  companies: list(companyLink, MAX_COMPANIES).nullish(),
+  groups: list(publicId, MAX_GROUPS).nullish(),
+  customFieldValues: list(customFieldValueInput, MAX_CUSTOM_VALUES).nullish(),
 });
 
-export type CreateContactInput = z.input<typeof createContactSchema>;
-type Parsed = z.output<typeof createContactSchema>;
-
-export interface EmailEntry {
-  address: string;
-  addressNormalized: string;
-  label: string | null;
-  isPrimary: boolean;
-  position: number;
-}
-
-export interface PhoneEntry {
-  number: string;
-  original: string;
-  label: PhoneLabel | null;
-  countryCode: string | null;
-  isPrimary: boolean;
-  position: number;
-}
+export type ContactFieldsInput = z.input<typeof contactFieldsSchema>;
+type Parsed = z.output<typeof contactFieldsSchema>;
 
 /** Marks exactly one entry primary: the one that says so, else the first. */
 function withPrimary<T extends { isPrimary?: boolean | null }>(
   entries: T[],
   ctx: z.RefinementCtx,
   path: string,
-): (T & { isPrimary: boolean; position: number })[] {
+  offset = 0,
+): (Omit<T, 'isPrimary'> & { isPrimary: boolean; position: number })[] {
   const flagged = entries.flatMap((entry, index) => (entry.isPrimary ? [index] : []));
   for (const index of flagged.slice(1)) {
-    ctx.addIssue({ code: 'custom', message: 'only one entry may be primary', path: [path, index, 'isPrimary'] });
+    ctx.addIssue({ code: 'custom', message: 'only one entry may be primary', path: [path, index - offset, 'isPrimary'] });
   }
   const primary = flagged[0] ?? 0;
   return entries.map((entry, index) => ({ ...entry, isPrimary: index === primary, position: index }));
 }
 
-/** The input validated and normalised into what is stored. */
-export const contactInput = createContactSchema.transform((input: Parsed, ctx) => {
-  const emails = [...(input.emails ?? [])];
-  if (input.email && !emails.some((e) => normalizeEmail(e.address) === normalizeEmail(input.email!))) {
-    emails.unshift({ address: input.email, label: null, isPrimary: !emails.some((e) => e.isPrimary) });
-  }
-  const emailOffset = emails.length - (input.emails?.length ?? 0);
-  const seenEmails = new Map<string, number>();
-  emails.forEach((entry, index) => {
-    const key = normalizeEmail(entry.address);
-    if (seenEmails.has(key)) {
-      const path = index < emailOffset ? ['email'] : ['emails', index - emailOffset, 'address'];
-      ctx.addIssue({ code: 'custom', message: 'is listed twice', path });
-    }
-    seenEmails.set(key, index);
+/** Reports entries whose key repeats an earlier one. */
+function noRepeats<T>(entries: T[], keyOf: (entry: T) => string, ctx: z.RefinementCtx, pathOf: (index: number) => (string | number)[]) {
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    const key = keyOf(entry);
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', message: 'is listed twice', path: pathOf(index) });
+    seen.add(key);
   });
+}
+
+/** The input validated and normalised into what is stored and what must be resolved. */
+export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) => {
+  // The convenience `email` leads the list (as primary) unless the list has it already.
+  const listedEmails = input.emails ?? [];
+  const foldEmail = input.email && !listedEmails.some((e) => normalizeEmail(e.address) === normalizeEmail(input.email!));
+  const emails = foldEmail
+    ? [{ address: input.email!, label: null, isPrimary: !listedEmails.some((e) => e.isPrimary) }, ...listedEmails]
+    : listedEmails;
+  const emailOffset = foldEmail ? 1 : 0;
+  noRepeats(listedEmails, (e) => normalizeEmail(e.address), ctx, (i) => ['emails', i, 'address']);
 
   const phoneSources = [
     ...(input.phone ? [{ ...input.phone, label: null, isPrimary: null, path: ['phone'] }] : []),
@@ -144,44 +234,91 @@ export const contactInput = createContactSchema.transform((input: Parsed, ctx) =
     phones.push(source);
   }
 
+  noRepeats(input.urls ?? [], (u) => u.url.toLowerCase(), ctx, (i) => ['urls', i, 'url']);
+  noRepeats(input.externalRefs ?? [], externalRefKey, ctx, (i) => ['externalRefs', i]);
+  noRepeats(input.customFieldValues ?? [], (v) => v.field, ctx, (i) => ['customFieldValues', i, 'field']);
+
+  const type = input.type ?? ContactType.GENERAL;
+  if (input.purchaseOrderNumber && type !== ContactType.INVOICE) {
+    ctx.addIssue({ code: 'custom', message: 'is only allowed on INVOICE contacts', path: ['purchaseOrderNumber'] });
+  }
+
   const names = [input.firstName, input.middleName, input.lastName, input.fullName];
   if (!names.some(Boolean) && emails.length === 0 && phoneSources.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'a contact needs at least one identifier: a name, an email or a phone',
-      path: [],
-    });
+    ctx.addIssue({ code: 'custom', message: 'a contact needs at least one identifier: a name, an email or a phone', path: [] });
   }
   const derivedFullName = [input.firstName, input.middleName, input.lastName].filter(Boolean).join(' ');
 
+  const companies = withPrimary(input.companies ?? [], ctx, 'companies');
+  const tags = [...new Map((input.tags ?? []).map((tag) => [tag.toLowerCase(), tag])).values()];
+
   return {
-    type: input.type ?? ContactType.GENERAL,
-    firstName: input.firstName ?? null,
-    middleName: input.middleName ?? null,
-    lastName: input.lastName ?? null,
-    fullName: input.fullName ?? (derivedFullName || null),
-    fullNameExplicit: Boolean(input.fullName),
-    title: input.title ?? null,
-    emails: withPrimary(emails, ctx, 'emails').map(
-      (entry): EmailEntry => ({
-        address: entry.address,
-        addressNormalized: normalizeEmail(entry.address),
-        label: entry.label ?? null,
-        isPrimary: entry.isPrimary,
-        position: entry.position,
-      }),
-    ),
-    phones: withPrimary(phones, ctx, 'phones').map(
-      (entry): PhoneEntry => ({
-        number: entry.number,
-        original: entry.original,
-        label: entry.label ?? null,
-        countryCode: entry.countryCode,
-        isPrimary: entry.isPrimary,
-        position: entry.position,
-      }),
-    ),
+    fields: {
+      type,
+      firstName: input.firstName ?? null,
+      middleName: input.middleName ?? null,
+      lastName: input.lastName ?? null,
+      fullName: input.fullName ?? (derivedFullName || null),
+      fullNameExplicit: Boolean(input.fullName),
+      abbreviation: input.abbreviation ?? null,
+      title: input.title ?? null,
+      gender: input.gender ?? null,
+      birthday: input.birthday ? new Date(`${input.birthday}T00:00:00Z`) : null,
+      primaryLanguage: input.primaryLanguage ?? null,
+      description: input.description ?? null,
+      strategy: input.strategy ?? null,
+      linkedInUrl: input.linkedInUrl ?? null,
+      profilePictureUrl: input.profilePictureUrl ?? null,
+      tags,
+      loginEmail: input.loginEmail ?? null,
+      mailingListOptIn: input.mailingListOptIn ?? null,
+      purchaseOrderNumber: input.purchaseOrderNumber ?? null,
+      ssn: input.ssn ?? null,
+    },
+    /** explicit values; when absent they follow the primary company link */
+    jobTitle: input.jobTitle ?? null,
+    department: input.department ?? null,
+    emails: withPrimary(emails, ctx, 'emails', emailOffset).map((entry, index) => ({
+      address: entry.address,
+      addressNormalized: normalizeEmail(entry.address),
+      label: entry.label ?? null,
+      isPrimary: entry.isPrimary,
+      position: entry.position,
+      path: index < emailOffset ? ['email'] : ['emails', index - emailOffset, 'address'],
+    })),
+    phones: withPrimary(phones, ctx, 'phones').map((entry) => ({
+      number: entry.number,
+      original: entry.original,
+      label: entry.label ?? null,
+      countryCode: entry.countryCode,
+      isPrimary: entry.isPrimary,
+      position: entry.position,
+    })),
+    addresses: withPrimary(input.addresses ?? [], ctx, 'addresses').map((entry) => ({
+      street: entry.street ?? null,
+      secondaryAddress: entry.secondaryAddress ?? null,
+      postalCode: entry.postalCode ?? null,
+      city: entry.city ?? null,
+      state: entry.state ?? null,
+      country: entry.country ?? null,
+      isPrimary: entry.isPrimary,
+      position: entry.position,
+    })),
+    urls: withPrimary(input.urls ?? [], ctx, 'urls').map((entry) => ({
+      url: entry.url,
+      isPrimary: entry.isPrimary,
+      position: entry.position,
+    })),
+    externalRefs: input.externalRefs ?? [],
+    companies: companies.map((link) => ({
+      ref: link.company,
+      jobTitle: link.jobTitle ?? null,
+      department: link.department ?? null,
+      isPrimary: link.isPrimary,
+    })),
+    groups: input.groups ?? [],
+    customFieldValues: input.customFieldValues ?? [],
   };
 });
 
-export type ContactData = z.output<typeof contactInput>;
+export type ContactDraft = z.output<typeof contactInput>;

@@ -1,17 +1,21 @@
+import type { InputFieldBuilder, SchemaTypes } from '@pothos/core';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
 import { decodeIdOf } from '../../graphql/ids.js';
 import { UserError } from '../../graphql/user-errors.js';
+import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
 import { normalizeEmail } from '../user/user.js';
-import { createContact } from './create-contact.js';
+import type { ContactFieldsInput } from './contact-input.js';
+import { type ContactOutcome, createContact, createContacts, MAX_BATCH } from './create-contact.js';
 
 export const ContactTypeEnum = builder.enumType(ContactType, { name: 'ContactType' });
 export const GenderEnum = builder.enumType(Gender, { name: 'Gender' });
 export const PhoneLabelEnum = builder.enumType(PhoneLabel, { name: 'PhoneLabel' });
 
-const ContactEmailType = builder.prismaObject('ContactEmail', {
-  name: 'ContactEmail',
+export const byPosition = { orderBy: { position: 'asc' } } as const;
+
+builder.prismaObject('ContactEmail', {
   fields: (t) => ({
     address: t.exposeString('address'),
     label: t.exposeString('label', { nullable: true }),
@@ -19,18 +23,52 @@ const ContactEmailType = builder.prismaObject('ContactEmail', {
   }),
 });
 
-const ContactPhoneType = builder.prismaObject('ContactPhone', {
-  name: 'ContactPhone',
+builder.prismaObject('ContactPhone', {
   fields: (t) => ({
     number: t.exposeString('number', { description: 'E.164' }),
     original: t.exposeString('original', { description: 'The number as it was given.' }),
     label: t.expose('label', { type: PhoneLabelEnum, nullable: true }),
-    countryCode: t.exposeString('countryCode', { nullable: true }),
+    countryCode: t.exposeString('countryCode', { nullable: true, description: 'ISO 3166-1 alpha-2 region of the number.' }),
     isPrimary: t.exposeBoolean('isPrimary'),
   }),
 });
 
-const byPosition = { orderBy: { position: 'asc' } } as const;
+builder.prismaObject('ContactAddress', {
+  name: 'Address',
+  fields: (t) => ({
+    street: t.exposeString('street', { nullable: true }),
+    secondaryAddress: t.exposeString('secondaryAddress', { nullable: true }),
+    postalCode: t.exposeString('postalCode', { nullable: true }),
+    city: t.exposeString('city', { nullable: true }),
+    state: t.exposeString('state', { nullable: true }),
+    country: t.exposeString('country', { nullable: true, description: 'ISO 3166-1 alpha-2' }),
+    formatted: t.string({
+      description: 'The parts on one line, in the usual order.',
+      resolve: (a) =>
+        [a.street, a.secondaryAddress, [a.postalCode, a.city].filter(Boolean).join(' '), a.state, a.country]
+          .filter(Boolean)
+          .join(', '),
+    }),
+    isPrimary: t.exposeBoolean('isPrimary'),
+  }),
+});
+
+builder.prismaObject('ContactUrl', {
+  fields: (t) => ({
+    url: t.exposeString('url'),
+    isPrimary: t.exposeBoolean('isPrimary'),
+  }),
+});
+
+builder.prismaObject('ContactCompany', {
+  description: "A contact's link to a company.",
+  fields: (t) => ({
+    company: t.relation('company'),
+    jobTitle: t.exposeString('jobTitle', { nullable: true }),
+    department: t.exposeString('department', { nullable: true }),
+    isPrimary: t.exposeBoolean('isPrimary'),
+  }),
+});
 
 export const ContactNode = builder.prismaNode('Contact', {
   description: 'A person the organisation deals with.',
@@ -42,45 +80,78 @@ export const ContactNode = builder.prismaNode('Contact', {
     firstName: t.exposeString('firstName', { nullable: true }),
     middleName: t.exposeString('middleName', { nullable: true }),
     lastName: t.exposeString('lastName', { nullable: true }),
-    fullName: t.exposeString('fullName', {
-      nullable: true,
-      description: 'Derived from the name parts unless given explicitly.',
-    }),
+    fullName: t.exposeString('fullName', { nullable: true, description: 'Derived from the name parts unless given explicitly.' }),
+    abbreviation: t.exposeString('abbreviation', { nullable: true }),
     title: t.exposeString('title', { nullable: true, description: 'Honorific, e.g. Dr.' }),
-    emails: t.relation('emails', { query: byPosition }),
+    gender: t.expose('gender', { type: GenderEnum, nullable: true }),
+    birthday: t.field({
+      type: 'LocalDate',
+      nullable: true,
+      select: { birthday: true },
+      resolve: (c) => c.birthday?.toISOString().slice(0, 10) ?? null,
+    }),
+    primaryLanguage: t.exposeString('primaryLanguage', { nullable: true, description: 'ISO 639-1' }),
+    description: t.exposeString('description', { nullable: true }),
+    strategy: t.exposeString('strategy', { nullable: true }),
+    jobTitle: t.exposeString('jobTitle', { nullable: true, description: 'Given, or that of the primary company link.' }),
+    department: t.exposeString('department', { nullable: true }),
+    emails: t.relation('emails', { query: byPosition, description: 'Ordered; the primary first unless another says isPrimary.' }),
     phones: t.relation('phones', { query: byPosition }),
+    addresses: t.relation('addresses', { query: byPosition }),
+    urls: t.relation('urls', { query: byPosition }),
+    // The convenience fields select their list exactly as the list fields do, so Pothos
+    // merges them into one relation query instead of a second one.
     email: t.string({
       nullable: true,
       description: 'The primary email address.',
-      select: { emails: { where: { isPrimary: true }, take: 1, select: { address: true } } },
-      resolve: (contact) => contact.emails[0]?.address ?? null,
+      select: { emails: { ...byPosition, select: { address: true, isPrimary: true } } },
+      resolve: (c) => c.emails.find((e) => e.isPrimary)?.address ?? null,
     }),
     phone: t.string({
       nullable: true,
       description: 'The primary phone number (E.164).',
-      select: { phones: { where: { isPrimary: true }, take: 1, select: { number: true } } },
-      resolve: (contact) => contact.phones[0]?.number ?? null,
+      select: { phones: { ...byPosition, select: { number: true, isPrimary: true } } },
+      resolve: (c) => c.phones.find((p) => p.isPrimary)?.number ?? null,
     }),
+    mobile: t.string({
+      nullable: true,
+      description: 'The first phone labelled MOBILE (E.164).',
+      select: { phones: { ...byPosition, select: { number: true, label: true } } },
+      resolve: (c) => c.phones.find((p) => p.label === 'MOBILE')?.number ?? null,
+    }),
+    linkedInUrl: t.exposeString('linkedInUrl', { nullable: true }),
+    profilePictureUrl: t.exposeString('profilePictureUrl', { nullable: true }),
+    tags: t.exposeStringList('tags'),
+    loginEmail: t.exposeString('loginEmail', { nullable: true }),
+    mailingListOptIn: t.exposeBoolean('mailingListOptIn', { nullable: true }),
+    purchaseOrderNumber: t.exposeString('purchaseOrderNumber', { nullable: true, description: 'INVOICE contacts only.' }),
+    ssn: t.exposeString('ssn', {
+      nullable: true,
+      description: 'Sensitive: needs the contacts:sensitive scope; without it, null and a FORBIDDEN error on this field.',
+      authScopes: { 'contacts:sensitive': true },
+    }),
+    externalRefs: t.relation('externalRefs', { type: ExternalRefType, query: { orderBy: [{ namespace: 'asc' }, { externalId: 'asc' }] } }),
+    companies: t.relation('companies', { query: byPosition, description: 'Company links, the primary one flagged.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     createdBy: t.relation('createdBy', { type: UserNode, nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    updatedBy: t.relation('updatedBy', { type: UserNode, nullable: true }),
+    deletedAt: t.expose('deletedAt', { type: 'DateTime', nullable: true }),
     version: t.exposeInt('version'),
     etag: t.string({
       description: 'Changes with every write; send it back as `ifMatch` to update safely.',
       select: { version: true },
-      resolve: (contact) => `W/"${contact.version}"`,
+      resolve: (c) => `W/"${c.version}"`,
     }),
   }),
 });
-
-void ContactEmailType;
-void ContactPhoneType;
 
 const ContactLookup = builder.inputType('ContactLookup', {
   description: 'One way to find a contact. Exactly one field must be set (@oneOf).',
   extensions: { oneOf: true },
   fields: (t) => ({
     id: t.id(),
+    externalRef: t.field({ type: ExternalRefInput }),
     email: t.string({ description: 'Matched case-insensitively against every email of a contact.' }),
   }),
 });
@@ -91,13 +162,17 @@ builder.queryField('contact', (t) =>
     nullable: true,
     authScopes: { 'contacts:read': true },
     args: { by: t.arg({ type: ContactLookup, required: true }) },
-    resolve: (query, _root, { by }, { tenant }) => {
-      const { organizationId } = tenant;
+    resolve: async (query, _root, { by }, { tenant }) => {
+      const { organizationId, prisma } = tenant;
       if (by.id != null) {
         const id = decodeIdOf('Contact', by.id);
-        return id ? tenant.prisma.contact.findUnique({ ...query, where: { organizationId_id: { organizationId, id } } }) : null;
+        return id ? prisma.contact.findUnique({ ...query, where: { id, organizationId } }) : null;
       }
-      return tenant.prisma.contact.findFirst({
+      if (by.externalRef != null) {
+        const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.id.trim() };
+        return prisma.contact.findFirst({ ...query, where: { organizationId, externalRefs: { some: { ownerType: 'CONTACT', ...ref } } } });
+      }
+      return prisma.contact.findFirst({
         ...query,
         where: { organizationId, emails: { some: { addressNormalized: normalizeEmail(by.email ?? '') } } },
       });
@@ -122,30 +197,136 @@ const PhoneInput = builder.inputType('PhoneInput', {
   }),
 });
 
+const AddressInput = builder.inputType('AddressInput', {
+  fields: (t) => ({
+    street: t.string(),
+    secondaryAddress: t.string(),
+    postalCode: t.string(),
+    city: t.string(),
+    state: t.string(),
+    country: t.string({ description: 'ISO 3166-1 alpha-2, e.g. GB' }),
+    isPrimary: t.boolean(),
+  }),
+});
+
+const UrlInput = builder.inputType('UrlInput', {
+  fields: (t) => ({ url: t.string({ required: true }), isPrimary: t.boolean() }),
+});
+
+const CompanyRef = builder.inputType('CompanyRef', {
+  description:
+    'One way to name a company. Exactly one field must be set (@oneOf). By id or externalRef the ' +
+    'company must exist; by name it is matched after normalisation and created when missing.',
+  extensions: { oneOf: true },
+  fields: (t) => ({
+    id: t.id(),
+    name: t.string(),
+    externalRef: t.field({ type: ExternalRefInput }),
+  }),
+});
+
+const ContactCompanyInput = builder.inputType('ContactCompanyInput', {
+  fields: (t) => ({
+    company: t.field({ type: CompanyRef, required: true }),
+    jobTitle: t.string(),
+    department: t.string(),
+    isPrimary: t.boolean({ description: 'The first link is primary unless another says so.' }),
+  }),
+});
+
+const CustomFieldValueInput = builder.inputType('CustomFieldValueInput', {
+  fields: (t) => ({
+    field: t.id({ required: true }),
+    value: t.field({
+      type: 'JSON',
+      description:
+        'TEXT/MAGIC a string, NUMBER a number or numeric string, DATE "YYYY-MM-DD", SINGLE_SELECT an ' +
+        'option label, MULTIPLE_SELECT labels, CONTACT [{id}], USER [{id}|{email}], OBJECT [{id}]. ' +
+        'null or [] leaves it unset.',
+    }),
+  }),
+});
+
+/** The fields of a contact's input, shared by createContact and createContacts items. */
+function contactInputFields<Types extends SchemaTypes>(t: InputFieldBuilder<Types, 'InputObject'>) {
+  return {
+    type: t.field({ type: ContactTypeEnum, description: 'Defaults to GENERAL; cannot change later.' }),
+    firstName: t.string(),
+    middleName: t.string(),
+    lastName: t.string(),
+    fullName: t.string({ description: 'Derived from the name parts when absent.' }),
+    abbreviation: t.string(),
+    title: t.string({ description: 'Honorific, e.g. Dr.' }),
+    gender: t.field({ type: GenderEnum }),
+    birthday: t.string({ description: 'A calendar date, YYYY-MM-DD.' }),
+    primaryLanguage: t.string({ description: 'ISO 639-1, e.g. en' }),
+    description: t.string({ description: 'At most 5000 characters.' }),
+    strategy: t.string(),
+    jobTitle: t.string({ description: 'Defaults to the job title of the primary company link.' }),
+    department: t.string({ description: 'Defaults to the department of the primary company link.' }),
+    email: t.string({ description: 'Folds into `emails` as the primary address.' }),
+    phone: t.string({ description: 'Folds into `phones` (international format).' }),
+    mobile: t.string({ description: 'Folds into `phones` with the label MOBILE.' }),
+    emails: t.field({ type: [EmailInput], description: 'At most 20; the first is primary unless one says isPrimary.' }),
+    phones: t.field({ type: [PhoneInput], description: 'At most 20.' }),
+    addresses: t.field({ type: [AddressInput], description: 'At most 20.' }),
+    urls: t.field({ type: [UrlInput], description: 'At most 20.' }),
+    linkedInUrl: t.string({ description: 'https://www.linkedin.com/in/{slug}' }),
+    profilePictureUrl: t.string(),
+    tags: t.stringList(),
+    loginEmail: t.string(),
+    mailingListOptIn: t.boolean(),
+    purchaseOrderNumber: t.string({ description: 'At most 50 characters; INVOICE contacts only.' }),
+    ssn: t.string(),
+    externalRefs: t.field({ type: [ExternalRefInput], description: 'Ids of this contact in other systems.' }),
+    companies: t.field({ type: [ContactCompanyInput], description: 'At most 20.' }),
+    groups: t.idList({ description: 'Group ids, at most 100.' }),
+    customFieldValues: t.field({ type: [CustomFieldValueInput] }),
+  };
+}
+
+const CompanyResolutionAction = builder.enumType('CompanyResolutionAction', {
+  values: { MATCHED: { description: 'An existing company.' }, CREATED: { description: 'Created by this call (or, in a dry run, would be).' } },
+});
+
+interface CompanyResolutionShape {
+  index: number;
+  action: 'MATCHED' | 'CREATED';
+  companyId: string | null;
+  name: string | null;
+}
+
+const CompanyResolution = builder.objectRef<CompanyResolutionShape>('CompanyResolution').implement({
+  description: 'How one entry of the input `companies` was resolved.',
+  fields: (t) => ({
+    index: t.exposeInt('index', { description: 'The position of the entry in `companies`.' }),
+    action: t.field({ type: CompanyResolutionAction, resolve: (r) => r.action }),
+    company: t.prismaField({
+      type: 'Company',
+      nullable: true,
+      description: 'Null only in a dry run, for a company that would be created.',
+      resolve: (query, r, _args, { tenant }) =>
+        r.companyId ? tenant.prisma.company.findUnique({ ...query, where: { id: r.companyId, organizationId: tenant.organizationId } }) : null,
+    }),
+    name: t.exposeString('name', { nullable: true, description: 'In a dry run, the name of a company that would be created.' }),
+  }),
+});
+
+
 builder.relayMutationField(
   'createContact',
   {
     inputFields: (t) => ({
-      type: t.field({ type: ContactTypeEnum, description: 'Defaults to GENERAL; cannot change later.' }),
-      firstName: t.string(),
-      middleName: t.string(),
-      lastName: t.string(),
-      fullName: t.string({ description: 'Derived from the name parts when absent.' }),
-      title: t.string({ description: 'Honorific, e.g. Dr.' }),
-      email: t.string({ description: 'Folds into `emails` as the primary address.' }),
-      phone: t.string({ description: 'Folds into `phones`.' }),
-      mobile: t.string({ description: 'Folds into `phones` with the label MOBILE.' }),
-      emails: t.field({ type: [EmailInput] }),
-      phones: t.field({ type: [PhoneInput] }),
+      ...contactInputFields(t),
+      idempotencyKey: t.string({ description: 'Same key and same input within 24 h answers the first result and writes nothing.' }),
+      dryRun: t.boolean({ description: 'Validate and resolve companies; write nothing.' }),
     }),
   },
   {
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant }) => {
-      const result = await createContact(tenant, input);
-      return result.ok
-        ? { contactId: result.value.contactId, userErrors: [] }
-        : { contactId: null, userErrors: result.failures };
+      const { clientMutationId: _c, idempotencyKey, dryRun, ...fields } = input;
+      return createContact(tenant, fields as ContactFieldsInput, { idempotencyKey, dryRun: dryRun ?? false });
     },
   },
   {
@@ -153,15 +334,81 @@ builder.relayMutationField(
       contact: t.prismaField({
         type: ContactNode,
         nullable: true,
-        resolve: (query, payload, _args, { tenant }) =>
-          payload.contactId
-            ? tenant.prisma.contact.findUnique({
-                ...query,
-                where: { organizationId_id: { organizationId: tenant.organizationId, id: payload.contactId } },
-              })
+        resolve: (query, outcome: ContactOutcome, _args, { tenant }) =>
+          outcome.contactId
+            ? tenant.prisma.contact.findUnique({ ...query, where: { id: outcome.contactId, organizationId: tenant.organizationId } })
             : null,
       }),
-      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.userErrors }),
+      companyResolutions: t.field({ type: [CompanyResolution], resolve: (outcome) => outcome.companyResolutions }),
+      userErrors: t.field({ type: [UserError], resolve: (outcome) => outcome.failures }),
+    }),
+  },
+);
+
+const CreateContactsItem = builder.inputType('CreateContactsItem', {
+  fields: (t) => ({
+    clientRef: t.string({ description: 'Echoed on this item’s result.' }),
+    ...contactInputFields(t),
+  }),
+});
+
+interface ItemResult extends ContactOutcome {
+  clientRef: string | null;
+}
+
+const CreateContactsResult = builder.objectRef<ItemResult>('CreateContactsResult').implement({
+  description: 'The outcome of one item, in input order. Error paths start at the item.',
+  fields: (t) => ({
+    clientRef: t.exposeString('clientRef', { nullable: true }),
+    contact: t.prismaField({
+      type: ContactNode,
+      nullable: true,
+      resolve: (query, result, _args, { tenant }) =>
+        result.contactId
+          ? tenant.prisma.contact.findUnique({ ...query, where: { id: result.contactId, organizationId: tenant.organizationId } })
+          : null,
+    }),
+    companyResolutions: t.field({ type: [CompanyResolution], resolve: (r) => r.companyResolutions }),
+    userErrors: t.field({ type: [UserError], resolve: (r) => r.failures }),
+  }),
+});
+
+builder.relayMutationField(
+  'createContacts',
+  {
+    inputFields: (t) => ({
+      contacts: t.field({ type: [CreateContactsItem], required: true, description: `At most ${MAX_BATCH}.` }),
+      allOrNone: t.boolean({ defaultValue: false, description: 'Any error in any item writes nothing.' }),
+    }),
+  },
+  {
+    authScopes: { 'contacts:write': true },
+    resolve: async (_root, { input }, { tenant }) => {
+      if (input.contacts.length > MAX_BATCH) {
+        return {
+          results: [],
+          failures: [{ code: 'LIMIT_EXCEEDED' as const, message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] }],
+        };
+      }
+      const outcomes = await createContacts(
+        tenant,
+        input.contacts.map(({ clientRef: _ref, ...fields }) => fields as ContactFieldsInput),
+        { allOrNone: input.allOrNone ?? false },
+      );
+      return {
+        results: outcomes.map((outcome, index) => ({ ...outcome, clientRef: input.contacts[index]!.clientRef ?? null })),
+        failures: [],
+      };
+    },
+  },
+  {
+    outputFields: (t) => ({
+      results: t.field({ type: [CreateContactsResult], resolve: (payload) => payload.results }),
+      userErrors: t.field({
+        type: [UserError],
+        description: 'Problems of the batch as a whole (too many items).',
+        resolve: (payload) => payload.failures,
+      }),
     }),
   },
 );

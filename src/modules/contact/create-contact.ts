@@ -1,79 +1,201 @@
-import { Prisma } from '../../db/generated/prisma/client.js';
-import { newId } from '../../db/uuid.js';
+import { createHash } from 'node:crypto';
+import type { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../graphql/context.js';
-import { fail, type Failure, ok, type Result } from '../common/result.js';
-import { validationFailures } from '../common/validation.js';
-import { recordChange } from './change-feed.js';
-import { type ContactData, contactInput, type CreateContactInput } from './contact-input.js';
+import type { Failure } from '../common/result.js';
+import type { ContactFieldsInput } from './contact-input.js';
+import { type PreparedContact, prepareContact } from './prepare-contact.js';
+import { type CompanyResolution, type Tx, WriteConflict, writeContacts } from './write-contacts.js';
 
-/** DUPLICATE failures for emails another contact of the organisation already holds. */
-async function emailConflicts(tenant: Tenant, data: ContactData, input: CreateContactInput): Promise<Failure[]> {
-  if (data.emails.length === 0) return [];
-  const taken = await tenant.prisma.contactEmail.findMany({
-    where: {
-      organizationId: tenant.organizationId,
-      addressNormalized: { in: data.emails.map((e) => e.addressNormalized) },
-    },
-    select: { addressNormalized: true, contactId: true },
-  });
-  const holder = new Map(taken.map((row) => [row.addressNormalized, row.contactId]));
-  const listed = input.emails?.length ?? 0;
-  const offset = data.emails.length - listed;
-  return data.emails.flatMap((entry, index): Failure[] => {
-    const contactId = holder.get(entry.addressNormalized);
-    if (!contactId) return [];
-    return [
-      {
-        code: 'DUPLICATE',
-        message: `${entry.address} already belongs to another contact`,
-        path: index < offset ? ['email'] : ['emails', String(index - offset), 'address'],
-        existing: { typename: 'Contact', id: contactId },
-      },
-    ];
+export const MAX_BATCH = 500;
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** how often a write is retried after another writer took a unique value meanwhile */
+const MAX_ATTEMPTS = 3;
+
+export interface ContactOutcome {
+  contactId: string | null;
+  companyResolutions: CompanyResolution[];
+  failures: Failure[];
+}
+
+/** Resolutions as a dry run reports them: existing companies MATCHED, missing ones CREATED. */
+function dryRunResolutions(contact: PreparedContact, seen: Set<string>): CompanyResolution[] {
+  return contact.companyReferences.map(({ index, target }) => {
+    if ('companyId' in target) return { index, action: 'MATCHED', companyId: target.companyId, name: null };
+    const first = !seen.has(target.normalizedName);
+    seen.add(target.normalizedName);
+    return { index, action: first ? 'CREATED' : 'MATCHED', companyId: null, name: target.newName };
   });
 }
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+/** DUPLICATE failures for emails and external refs an earlier item of the same batch claims. */
+function claimWithinBatch(prepared: PreparedContact[], claimed: Map<string, number>, index: number): Failure[] {
+  const contact = prepared[index]!;
+  const failures: Failure[] = [];
+  const claim = (key: string, path: (string | number)[], what: string) => {
+    const owner = claimed.get(key);
+    if (owner !== undefined && owner !== index) {
+      failures.push({ code: 'DUPLICATE', message: `${what} is also given by item ${owner} of this batch`, path });
+    } else {
+      claimed.set(key, index);
+    }
+  };
+  contact.emails.forEach((email, position) =>
+    claim(`email:${email.addressNormalized}`, contact.emailPaths[position]!, email.address),
+  );
+  contact.externalRefs.forEach((ref, position) =>
+    claim(`ref:${ref.namespace}\u0000${ref.id}`, ['externalRefs', position], `the external ref ${ref.namespace}/${ref.id}`),
+  );
+  return failures;
+}
 
 /**
- * Creates a contact with everything it links, atomically, and appends its CREATED entry to the
- * change feed in the same transaction. Expected problems come back as failures, and then
- * nothing was written.
+ * Creates contacts: each is validated and resolved (lookups shared by the whole batch through
+ * the request's loaders), then all valid ones are written in one transaction. Without
+ * `allOrNone` an item's failures keep only that item out; with it, any failure writes nothing.
+ * `extra` runs inside the write's transaction (idempotency records).
  */
-export async function createContact(tenant: Tenant, input: CreateContactInput): Promise<Result<{ contactId: string }>> {
-  const parsed = contactInput.safeParse(input);
-  if (!parsed.success) return fail(...validationFailures(parsed.error));
-  const data = parsed.data;
+export async function createContacts(
+  tenant: Tenant,
+  inputs: ContactFieldsInput[],
+  options: { allOrNone: boolean; dryRun?: boolean; extra?: (tx: Tx, outcomes: ContactOutcome[]) => Promise<void> },
+): Promise<ContactOutcome[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    const results = await Promise.all(inputs.map((input) => prepareContact(tenant, input)));
+    const claimed = new Map<string, number>();
+    const prepared = results.map((result) => (result.ok ? result.contact : null));
+    const outcomes: ContactOutcome[] = results.map((result, index) => {
+      const failures = result.ok ? claimWithinBatch(prepared as PreparedContact[], claimed, index) : result.failures;
+      return { contactId: null, companyResolutions: [], failures };
+    });
+    const writable = outcomes.flatMap((outcome, index) => (outcome.failures.length === 0 ? [index] : []));
 
-  const conflicts = await emailConflicts(tenant, data, input);
-  if (conflicts.length > 0) return fail(...conflicts);
-
-  const contactId = newId();
-  const { organizationId } = tenant;
-  const { emails, phones, ...fields } = data;
-  try {
-    await tenant.prisma.$transaction([
-      tenant.prisma.contact.create({
-        data: {
-          ...fields,
-          id: contactId,
-          organizationId,
-          createdById: tenant.userId,
-          updatedById: tenant.userId,
-          emails: { createMany: { data: emails.map((email) => ({ ...email, id: newId() })) } },
-          phones: { createMany: { data: phones.map((phone) => ({ ...phone, id: newId() })) } },
-        },
-      }),
-      recordChange(tenant, { contactId, changeType: 'CREATED', version: 1, changedFields: [] }),
-    ]);
-  } catch (error) {
-    // Another writer took one of the emails between our check and our insert.
-    if (isUniqueViolation(error)) {
-      const raced = await emailConflicts(tenant, data, input);
-      if (raced.length > 0) return fail(...raced);
+    if (options.dryRun || (options.allOrNone && writable.length < inputs.length) || writable.length === 0) {
+      const seen = new Set<string>();
+      if (options.dryRun) {
+        for (const index of writable) outcomes[index]!.companyResolutions = dryRunResolutions(prepared[index]!, seen);
+      }
+      return outcomes;
     }
-    throw error;
+
+    try {
+      const toWrite = writable.map((index) => prepared[index]!);
+      for (const index of writable) outcomes[index]!.contactId = prepared[index]!.id;
+      const attach = (resolutions: CompanyResolution[][]) =>
+        writable.forEach((index, position) => {
+          outcomes[index]!.companyResolutions = resolutions[position]!;
+        });
+      attach(
+        await writeContacts(tenant, toWrite, async (tx, resolutions) => {
+          attach(resolutions);
+          await options.extra?.(tx, outcomes);
+        }),
+      );
+      return outcomes;
+    } catch (error) {
+      if (!(error instanceof WriteConflict)) throw error;
+      // Someone took an email or ref meanwhile: check everything again against fresh reads.
+      tenant.loaders.clearAll();
+      if (attempt >= MAX_ATTEMPTS) {
+        return outcomes.map((outcome, index) => {
+          const position = writable.indexOf(index);
+          const conflict = position >= 0 ? error.failures.get(position) : undefined;
+          return { contactId: null, companyResolutions: [], failures: conflict ?? outcome.failures };
+        });
+      }
+    } finally {
+      tenant.loaders.clearAll();
+    }
   }
-  return ok({ contactId });
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** A stable JSON text of a value: object keys sorted, so equal inputs hash alike. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+interface StoredOutcome {
+  contactId: string;
+  companyResolutions: CompanyResolution[];
+}
+
+async function replayIdempotent(
+  tenant: Tenant,
+  key: string,
+  requestHash: string,
+): Promise<ContactOutcome | null> {
+  const record = await tenant.prisma.idempotencyRecord.findUnique({
+    where: { organizationId_operation_key: { organizationId: tenant.organizationId, operation: 'createContact', key } },
+  });
+  if (!record || record.createdAt.getTime() < Date.now() - IDEMPOTENCY_WINDOW_MS) return null;
+  if (record.requestHash !== requestHash) {
+    return {
+      contactId: null,
+      companyResolutions: [],
+      failures: [
+        {
+          code: 'VALIDATION',
+          message: 'this idempotencyKey was used with a different input within the last 24 hours',
+          path: ['idempotencyKey'],
+        },
+      ],
+    };
+  }
+  const stored = record.response as unknown as StoredOutcome;
+  return { contactId: stored.contactId, companyResolutions: stored.companyResolutions, failures: [] };
+}
+
+class IdempotencyRace extends Error {}
+
+/**
+ * Creates one contact. With an `idempotencyKey`, the same key and input within 24 hours
+ * answers the first result and writes nothing; the same key with another input is refused.
+ */
+export async function createContact(
+  tenant: Tenant,
+  input: ContactFieldsInput,
+  options: { idempotencyKey?: string | null; dryRun?: boolean } = {},
+): Promise<ContactOutcome> {
+  const key = options.idempotencyKey?.trim();
+  if (!key || options.dryRun) {
+    const [outcome] = await createContacts(tenant, [input], { allOrNone: true, dryRun: options.dryRun ?? false });
+    return outcome!;
+  }
+  if (key.length > 255) {
+    return { contactId: null, companyResolutions: [], failures: [{ code: 'VALIDATION', message: 'must be at most 255 characters', path: ['idempotencyKey'] }] };
+  }
+  const requestHash = sha256(canonicalJson(input));
+  for (;;) {
+    const replay = await replayIdempotent(tenant, key, requestHash);
+    if (replay) return replay;
+    try {
+      const [outcome] = await createContacts(tenant, [input], {
+        allOrNone: true,
+        extra: async (tx, outcomes) => {
+          const { organizationId } = tenant;
+          const cutoff = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS);
+          await tx.idempotencyRecord.deleteMany({ where: { organizationId, operation: 'createContact', key, createdAt: { lt: cutoff } } });
+          const response = { contactId: outcomes[0]!.contactId, companyResolutions: outcomes[0]!.companyResolutions };
+          const inserted = await tx.idempotencyRecord.createManyAndReturn({
+            data: [{ organizationId, operation: 'createContact', key, requestHash, response: response as unknown as Prisma.InputJsonValue }],
+            skipDuplicates: true,
+            select: { key: true },
+          });
+          if (inserted.length === 0) throw new IdempotencyRace();
+        },
+      });
+      return outcome!;
+    } catch (error) {
+      // A concurrent request with the same key committed first: answer as it did.
+      if (!(error instanceof IdempotencyRace)) throw error;
+    }
+  }
 }

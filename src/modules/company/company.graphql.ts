@@ -1,0 +1,113 @@
+import { builder } from '../../graphql/builder.js';
+import { decodeIdOf } from '../../graphql/ids.js';
+import { UserError } from '../../graphql/user-errors.js';
+import { normalizeName } from '../common/names.js';
+import { ContactNode } from '../contact/contact.graphql.js';
+import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
+import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
+import { checkPageSize } from '../../graphql/paging.js';
+import { createCompany } from './create-company.js';
+
+export const CompanyNode = builder.prismaNode('Company', {
+  description: 'An organisation contacts work for. Names are unique per organisation after normalisation.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    domain: t.exposeString('domain', { nullable: true }),
+    externalRefs: t.relation('externalRefs', { type: ExternalRefType, query: { orderBy: [{ namespace: 'asc' }, { externalId: 'asc' }] } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    contacts: t.connection(
+      {
+        type: ContactNode,
+        description: 'Contacts linked to this company.',
+        args: {
+          filter: t.arg({ type: ContactFilter }),
+          orderBy: t.arg({ type: ContactOrder, defaultValue: { field: 'UPDATED_AT', direction: 'DESC' } }),
+        },
+        select: { id: true },
+        resolve: (company, args, context, info) => resolveContactConnection(context, info, args, { companyId: company.id }) as never,
+      },
+      ContactConnection,
+    ),
+  }),
+});
+
+const CompanyLookup = builder.inputType('CompanyLookup', {
+  description: 'One way to find a company. Exactly one field must be set (@oneOf).',
+  extensions: { oneOf: true },
+  fields: (t) => ({
+    id: t.id(),
+    name: t.string({ description: 'Matched after trimming, collapsing whitespace and ignoring case.' }),
+    externalRef: t.field({ type: ExternalRefInput }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  company: t.prismaField({
+    type: CompanyNode,
+    nullable: true,
+    authScopes: { 'contacts:read': true },
+    args: { by: t.arg({ type: CompanyLookup, required: true }) },
+    resolve: (query, _root, { by }, { tenant }) => {
+      const { organizationId, prisma } = tenant;
+      if (by.id != null) {
+        const id = decodeIdOf('Company', by.id);
+        return id ? prisma.company.findUnique({ ...query, where: { id, organizationId } }) : null;
+      }
+      if (by.externalRef != null) {
+        const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.id.trim() };
+        return prisma.company.findFirst({ ...query, where: { organizationId, externalRefs: { some: { ownerType: 'COMPANY', ...ref } } } });
+      }
+      return prisma.company.findUnique({ ...query, where: { organizationId_normalizedName: { organizationId, normalizedName: normalizeName(by.name ?? '') } } });
+    },
+  }),
+  companies: t.prismaConnection({
+    type: CompanyNode,
+    cursor: 'id',
+    description: 'Companies by name.',
+    authScopes: { 'contacts:read': true },
+    args: { search: t.arg.string({ description: 'Part of the name (case-insensitive).' }) },
+    resolve: (query, _root, args, { tenant }) => {
+      checkPageSize(args);
+      const search = args.search?.trim();
+      return tenant.prisma.company.findMany({
+        ...query,
+        where: { organizationId: tenant.organizationId, ...(search ? { normalizedName: { contains: normalizeName(search) } } : {}) },
+        orderBy: [{ normalizedName: 'asc' }, { id: 'asc' }],
+      });
+    },
+  }),
+}));
+
+builder.relayMutationField(
+  'createCompany',
+  {
+    inputFields: (t) => ({
+      name: t.string({ required: true }),
+      domain: t.string({ description: 'e.g. acme.com' }),
+      externalRefs: t.field({ type: [ExternalRefInput] }),
+    }),
+  },
+  {
+    authScopes: { 'contacts:write': true },
+    resolve: async (_root, { input }, { tenant }) => {
+      const result = await createCompany(tenant, input);
+      tenant.loaders.clearAll();
+      return result.ok ? { companyId: result.value.companyId, failures: [] } : { companyId: null, failures: result.failures };
+    },
+  },
+  {
+    outputFields: (t) => ({
+      company: t.prismaField({
+        type: CompanyNode,
+        nullable: true,
+        resolve: (query, payload, _args, { tenant }) =>
+          payload.companyId ? tenant.prisma.company.findUnique({ ...query, where: { id: payload.companyId, organizationId: tenant.organizationId } }) : null,
+      }),
+      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.failures }),
+    }),
+  },
+);

@@ -1,0 +1,131 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../../graphql/context.js';
+import { ContactType } from '../../db/generated/prisma/enums.js';
+import { builder } from '../../graphql/builder.js';
+import { decodeIdOf, NIL_UUID } from '../../graphql/ids.js';
+import { ContactNode, ContactTypeEnum } from './contact.graphql.js';
+import { MAX_PAGE_SIZE } from '../common/paging.js';
+import { listContactIds, PageArgumentError } from './contact-list.js';
+
+const TagsMatch = builder.enumType('TagsMatch', { values: ['ANY', 'ALL'] as const });
+
+export const ContactFilter = builder.inputType('ContactFilter', {
+  fields: (t) => ({
+    search: t.string({ description: 'Part of a name, email or phone number (case-insensitive).' }),
+    tags: t.stringList({ description: 'Contacts having any (or, with tagsMatch: ALL, all) of these tags.' }),
+    tagsMatch: t.field({ type: TagsMatch, defaultValue: 'ANY' }),
+    groupId: t.id(),
+    companyId: t.id(),
+    type: t.field({ type: ContactTypeEnum }),
+    externalRefNamespace: t.string({ description: 'Contacts with an external ref in this namespace.' }),
+    updatedSince: t.field({ type: 'DateTime' }),
+    includeDeleted: t.boolean({ description: 'Include contacts in the recycle bin.' }),
+    onlyDeleted: t.boolean({ description: 'Only contacts in the recycle bin.' }),
+  }),
+});
+
+const ContactOrderField = builder.enumType('ContactOrderField', {
+  values: ['UPDATED_AT', 'CREATED_AT', 'LAST_NAME', 'FULL_NAME'] as const,
+});
+const OrderDirection = builder.enumType('OrderDirection', { values: ['ASC', 'DESC'] as const });
+
+export const ContactOrder = builder.inputType('ContactOrder', {
+  description: 'Ties are broken by id, so the order is total and pages are stable.',
+  fields: (t) => ({
+    field: t.field({ type: ContactOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'ASC' }),
+  }),
+});
+
+/** A filter id of the wrong type or shape matches nothing, like a missing one. */
+const filterId = (typename: 'Group' | 'Company', id: string | null | undefined) =>
+  id == null ? undefined : (decodeIdOf(typename, id) ?? NIL_UUID);
+
+interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  filter?: typeof ContactFilter.$inferInput | null;
+  orderBy?: typeof ContactOrder.$inferInput | null;
+}
+
+/** Page-size and cursor problems are errors of the request, never silent clamps. */
+export function pageArgumentError(error: unknown): never {
+  if (error instanceof PageArgumentError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+  throw error;
+}
+
+/**
+ * A page of contacts as a Relay connection: ids by keyset (contact-list.ts), then the contacts
+ * with exactly the fields and relations the client selected under edges.node, in one query.
+ */
+export async function resolveContactConnection(
+  context: Context,
+  info: GraphQLResolveInfo,
+  args: ConnectionArgs,
+  scope: { groupId?: string; companyId?: string } = {},
+) {
+  const { tenant } = context;
+  const filter = args.filter ?? {};
+  const page = await listContactIds(tenant, {
+    filter: {
+      ...filter,
+      type: filter.type ? ContactType[filter.type] : null,
+      groupId: scope.groupId ?? filterId('Group', filter.groupId),
+      companyId: scope.companyId ?? filterId('Company', filter.companyId),
+    },
+    orderBy: { field: args.orderBy?.field ?? 'UPDATED_AT', direction: args.orderBy?.direction ?? 'DESC' },
+    page: args,
+  }).catch(pageArgumentError);
+  const ids = page.rows.map((row) => row.id);
+  const contacts = ids.length
+    ? await tenant.prisma.contact.findMany({
+        ...queryFromInfo({ context, info, path: ['edges', 'node'] }),
+        where: { organizationId: tenant.organizationId, id: { in: ids } },
+      })
+    : [];
+  const byId = new Map(contacts.map((contact) => [contact.id, contact]));
+  return {
+    edges: page.rows.flatMap((row) => {
+      const node = byId.get(row.id);
+      return node ? [{ cursor: row.cursor, node }] : [];
+    }),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.rows[0]?.cursor ?? null,
+      endCursor: page.rows.at(-1)?.cursor ?? null,
+    },
+    totalCount: page.totalCount,
+  };
+}
+
+export const ContactConnection = builder.connectionObject(
+  { type: ContactNode, name: 'ContactConnection' },
+  {
+    fields: (c) => ({
+      totalCount: c.int({
+        description: 'How many contacts the filter matches (costs one more query).',
+        resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+      }),
+    }),
+  },
+);
+
+builder.queryField('contacts', (t) =>
+  t.connection(
+    {
+      type: ContactNode,
+      description: `Contacts of the organisation, ${MAX_PAGE_SIZE} at most per page (first/last outside 1–${MAX_PAGE_SIZE} is an error).`,
+      authScopes: { 'contacts:read': true },
+      args: {
+        filter: t.arg({ type: ContactFilter }),
+        orderBy: t.arg({ type: ContactOrder, defaultValue: { field: 'UPDATED_AT', direction: 'DESC' } }),
+      },
+      resolve: (_root, args, context, info) => resolveContactConnection(context, info, args) as never,
+    },
+    ContactConnection,
+  ),
+);

@@ -1,0 +1,151 @@
+import { Prisma } from '../../db/generated/prisma/client.js';
+import type { ContactType } from '../../db/generated/prisma/enums.js';
+import type { Tenant } from '../../graphql/context.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/paging.js';
+
+
+export type ContactOrderField = 'UPDATED_AT' | 'CREATED_AT' | 'LAST_NAME' | 'FULL_NAME';
+export type OrderDirection = 'ASC' | 'DESC';
+
+export interface ContactFilter {
+  search?: string | null;
+  tags?: string[] | null;
+  tagsMatch?: 'ANY' | 'ALL' | null;
+  groupId?: string | null;
+  companyId?: string | null;
+  type?: ContactType | null;
+  externalRefNamespace?: string | null;
+  updatedSince?: Date | null;
+  includeDeleted?: boolean | null;
+  onlyDeleted?: boolean | null;
+}
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** A bad page request: answered as a GraphQL error with code BAD_USER_INPUT. */
+export class PageArgumentError extends Error {}
+
+const SORT_COLUMNS: Record<ContactOrderField, { sql: Prisma.Sql; kind: 'date' | 'text' }> = {
+  UPDATED_AT: { sql: Prisma.sql`c.updated_at`, kind: 'date' },
+  CREATED_AT: { sql: Prisma.sql`c.created_at`, kind: 'date' },
+  LAST_NAME: { sql: Prisma.sql`c.sort_last_name`, kind: 'text' },
+  FULL_NAME: { sql: Prisma.sql`c.sort_full_name`, kind: 'text' },
+};
+
+/** Opaque cursors: the sort value and id of a row, for keyset pagination. */
+const encodeCursor = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      typeof decoded[0] === 'string' &&
+      typeof decoded[1] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(decoded[1])
+    ) {
+      return decoded as [string, string];
+    }
+  } catch {
+    // fall through
+  }
+  throw new PageArgumentError('the cursor is not one this API gave out');
+}
+
+function pageSize(args: PageArgs): { size: number; backwards: boolean } {
+  if (args.first != null && args.last != null) throw new PageArgumentError('give first or last, not both');
+  const size = args.last ?? args.first ?? DEFAULT_PAGE_SIZE;
+  const name = args.last != null ? 'last' : 'first';
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new PageArgumentError(`${name} must be between 1 and ${MAX_PAGE_SIZE}, got ${size}`);
+  }
+  return { size, backwards: args.last != null };
+}
+
+const likePattern = (term: string) => `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The WHERE conditions of a filter, all scoped to the tenant's organisation. */
+function filterConditions(organizationId: string, filter: ContactFilter): Prisma.Sql[] {
+  const where = [Prisma.sql`c.organization_id = ${organizationId}::uuid`, Prisma.sql`c.merged_into_id IS NULL`];
+  if (filter.onlyDeleted) where.push(Prisma.sql`c.deleted_at IS NOT NULL`);
+  else if (!filter.includeDeleted) where.push(Prisma.sql`c.deleted_at IS NULL`);
+  const search = filter.search?.trim();
+  if (search) where.push(Prisma.sql`c.search_text LIKE ${likePattern(search)}`);
+  if (filter.tags?.length) {
+    where.push(
+      filter.tagsMatch === 'ALL' ? Prisma.sql`c.tags @> ${filter.tags}::text[]` : Prisma.sql`c.tags && ${filter.tags}::text[]`,
+    );
+  }
+  if (filter.type) where.push(Prisma.sql`c.type = ${filter.type}::"ContactType"`);
+  if (filter.updatedSince) where.push(Prisma.sql`c.updated_at >= ${filter.updatedSince}`);
+  if (filter.groupId !== undefined && filter.groupId !== null) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM group_memberships m WHERE m.contact_id = c.id AND m.group_id = ${filter.groupId}::uuid AND m.organization_id = c.organization_id)`);
+  }
+  if (filter.companyId !== undefined && filter.companyId !== null) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM contact_companies l WHERE l.contact_id = c.id AND l.company_id = ${filter.companyId}::uuid AND l.organization_id = c.organization_id)`);
+  }
+  if (filter.externalRefNamespace) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM external_refs r WHERE r.contact_id = c.id AND r.namespace = ${filter.externalRefNamespace.trim().toLowerCase()} AND r.organization_id = c.organization_id)`);
+  }
+  return where;
+}
+
+export interface ContactPage {
+  /** the ids of the page, in order, with each one's cursor */
+  rows: { id: string; cursor: string }[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** counts every contact the filter matches (one more statement; only when asked) */
+  totalCount: () => Promise<number>;
+}
+
+/**
+ * One page of contact ids by keyset pagination over (sort key, id), so pages stay stable and
+ * fast however deep; the caller loads the contacts themselves with the fields it needs.
+ */
+export async function listContactIds(
+  tenant: Tenant,
+  options: { filter: ContactFilter; orderBy: { field: ContactOrderField; direction: OrderDirection }; page: PageArgs },
+): Promise<ContactPage> {
+  const { size, backwards } = pageSize(options.page);
+  const column = SORT_COLUMNS[options.orderBy.field];
+  const ascending = (options.orderBy.direction === 'ASC') !== backwards;
+  const where = filterConditions(tenant.organizationId, options.filter);
+  const cursor = backwards ? options.page.before : options.page.after;
+  const keyed = [...where];
+  if (cursor) {
+    const [value, id] = decodeCursor(cursor);
+    const typed = column.kind === 'date' ? Prisma.sql`${new Date(value)}::timestamptz` : Prisma.sql`${value}`;
+    keyed.push(ascending ? Prisma.sql`(${column.sql}, c.id) > (${typed}, ${id}::uuid)` : Prisma.sql`(${column.sql}, c.id) < (${typed}, ${id}::uuid)`);
+  }
+  const direction = ascending ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const found = await tenant.prisma.$queryRaw<{ id: string; sort_value: Date | string }[]>`
+    SELECT c.id::text AS id, ${column.sql} AS sort_value
+      FROM contacts c
+     WHERE ${Prisma.join(keyed, ' AND ')}
+     ORDER BY ${column.sql} ${direction}, c.id ${direction}
+     LIMIT ${size + 1}`;
+  const more = found.length > size;
+  const page = found.slice(0, size);
+  if (backwards) page.reverse();
+  const rows = page.map((row) => ({
+    id: row.id,
+    cursor: encodeCursor(column.kind === 'date' ? new Date(row.sort_value).toISOString() : String(row.sort_value), row.id),
+  }));
+  return {
+    rows,
+    hasNextPage: backwards ? Boolean(options.page.before) : more,
+    hasPreviousPage: backwards ? more : Boolean(options.page.after),
+    totalCount: async () => {
+      const [row] = await tenant.prisma.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS count FROM contacts c WHERE ${Prisma.join(where, ' AND ')}`;
+      return row?.count ?? 0;
+    },
+  };
+}

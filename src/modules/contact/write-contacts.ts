@@ -1,0 +1,212 @@
+import type { Prisma } from '../../db/generated/prisma/client.js';
+import { newId } from '../../db/uuid.js';
+import type { Tenant } from '../../graphql/context.js';
+import type { Failure } from '../common/result.js';
+import { externalRefKey } from '../external-ref/external-ref.js';
+import { changeOrigin } from './change-feed.js';
+import type { CompanyTarget, PreparedContact } from './prepare-contact.js';
+
+export type Tx = Prisma.TransactionClient;
+
+/** Another writer took an email or external ref between our checks and our insert. */
+export class WriteConflict extends Error {
+  constructor(readonly failures: Map<number, Failure[]>) {
+    super('a concurrent write took a unique value');
+  }
+}
+
+export interface CompanyResolution {
+  index: number;
+  action: 'MATCHED' | 'CREATED';
+  companyId: string | null;
+  name: string | null;
+}
+
+const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 15_000 } as const;
+
+/**
+ * Creates the companies named but missing, race-free: INSERT … ON CONFLICT DO NOTHING, then
+ * a read of those another writer created first. No statement fails on a conflict, so the
+ * transaction stays healthy (see prisma/orm#30374).
+ */
+async function ensureCompanies(tx: Tx, organizationId: string, contacts: PreparedContact[]) {
+  const wanted = new Map<string, string>();
+  for (const contact of contacts) {
+    for (const { target } of contact.companyLinks) {
+      if ('newName' in target && !wanted.has(target.normalizedName)) wanted.set(target.normalizedName, target.newName);
+    }
+  }
+  const idByName = new Map<string, string>();
+  const created = new Set<string>();
+  if (wanted.size === 0) return { idByName, created };
+  const inserted = await tx.company.createManyAndReturn({
+    data: [...wanted].map(([normalizedName, name]) => ({ id: newId(), organizationId, name, normalizedName })),
+    skipDuplicates: true,
+    select: { id: true, normalizedName: true },
+  });
+  for (const row of inserted) {
+    idByName.set(row.normalizedName, row.id);
+    created.add(row.id);
+  }
+  const missing = [...wanted.keys()].filter((name) => !idByName.has(name));
+  if (missing.length > 0) {
+    const existing = await tx.company.findMany({
+      where: { organizationId, normalizedName: { in: missing } },
+      select: { id: true, normalizedName: true },
+    });
+    for (const row of existing) idByName.set(row.normalizedName, row.id);
+  }
+  return { idByName, created };
+}
+
+const companyIdOf = (target: CompanyTarget, idByName: Map<string, string>) =>
+  'companyId' in target ? target.companyId : idByName.get(target.normalizedName)!;
+
+/**
+ * Writes prepared contacts and everything they link in one short transaction, with one
+ * change-feed entry each. Unique values (emails, external refs) are inserted with ON CONFLICT
+ * DO NOTHING; when one was taken meanwhile, the transaction rolls back with a WriteConflict
+ * naming the contacts concerned, so the caller can check again and retry.
+ */
+export async function writeContacts(
+  tenant: Tenant,
+  contacts: PreparedContact[],
+  extra?: (tx: Tx, resolutions: CompanyResolution[][]) => Promise<void>,
+): Promise<CompanyResolution[][]> {
+  const { organizationId } = tenant;
+  const scoped = <T>(rows: T[]) => rows.map((row) => ({ ...row, organizationId }));
+  return tenant.prisma.$transaction(async (tx) => {
+    const { idByName, created } = await ensureCompanies(tx, organizationId, contacts);
+
+    await tx.contact.createMany({ data: contacts.map((c) => ({ ...c.row, id: c.id, organizationId })) });
+
+    const conflicts = new Map<number, Failure[]>();
+    const emails = contacts.flatMap((c) => c.emails.map((email) => ({ ...email, id: newId(), contactId: c.id })));
+    if (emails.length > 0) {
+      const inserted = await tx.contactEmail.createManyAndReturn({
+        data: scoped(emails),
+        skipDuplicates: true,
+        select: { id: true },
+      });
+      if (inserted.length < emails.length) {
+        const done = new Set(inserted.map((row) => row.id));
+        const lost = emails.filter((email) => !done.has(email.id));
+        const holders = await tx.contactEmail.findMany({
+          where: { organizationId, addressNormalized: { in: lost.map((e) => e.addressNormalized) }, contactId: { notIn: contacts.map((c) => c.id) } },
+          select: { addressNormalized: true, contactId: true },
+        });
+        contacts.forEach((contact, index) => {
+          contact.emails.forEach((email, position) => {
+            if (!lost.some((l) => l.contactId === contact.id && l.addressNormalized === email.addressNormalized)) return;
+            const holder = holders.find((h) => h.addressNormalized === email.addressNormalized);
+            conflicts.set(index, [
+              ...(conflicts.get(index) ?? []),
+              {
+                code: 'DUPLICATE',
+                message: `${email.address} already belongs to another contact`,
+                path: contact.emailPaths[position],
+                ...(holder ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
+              },
+            ]);
+          });
+        });
+      }
+    }
+
+    const refs = contacts.flatMap((c) =>
+      c.externalRefs.map((ref, position) => ({ ref, position, contactId: c.id, id: newId() })),
+    );
+    if (refs.length > 0) {
+      const inserted = await tx.externalRef.createManyAndReturn({
+        data: refs.map(({ ref, contactId, id }) => ({
+          id,
+          organizationId,
+          ownerType: 'CONTACT' as const,
+          namespace: ref.namespace,
+          externalId: ref.id,
+          contactId,
+        })),
+        skipDuplicates: true,
+        select: { id: true },
+      });
+      if (inserted.length < refs.length) {
+        const done = new Set(inserted.map((row) => row.id));
+        const lost = refs.filter((r) => !done.has(r.id));
+        const holders = await tx.externalRef.findMany({
+          where: { organizationId, ownerType: 'CONTACT', OR: lost.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.id })) },
+          select: { namespace: true, externalId: true, contactId: true },
+        });
+        for (const lostRef of lost) {
+          const index = contacts.findIndex((c) => c.id === lostRef.contactId);
+          const holder = holders.find(
+            (h) => externalRefKey({ namespace: h.namespace, id: h.externalId }) === externalRefKey(lostRef.ref) && h.contactId !== lostRef.contactId,
+          );
+          conflicts.set(index, [
+            ...(conflicts.get(index) ?? []),
+            {
+              code: 'DUPLICATE',
+              message: `the external ref ${lostRef.ref.namespace}/${lostRef.ref.id} already belongs to another contact`,
+              path: ['externalRefs', lostRef.position],
+              ...(holder?.contactId ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
+            },
+          ]);
+        }
+      }
+    }
+    if (conflicts.size > 0) throw new WriteConflict(conflicts);
+
+    const children = <T>(pick: (c: PreparedContact) => T[]) =>
+      contacts.flatMap((c) => pick(c).map((row) => ({ ...row, id: newId(), contactId: c.id, organizationId })));
+    const phones = children((c) => c.phones);
+    if (phones.length > 0) await tx.contactPhone.createMany({ data: phones });
+    const addresses = children((c) => c.addresses);
+    if (addresses.length > 0) await tx.contactAddress.createMany({ data: addresses });
+    const urls = children((c) => c.urls);
+    if (urls.length > 0) await tx.contactUrl.createMany({ data: urls });
+
+    const links = contacts.flatMap((c) =>
+      c.companyLinks.map((link, position) => ({
+        organizationId,
+        contactId: c.id,
+        companyId: companyIdOf(link.target, idByName),
+        jobTitle: link.jobTitle,
+        department: link.department,
+        isPrimary: link.isPrimary,
+        position,
+      })),
+    );
+    if (links.length > 0) await tx.contactCompany.createMany({ data: links });
+
+    const memberships = contacts.flatMap((c) => c.groupIds.map((groupId) => ({ organizationId, groupId, contactId: c.id })));
+    if (memberships.length > 0) await tx.groupMembership.createMany({ data: memberships });
+
+    const values = contacts.flatMap((c) =>
+      c.customValues.map(({ fieldId, value }) => ({ organizationId, contactId: c.id, fieldId, value })),
+    );
+    if (values.length > 0) await tx.customFieldValue.createMany({ data: values });
+
+    await tx.contactChange.createMany({
+      data: contacts.map((c) => ({
+        organizationId,
+        contactId: c.id,
+        changeType: 'CREATED' as const,
+        changedFields: [],
+        version: 1,
+        changeOrigin: changeOrigin(tenant, c.externalRefs.map((ref) => ref.namespace)),
+      })),
+    });
+
+    // The first reference in the batch to a company this write created is CREATED.
+    const announced = new Set<string>();
+    const resolutions = contacts.map((contact) =>
+      contact.companyReferences.map(({ index, target }) => {
+        const companyId = companyIdOf(target, idByName);
+        const isNew = created.has(companyId) && !announced.has(companyId);
+        announced.add(companyId);
+        return { index, action: isNew ? ('CREATED' as const) : ('MATCHED' as const), companyId, name: null };
+      }),
+    );
+    await extra?.(tx, resolutions);
+    return resolutions;
+  }, TRANSACTION_OPTIONS);
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { CustomFieldType } from '../../db/generated/prisma/enums.js';
+import { newId } from '../../db/uuid.js';
+import type { Tenant } from '../../graphql/context.js';
+import { decodeIdOf } from '../../graphql/ids.js';
+import { normalizeName, tidyName } from '../common/names.js';
+import { fail, ok, type Result } from '../common/result.js';
+import { validationFailures } from '../common/validation.js';
+
+const SELECT_TYPES: CustomFieldType[] = [CustomFieldType.SINGLE_SELECT, CustomFieldType.MULTIPLE_SELECT];
+
+const fieldInput = z
+  .object({
+    groupId: z.string(),
+    name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
+    type: z.enum(CustomFieldType),
+    options: z
+      .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+      .max(100, 'must have at most 100 entries')
+      .nullish(),
+  })
+  .superRefine((input, ctx) => {
+    const options = input.options ?? [];
+    if (SELECT_TYPES.includes(input.type)) {
+      if (options.length === 0) ctx.addIssue({ code: 'custom', message: `a ${input.type} field needs options`, path: ['options'] });
+      const seen = new Set<string>();
+      options.forEach((option, index) => {
+        if (seen.has(option.toLowerCase())) ctx.addIssue({ code: 'custom', message: 'is listed twice', path: ['options', index] });
+        seen.add(option.toLowerCase());
+      });
+    } else if (options.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `a ${input.type} field takes no options`, path: ['options'] });
+    }
+  });
+
+/** Creates a custom field in a group; its normalised name is unique within the group. */
+export async function createCustomField(
+  tenant: Tenant,
+  input: z.input<typeof fieldInput>,
+): Promise<Result<{ fieldId: string }>> {
+  const parsed = fieldInput.safeParse(input);
+  if (!parsed.success) return fail(...validationFailures(parsed.error));
+  const { organizationId } = tenant;
+  const groupId = decodeIdOf('Group', parsed.data.groupId);
+  const group = groupId ? await tenant.loaders.groupById.load(groupId) : null;
+  if (!group) return fail({ code: 'NOT_FOUND', message: 'no group with this id', path: ['groupId'] });
+  const normalizedName = normalizeName(parsed.data.name);
+  const fieldId = newId();
+  const position = await tenant.prisma.customField.count({ where: { organizationId, groupId: group.id } });
+  const inserted = await tenant.prisma.customField.createManyAndReturn({
+    data: [{ id: fieldId, organizationId, groupId: group.id, name: parsed.data.name, normalizedName, type: parsed.data.type, options: parsed.data.options ?? [], position }],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  if (inserted.length > 0) return ok({ fieldId });
+  const holder = await tenant.prisma.customField.findUnique({ where: { groupId_normalizedName: { groupId: group.id, normalizedName } } });
+  return fail({
+    code: 'DUPLICATE',
+    message: `the group has a field named "${holder?.name ?? parsed.data.name}"`,
+    path: ['name'],
+    ...(holder ? { existing: { typename: 'CustomField' as const, id: holder.id } } : {}),
+  });
+}

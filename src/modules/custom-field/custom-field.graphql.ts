@@ -1,0 +1,51 @@
+import { CustomFieldType } from '../../db/generated/prisma/enums.js';
+import { builder } from '../../graphql/builder.js';
+import { UserError } from '../../graphql/user-errors.js';
+import { GroupNode } from '../group/group.graphql.js';
+import { createCustomField } from './create-custom-field.js';
+
+export const CustomFieldTypeEnum = builder.enumType(CustomFieldType, { name: 'CustomFieldType' });
+
+export const CustomFieldNode = builder.prismaNode('CustomField', {
+  description: 'A typed field of a group; contacts in the group may hold a value for it.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    type: t.expose('type', { type: CustomFieldTypeEnum }),
+    group: t.relation('group', { type: GroupNode }),
+    options: t.exposeStringList('options', { description: 'The labels of a SINGLE_SELECT or MULTIPLE_SELECT field.' }),
+  }),
+});
+
+builder.relayMutationField(
+  'createCustomField',
+  {
+    inputFields: (t) => ({
+      groupId: t.id({ required: true }),
+      name: t.string({ required: true, description: 'Unique within the group.' }),
+      type: t.field({ type: CustomFieldTypeEnum, required: true }),
+      options: t.stringList({ description: 'Required for SINGLE_SELECT and MULTIPLE_SELECT; not allowed otherwise.' }),
+    }),
+  },
+  {
+    authScopes: { admin: true },
+    resolve: async (_root, { input }, { tenant }) => {
+      const result = await createCustomField(tenant, input);
+      tenant.loaders.clearAll();
+      return result.ok ? { fieldId: result.value.fieldId, failures: [] } : { fieldId: null, failures: result.failures };
+    },
+  },
+  {
+    outputFields: (t) => ({
+      customField: t.prismaField({
+        type: CustomFieldNode,
+        nullable: true,
+        resolve: (query, payload, _args, { tenant }) =>
+          payload.fieldId ? tenant.prisma.customField.findUnique({ ...query, where: { id: payload.fieldId, organizationId: tenant.organizationId } }) : null,
+      }),
+      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.failures }),
+    }),
+  },
+);

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { newId } from '../../db/uuid.js';
+import type { Tenant } from '../../graphql/context.js';
+import { normalizeName, tidyName } from '../common/names.js';
+import { fail, ok, type Result } from '../common/result.js';
+import { validationFailures } from '../common/validation.js';
+
+const groupInput = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
+});
+
+/** Creates a group; its normalised name is unique in the organisation (race-free). */
+export async function createGroup(tenant: Tenant, input: z.input<typeof groupInput>): Promise<Result<{ groupId: string }>> {
+  const parsed = groupInput.safeParse(input);
+  if (!parsed.success) return fail(...validationFailures(parsed.error));
+  const { organizationId } = tenant;
+  const normalizedName = normalizeName(parsed.data.name);
+  const groupId = newId();
+  const inserted = await tenant.prisma.group.createManyAndReturn({
+    data: [{ id: groupId, organizationId, name: parsed.data.name, normalizedName }],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  if (inserted.length > 0) return ok({ groupId });
+  const holder = await tenant.prisma.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
+  return fail({
+    code: 'DUPLICATE',
+    message: `a group named "${holder?.name ?? parsed.data.name}" exists`,
+    path: ['name'],
+    ...(holder ? { existing: { typename: 'Group' as const, id: holder.id } } : {}),
+  });
+}

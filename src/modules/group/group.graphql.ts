@@ -1,0 +1,87 @@
+import { builder } from '../../graphql/builder.js';
+import { decodeIdOf } from '../../graphql/ids.js';
+import { checkPageSize } from '../../graphql/paging.js';
+import { UserError } from '../../graphql/user-errors.js';
+import { normalizeName } from '../common/names.js';
+import { ContactNode } from '../contact/contact.graphql.js';
+import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
+import { createGroup } from './create-group.js';
+
+export const GroupNode = builder.prismaNode('Group', {
+  description: 'A named set of contacts; custom fields belong to groups.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    customFields: t.relation('customFields', { query: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    contacts: t.connection(
+      {
+        type: ContactNode,
+        description: 'Members of this group.',
+        args: {
+          filter: t.arg({ type: ContactFilter }),
+          orderBy: t.arg({ type: ContactOrder, defaultValue: { field: 'UPDATED_AT', direction: 'DESC' } }),
+        },
+        select: { id: true },
+        resolve: (group, args, context, info) => resolveContactConnection(context, info, args, { groupId: group.id }) as never,
+      },
+      ContactConnection,
+    ),
+  }),
+});
+
+builder.queryFields((t) => ({
+  group: t.prismaField({
+    type: GroupNode,
+    nullable: true,
+    authScopes: { 'contacts:read': true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, { tenant }) => {
+      const id = decodeIdOf('Group', args.id);
+      return id ? tenant.prisma.group.findUnique({ ...query, where: { id, organizationId: tenant.organizationId } }) : null;
+    },
+  }),
+  groups: t.prismaConnection({
+    type: GroupNode,
+    cursor: 'id',
+    description: 'Groups by name.',
+    authScopes: { 'contacts:read': true },
+    args: { search: t.arg.string({ description: 'Part of the name (case-insensitive).' }) },
+    resolve: (query, _root, args, { tenant }) => {
+      checkPageSize(args);
+      const search = args.search?.trim();
+      return tenant.prisma.group.findMany({
+        ...query,
+        where: { organizationId: tenant.organizationId, ...(search ? { normalizedName: { contains: normalizeName(search) } } : {}) },
+        orderBy: [{ normalizedName: 'asc' }, { id: 'asc' }],
+      });
+    },
+  }),
+}));
+
+builder.relayMutationField(
+  'createGroup',
+  { inputFields: (t) => ({ name: t.string({ required: true }) }) },
+  {
+    authScopes: { admin: true },
+    resolve: async (_root, { input }, { tenant }) => {
+      const result = await createGroup(tenant, input);
+      tenant.loaders.clearAll();
+      return result.ok ? { groupId: result.value.groupId, failures: [] } : { groupId: null, failures: result.failures };
+    },
+  },
+  {
+    outputFields: (t) => ({
+      group: t.prismaField({
+        type: GroupNode,
+        nullable: true,
+        resolve: (query, payload, _args, { tenant }) =>
+          payload.groupId ? tenant.prisma.group.findUnique({ ...query, where: { id: payload.groupId, organizationId: tenant.organizationId } }) : null,
+      }),
+      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.failures }),
+    }),
+  },
+);
