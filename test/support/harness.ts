@@ -31,7 +31,7 @@ let counter = 0;
  */
 export async function createHarness() {
   const db: TestDatabase = await openTestDatabase();
-  const app = createApp({ db, log: createLogger('silent'), maxBodyBytes: 64 * 1024 });
+  const app = createApp({ db, log: createLogger('silent') });
 
   async function request(body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
     const response = await app.fetch('http://test/graphql', {

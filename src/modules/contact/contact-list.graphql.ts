@@ -83,6 +83,8 @@ export async function resolveContactConnection(
   const contacts = ids.length
     ? await tenant.prisma.contact.findMany({
         ...queryFromInfo({ context, info, path: ['edges', 'node'] }),
+        // One statement for the page with all its relations (LATERAL joins), not one per relation.
+        relationLoadStrategy: 'join',
         where: { organizationId: tenant.organizationId, id: { in: ids } },
       })
     : [];
@@ -102,17 +104,16 @@ export async function resolveContactConnection(
   };
 }
 
-export const ContactConnection = builder.connectionObject(
-  { type: ContactNode, name: 'ContactConnection' },
-  {
-    fields: (c) => ({
-      totalCount: c.int({
-        description: 'How many contacts the filter matches (costs one more query).',
-        resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
-      }),
+export const ContactConnection = builder.connectionObject({
+  type: ContactNode,
+  name: 'ContactConnection',
+  fields: (c) => ({
+    totalCount: c.int({
+      description: 'How many contacts the filter matches (costs one more query).',
+      resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
     }),
-  },
-);
+  }),
+});
 
 builder.queryField('contacts', (t) =>
   t.connection(

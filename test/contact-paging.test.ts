@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness } from './support/harness.js';
+
+const h = await createHarness();
+const owner = await h.organization();
+
+// 250 contacts whose sort keys collide a lot (5 last names, 25 full names), so the id
+// tiebreak is exercised; several share created/updated timestamps within one bulk write.
+const created = await owner.gql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } } } }', {
+  input: {
+    contacts: Array.from({ length: 250 }, (_, i) => ({
+      firstName: `P${i % 25}`,
+      lastName: ['adams', 'Baker', 'carter', 'Davis', 'evans'][i % 5],
+      tags: i % 3 === 0 ? ['third'] : [],
+      email: `p${i}@paging.example`,
+    })),
+  },
+});
+const allIds: string[] = created.data.createContacts.results.map((r: { contact: { id: string } }) => r.contact.id);
+
+const PAGE = `query($first: Int, $after: String, $last: Int, $before: String, $order: ContactOrder, $filter: ContactFilter) {
+  contacts(first: $first, after: $after, last: $last, before: $before, orderBy: $order, filter: $filter) {
+    totalCount
+    edges { cursor node { id lastName fullName } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}`;
+
+async function walk(order: { field: string; direction: string }, backwards: boolean, size: number, filter?: object) {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 100; pages += 1) {
+    const variables = backwards ? { last: size, before: cursor, order, filter } : { first: size, after: cursor, order, filter };
+    const res = await owner.gql(PAGE, variables);
+    expect(res.errors).toBeUndefined();
+    const { edges, pageInfo } = res.data.contacts;
+    const ids = edges.map((e: { node: { id: string } }) => e.node.id);
+    if (backwards) seen.unshift(...ids);
+    else seen.push(...ids);
+    const more = backwards ? pageInfo.hasPreviousPage : pageInfo.hasNextPage;
+    if (!more) return seen;
+    cursor = backwards ? pageInfo.startCursor : pageInfo.endCursor;
+  }
+  throw new Error('did not finish');
+}
+
+describe('paging through 250 contacts', () => {
+  for (const field of ['CREATED_AT', 'UPDATED_AT', 'LAST_NAME', 'FULL_NAME']) {
+    for (const direction of ['ASC', 'DESC']) {
+      it(`${field} ${direction}: forward and backward see every contact exactly once, in the same order`, async () => {
+        const order = { field, direction };
+        const forward = await walk(order, false, 37);
+        expect(forward).toHaveLength(250);
+        expect(new Set(forward)).toEqual(new Set(allIds));
+        const backward = await walk(order, true, 41);
+        expect(backward).toEqual(forward);
+      });
+    }
+  }
+
+  it('orders names case-insensitively with ids breaking ties', async () => {
+    const res = await owner.gql(PAGE, { first: 100, order: { field: 'LAST_NAME', direction: 'ASC' } });
+    const names = res.data.contacts.edges.map((e: { node: { lastName: string } }) => e.node.lastName.toLowerCase());
+    expect(names).toEqual([...names].sort());
+    expect(names[0]).toBe('adams');
+  });
+
+  it('pages a filtered list with totalCount of the whole filter', async () => {
+    const forward = await walk({ field: 'FULL_NAME', direction: 'ASC' }, false, 10, { tags: ['third'] });
+    expect(forward).toHaveLength(84);
+    const res = await owner.gql(PAGE, { first: 5, filter: { tags: ['third'] } });
+    expect(res.data.contacts.totalCount).toBe(84);
+  });
+
+  it.each([0, 101, -1])('rejects first: %i with an error, never a silent clamp', async (first) => {
+    const res = await owner.gql(PAGE, { first });
+    expect(res.data?.contacts ?? null).toBeNull();
+    expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/between 1 and 100/), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('rejects last: 101, first together with last, and a forged cursor', async () => {
+    expect((await owner.gql(PAGE, { last: 101 })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await owner.gql(PAGE, { first: 5, last: 5 })).errors?.[0]?.message).toMatch(/not both/);
+    expect((await owner.gql(PAGE, { first: 5, after: 'bm90LWEtY3Vyc29y' })).errors?.[0]?.message).toMatch(/cursor/);
+  });
+
+  it('finds contacts by search over names, emails and phones', async () => {
+    const res = await owner.gql(PAGE, { first: 100, filter: { search: 'P7@PAGING' } });
+    expect(res.data.contacts.totalCount).toBe(1);
+    const byName = await owner.gql(PAGE, { first: 100, filter: { search: 'baker' } });
+    expect(byName.data.contacts.totalCount).toBe(50);
+    const wildcard = await owner.gql(PAGE, { first: 100, filter: { search: '%' } });
+    expect(wildcard.data.contacts.totalCount).toBe(0);
+  });
+});
