@@ -30,10 +30,10 @@ async function walk(order: { field: string; direction: string }, backwards: bool
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 100; pages += 1) {
-    const variables = backwards ? { last: size, before: cursor, order, filter } : { first: size, after: cursor, order, filter };
-    const res = await owner.gql(PAGE, variables);
+    const variables: Record<string, unknown> = backwards ? { last: size, before: cursor, order, filter } : { first: size, after: cursor, order, filter };
+    const res: Awaited<ReturnType<typeof owner.gql>> = await owner.gql(PAGE, variables);
     expect(res.errors).toBeUndefined();
-    const { edges, pageInfo } = res.data.contacts;
+    const { edges, pageInfo }: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } } = res.data.contacts;
     const ids = edges.map((e: { node: { id: string } }) => e.node.id);
     if (backwards) seen.unshift(...ids);
     else seen.push(...ids);
