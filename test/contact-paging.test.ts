@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness } from './support/harness.js';
+import { createHarness, type GraphQLResponse } from './support/harness.js';
 
 const h = await createHarness();
 const owner = await h.organization();
@@ -31,7 +31,7 @@ async function walk(order: { field: string; direction: string }, backwards: bool
   let cursor: string | null = null;
   for (let pages = 0; pages < 100; pages += 1) {
     const variables: Record<string, unknown> = backwards ? { last: size, before: cursor, order, filter } : { first: size, after: cursor, order, filter };
-    const res: Awaited<ReturnType<typeof owner.gql>> = await owner.gql(PAGE, variables);
+    const res: GraphQLResponse = await owner.gql(PAGE, variables);
     expect(res.errors).toBeUndefined();
     const { edges, pageInfo }: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } } = res.data.contacts;
     const ids = edges.map((e: { node: { id: string } }) => e.node.id);
