@@ -123,3 +123,73 @@ describe('the canonical list query', () => {
     expect(shapes[0]).toMatchSnapshot();
   });
 });
+
+describe('what the canonical query reads', () => {
+  it('resolves every relation and typed custom value to the right records', async () => {
+    const res = await owner.gql(CANONICAL, { first: 1 });
+    const node = res.data.contacts.edges[0].node;
+    expect(node).toMatchObject({
+      firstName: 'Canon0',
+      email: 'canon0@a.example',
+      phone: '+442079460000',
+      mobile: null,
+      tags: ['canon'],
+      jobTitle: 'Engineer',
+      externalRefs: [{ namespace: 'crm', id: 'C0' }],
+      primaryCompany: { name: 'Canon Co 0' },
+      addresses: [{ street: null, postalCode: null, city: 'London', country: 'GB', formatted: 'London, GB', isPrimary: true }],
+      urls: [{ url: 'https://canon0.example', isPrimary: true }],
+      createdBy: { id: `usr_${owner.userId}` },
+    });
+    expect(node.companies.map((link: any) => [link.company.name, link.isPrimary])).toEqual([
+      ['Canon Co 0', true],
+      ['Canon Shared', false],
+    ]);
+    const values = Object.fromEntries(node.customFieldValues.map((v: any) => [v.field.name, v]));
+    expect(values.Note).toMatchObject({ __typename: 'TextFieldValue', text: 'hello' });
+    expect(values.Score).toMatchObject({ __typename: 'NumberFieldValue', number: 0 });
+    expect(values.Tier).toMatchObject({ __typename: 'SingleSelectFieldValue', option: 'Gold' });
+    expect(values.Buddy.contacts).toEqual([{ id: buddy.contact.id, fullName: 'Buddy' }]);
+    expect(values.Owner.users).toEqual([{ id: `usr_${owner.userId}`, fullName: expect.any(String) }]);
+    expect(values.Related.objects).toEqual([{ id: group.group.id }]);
+    expect(node.interactionMetadata.user.approximateCount).toBe(1);
+    expect(node.interactionMetadata.workspace).toMatchObject({
+      approximateCount: 1,
+      lastInteractedAt: expect.any(String),
+      lastInteractedBy: [{ id: `usr_${owner.userId}`, fullName: expect.any(String) }],
+    });
+  });
+
+  it('lists a company’s and a group’s contacts, and a group’s custom fields', async () => {
+    const res = await owner.gql(`{
+      company(by: { name: "canon shared" }) { name contacts(first: 5) { totalCount edges { node { id } } } }
+      companies(first: 3, search: "canon co") { edges { node { name } } }
+      groups(first: 10) { edges { node { name customFields { name type options } contacts(first: 1) { totalCount } } } }
+    }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.company.contacts.totalCount).toBe(100);
+    expect(res.data.company.contacts.edges).toHaveLength(5);
+    expect(res.data.companies.edges.map((e: any) => e.node.name)).toEqual(['Canon Co 0', 'Canon Co 1', 'Canon Co 2']);
+    const [canonical] = res.data.groups.edges;
+    expect(canonical.node.contacts.totalCount).toBe(100);
+    expect(canonical.node.customFields.map((f: any) => f.name)).toEqual(['Note', 'Score', 'Tier', 'Buddy', 'Owner', 'Related']);
+    expect(canonical.node.customFields[2]).toEqual({ name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] });
+  });
+
+  it('rejects companies(first: 101) rather than clamping it', async () => {
+    const res = await owner.gql('{ companies(first: 101) { edges { node { id } } } }');
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('records interactions for the viewer, refusing future dates', async () => {
+    const target = (await owner.gql('{ contacts(first: 1, filter: { search: "canon99@" }) { edges { node { id } } } }')).data.contacts.edges[0].node.id;
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const bad = await owner.gql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { userErrors { code field } } }', { input: { contactId: target, occurredAt: future } });
+    expect(bad.data.recordInteraction.userErrors).toEqual([{ code: 'VALIDATION', field: ['occurredAt'] }]);
+    const at = '2026-01-02T03:04:05.000Z';
+    const ok = await owner.gql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { interactionMetadata { user { approximateCount lastInteractedAt } } } userErrors { code } } }', {
+      input: { contactId: target, occurredAt: at },
+    });
+    expect(ok.data.recordInteraction).toEqual({ contact: { interactionMetadata: { user: { approximateCount: 1, lastInteractedAt: at } } }, userErrors: [] });
+  });
+});
