@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { decodeIdOf } from '../../graphql/ids.js';
-import { UserError } from '../../graphql/user-errors.js';
+import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
@@ -93,21 +93,12 @@ builder.relayMutationField(
   },
   {
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant }) => {
-      const result = await createCompany(tenant, input);
-      tenant.loaders.clearAll();
-      return result.ok ? { companyId: result.value.companyId, failures: [] } : { companyId: null, failures: result.failures };
-    },
+    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, createCompany(tenant, input)),
   },
   {
     outputFields: (t) => ({
-      company: t.prismaField({
-        type: CompanyNode,
-        nullable: true,
-        resolve: (query, payload, _args, { tenant }) =>
-          payload.companyId ? tenant.prisma.company.findUnique({ ...query, where: { id: payload.companyId, organizationId: tenant.organizationId } }) : null,
-      }),
-      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.failures }),
+      company: t.prismaField({ type: CompanyNode, nullable: true, resolve: loadWritten('company') }),
+      userErrors: userErrorsField(t),
     }),
   },
 );

@@ -33,7 +33,7 @@ export type CreateCompanyInput = z.input<typeof companyInput>;
  * organisation. Race-free without database errors: INSERT … ON CONFLICT DO NOTHING, and when
  * nothing was inserted, the holder is named in a DUPLICATE and the transaction rolls back.
  */
-export async function createCompany(tenant: Tenant, input: CreateCompanyInput): Promise<Result<{ companyId: string }>> {
+export async function createCompany(tenant: Tenant, input: CreateCompanyInput): Promise<Result<{ id: string }>> {
   const parsed = companyInput.safeParse(input);
   if (!parsed.success) return fail(...validationFailures(parsed.error));
   const { name, domain, externalRefs } = parsed.data;
@@ -82,5 +82,5 @@ export async function createCompany(tenant: Tenant, input: CreateCompanyInput): 
     if (error instanceof FailureAbort) return fail(...error.failures);
     throw error;
   }
-  return ok({ companyId });
+  return ok({ id: companyId });
 }

@@ -37,7 +37,7 @@ const fieldInput = z
 export async function createCustomField(
   tenant: Tenant,
   input: z.input<typeof fieldInput>,
-): Promise<Result<{ fieldId: string }>> {
+): Promise<Result<{ id: string }>> {
   const parsed = fieldInput.safeParse(input);
   if (!parsed.success) return fail(...validationFailures(parsed.error));
   const { organizationId } = tenant;
@@ -52,7 +52,7 @@ export async function createCustomField(
     skipDuplicates: true,
     select: { id: true },
   });
-  if (inserted.length > 0) return ok({ fieldId });
+  if (inserted.length > 0) return ok({ id: fieldId });
   const holder = await tenant.prisma.customField.findUnique({ where: { groupId_normalizedName: { groupId: group.id, normalizedName } } });
   return fail({
     code: 'DUPLICATE',

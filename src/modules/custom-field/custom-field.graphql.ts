@@ -1,6 +1,6 @@
 import { CustomFieldType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
-import { UserError } from '../../graphql/user-errors.js';
+import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { GroupNode } from '../group/group.graphql.js';
 import { createCustomField } from './create-custom-field.js';
 
@@ -31,21 +31,12 @@ builder.relayMutationField(
   },
   {
     authScopes: { admin: true },
-    resolve: async (_root, { input }, { tenant }) => {
-      const result = await createCustomField(tenant, input);
-      tenant.loaders.clearAll();
-      return result.ok ? { fieldId: result.value.fieldId, failures: [] } : { fieldId: null, failures: result.failures };
-    },
+    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, createCustomField(tenant, input)),
   },
   {
     outputFields: (t) => ({
-      customField: t.prismaField({
-        type: CustomFieldNode,
-        nullable: true,
-        resolve: (query, payload, _args, { tenant }) =>
-          payload.fieldId ? tenant.prisma.customField.findUnique({ ...query, where: { id: payload.fieldId, organizationId: tenant.organizationId } }) : null,
-      }),
-      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.failures }),
+      customField: t.prismaField({ type: CustomFieldNode, nullable: true, resolve: loadWritten('customField') }),
+      userErrors: userErrorsField(t),
     }),
   },
 );

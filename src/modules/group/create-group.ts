@@ -10,7 +10,7 @@ const groupInput = z.object({
 });
 
 /** Creates a group; its normalised name is unique in the organisation (race-free). */
-export async function createGroup(tenant: Tenant, input: z.input<typeof groupInput>): Promise<Result<{ groupId: string }>> {
+export async function createGroup(tenant: Tenant, input: z.input<typeof groupInput>): Promise<Result<{ id: string }>> {
   const parsed = groupInput.safeParse(input);
   if (!parsed.success) return fail(...validationFailures(parsed.error));
   const { organizationId } = tenant;
@@ -21,7 +21,7 @@ export async function createGroup(tenant: Tenant, input: z.input<typeof groupInp
     skipDuplicates: true,
     select: { id: true },
   });
-  if (inserted.length > 0) return ok({ groupId });
+  if (inserted.length > 0) return ok({ id: groupId });
   const holder = await tenant.prisma.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
   return fail({
     code: 'DUPLICATE',

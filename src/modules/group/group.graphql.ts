@@ -1,7 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { decodeIdOf } from '../../graphql/ids.js';
 import { checkPageSize } from '../../graphql/paging.js';
-import { UserError } from '../../graphql/user-errors.js';
+import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
@@ -67,21 +67,12 @@ builder.relayMutationField(
   { inputFields: (t) => ({ name: t.string({ required: true }) }) },
   {
     authScopes: { admin: true },
-    resolve: async (_root, { input }, { tenant }) => {
-      const result = await createGroup(tenant, input);
-      tenant.loaders.clearAll();
-      return result.ok ? { groupId: result.value.groupId, failures: [] } : { groupId: null, failures: result.failures };
-    },
+    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, createGroup(tenant, input)),
   },
   {
     outputFields: (t) => ({
-      group: t.prismaField({
-        type: GroupNode,
-        nullable: true,
-        resolve: (query, payload, _args, { tenant }) =>
-          payload.groupId ? tenant.prisma.group.findUnique({ ...query, where: { id: payload.groupId, organizationId: tenant.organizationId } }) : null,
-      }),
-      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.failures }),
+      group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadWritten('group') }),
+      userErrors: userErrorsField(t),
     }),
   },
 );

@@ -1,5 +1,5 @@
 import { builder } from '../../graphql/builder.js';
-import { UserError } from '../../graphql/user-errors.js';
+import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
 import { type InteractionStats, recordInteraction } from './interaction.js';
@@ -65,21 +65,12 @@ builder.relayMutationField(
   },
   {
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant }) => {
-      const result = await recordInteraction(tenant, input);
-      tenant.loaders.clearAll();
-      return result.ok ? { contactId: result.value.contactId, failures: [] } : { contactId: null, failures: result.failures };
-    },
+    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, recordInteraction(tenant, input)),
   },
   {
     outputFields: (t) => ({
-      contact: t.prismaField({
-        type: ContactNode,
-        nullable: true,
-        resolve: (query, payload, _args, { tenant }) =>
-          payload.contactId ? tenant.prisma.contact.findUnique({ ...query, where: { id: payload.contactId, organizationId: tenant.organizationId } }) : null,
-      }),
-      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.failures }),
+      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadWritten('contact') }),
+      userErrors: userErrorsField(t),
     }),
   },
 );

@@ -12,7 +12,7 @@ export const LAST_INTERACTED_BY = 5;
 export async function recordInteraction(
   tenant: Tenant,
   input: { contactId: string; occurredAt?: Date | null },
-): Promise<Result<{ contactId: string }>> {
+): Promise<Result<{ id: string }>> {
   const contactId = decodeIdOf('Contact', input.contactId);
   const contact = contactId ? await tenant.loaders.contactById.load(contactId) : null;
   if (!contact || contact.deletedAt || contact.mergedIntoId) {
@@ -25,7 +25,7 @@ export async function recordInteraction(
   await tenant.prisma.interaction.create({
     data: { id: newId(), organizationId: tenant.organizationId, contactId: contact.id, userId: tenant.userId, occurredAt },
   });
-  return ok({ contactId: contact.id });
+  return ok({ id: contact.id });
 }
 
 export interface InteractionStats {

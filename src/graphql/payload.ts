@@ -1,0 +1,35 @@
+import type { SchemaTypes } from '@pothos/core';
+import type { Failure, Result } from '../modules/common/result.js';
+import type { Context, Tenant } from './context.js';
+import { UserError } from './user-errors.js';
+
+/** What a write mutation answers: the id it wrote, or its failures (then nothing was written). */
+export interface WritePayload {
+  id: string | null;
+  failures: Failure[];
+}
+
+export async function payloadOf(tenant: Tenant, write: Promise<Result<{ id: string }>>): Promise<WritePayload> {
+  const result = await write;
+  // Later fields of this request must see the write, not what the loaders cached before it.
+  tenant.loaders.clearAll();
+  return result.ok ? { id: result.value.id, failures: [] } : { id: null, failures: result.failures };
+}
+
+type Model = 'contact' | 'company' | 'group' | 'customField';
+
+/** Loads the written record with exactly the fields the client selected, in the tenant. */
+export const loadWritten =
+  (model: Model) =>
+  (query: object, payload: WritePayload, _args: unknown, { tenant }: Context) =>
+    payload.id
+      ? (tenant.prisma[model] as unknown as { findUnique(args: object): Promise<never> }).findUnique({
+          ...query,
+          where: { id: payload.id, organizationId: tenant.organizationId },
+        })
+      : null;
+
+/** The `userErrors` field every payload has. */
+export const userErrorsField = <Types extends SchemaTypes, Parent extends { failures: Failure[] }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
+) => t.field({ type: [UserError], resolve: (payload: Parent) => payload.failures } as never);
