@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type Plugin } from 'graphql-yoga';
+import { ArgumentError } from './modules/common/result.js';
 import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
 import { type Context, createTenant, type Tenant } from './graphql/context.js';
@@ -87,6 +89,15 @@ export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true }
       error: (...args) => log.error({ args }, 'yoga'),
     },
     plugins: [useHealthChecks(db), useBodyLimit(maxBodyBytes)],
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof ArgumentError) {
+          return new GraphQLError(original.message, { extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
     context: async ({ request }) => {
       const tenant = await tenantFromRequest(request, db);
       const requestId = request.headers.get('x-request-id') ?? randomUUID();

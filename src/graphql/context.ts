@@ -14,6 +14,7 @@ export interface Tenant {
   organizationId: string;
   userId: string;
   apiKeyId: string;
+  apiKeyPrefix: string;
   scopes: ReadonlySet<Scope>;
   prisma: PrismaClient;
   /** this request's loaders (never shared between requests) */
@@ -21,7 +22,7 @@ export interface Tenant {
 }
 
 export function createTenant(
-  caller: { organizationId: string; userId: string; apiKeyId: string; scopes: ReadonlySet<Scope> },
+  caller: { organizationId: string; userId: string; apiKeyId: string; apiKeyPrefix: string; scopes: ReadonlySet<Scope> },
   prisma: PrismaClient,
 ): Tenant {
   return { ...caller, prisma, loaders: createLoaders(prisma, caller.organizationId, caller.userId) };

@@ -8,6 +8,7 @@ import '../modules/viewer/viewer.graphql.js';
 import '../modules/contact/contact.graphql.js';
 import '../modules/contact/contact-list.graphql.js';
 import '../modules/interaction/interaction.graphql.js';
+import '../modules/change-feed/change-feed.graphql.js';
 import '../modules/company/company.graphql.js';
 import '../modules/group/group.graphql.js';
 import '../modules/custom-field/custom-field.graphql.js';

@@ -56,6 +56,8 @@ export interface Authenticated {
   organizationId: string;
   userId: string;
   apiKeyId: string;
+  /** the key's first characters, which its holder knows: how a sync client spots its own writes */
+  apiKeyPrefix: string;
   scopes: Set<Scope>;
 }
 
@@ -64,7 +66,7 @@ export async function authenticate(prisma: PrismaClient, key: string): Promise<A
   if (!KEY_PATTERN.test(key)) return null;
   const record = await prisma.apiKey.findUnique({
     where: { prefix: key.slice(0, LOOKUP_PREFIX_LENGTH) },
-    select: { id: true, organizationId: true, userId: true, hash: true, scopes: true, revokedAt: true },
+    select: { id: true, prefix: true, organizationId: true, userId: true, hash: true, scopes: true, revokedAt: true },
   });
   if (!record || record.revokedAt) return null;
   if (!timingSafeEqual(sha256(key), Buffer.from(record.hash, 'hex'))) return null;
@@ -72,6 +74,7 @@ export async function authenticate(prisma: PrismaClient, key: string): Promise<A
     organizationId: record.organizationId,
     userId: record.userId,
     apiKeyId: record.id,
+    apiKeyPrefix: record.prefix,
     scopes: new Set(record.scopes.filter((scope): scope is Scope => SCOPES.includes(scope as Scope))),
   };
 }

@@ -32,3 +32,11 @@ export class FailureAbort extends Error {
     super(failures.map((f) => f.message).join('; '));
   }
 }
+
+/**
+ * A request argument no answer can be given for (a page size out of range, a forged cursor):
+ * the API answers a GraphQL error with code BAD_USER_INPUT (see yoga.ts).
+ */
+export class ArgumentError extends Error {
+  override name = 'ArgumentError';
+}

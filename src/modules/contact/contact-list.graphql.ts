@@ -1,12 +1,12 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context.js';
 import { ContactType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
 import { decodeIdOf, NIL_UUID } from '../../graphql/ids.js';
 import { ContactNode, ContactTypeEnum } from './contact.graphql.js';
 import { MAX_PAGE_SIZE } from '../common/paging.js';
-import { listContactIds, PageArgumentError } from './contact-list.js';
+import { listContactIds } from './contact-list.js';
 
 const TagsMatch = builder.enumType('TagsMatch', { values: ['ANY', 'ALL'] as const });
 
@@ -51,12 +51,6 @@ interface ConnectionArgs {
   orderBy?: typeof ContactOrder.$inferInput | null;
 }
 
-/** Page-size and cursor problems are errors of the request, never silent clamps. */
-export function pageArgumentError(error: unknown): never {
-  if (error instanceof PageArgumentError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
-  throw error;
-}
-
 /**
  * A page of contacts as a Relay connection: ids by keyset (contact-list.ts), then the contacts
  * with exactly the fields and relations the client selected under edges.node, in one query.
@@ -78,7 +72,7 @@ export async function resolveContactConnection(
     },
     orderBy: { field: args.orderBy?.field ?? 'UPDATED_AT', direction: args.orderBy?.direction ?? 'DESC' },
     page: args,
-  }).catch(pageArgumentError);
+  });
   const ids = page.rows.map((row) => row.id);
   const contacts = ids.length
     ? await tenant.prisma.contact.findMany({

@@ -2,6 +2,7 @@ import { Prisma } from '../../db/generated/prisma/client.js';
 import type { ContactType } from '../../db/generated/prisma/enums.js';
 import type { Tenant } from '../../graphql/context.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/paging.js';
+import { ArgumentError } from '../common/result.js';
 
 
 export type ContactOrderField = 'UPDATED_AT' | 'CREATED_AT' | 'LAST_NAME' | 'FULL_NAME';
@@ -27,8 +28,6 @@ export interface PageArgs {
   before?: string | null;
 }
 
-/** A bad page request: answered as a GraphQL error with code BAD_USER_INPUT. */
-export class PageArgumentError extends Error {}
 
 const SORT_COLUMNS: Record<ContactOrderField, { sql: Prisma.Sql; kind: 'date' | 'text' }> = {
   UPDATED_AT: { sql: Prisma.sql`c.updated_at`, kind: 'date' },
@@ -55,15 +54,15 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // fall through
   }
-  throw new PageArgumentError('the cursor is not one this API gave out');
+  throw new ArgumentError('the cursor is not one this API gave out');
 }
 
 function pageSize(args: PageArgs): { size: number; backwards: boolean } {
-  if (args.first != null && args.last != null) throw new PageArgumentError('give first or last, not both');
+  if (args.first != null && args.last != null) throw new ArgumentError('give first or last, not both');
   const size = args.last ?? args.first ?? DEFAULT_PAGE_SIZE;
   const name = args.last != null ? 'last' : 'first';
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new PageArgumentError(`${name} must be between 1 and ${MAX_PAGE_SIZE}, got ${size}`);
+    throw new ArgumentError(`${name} must be between 1 and ${MAX_PAGE_SIZE}, got ${size}`);
   }
   return { size, backwards: args.last != null };
 }

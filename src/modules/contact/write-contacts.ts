@@ -3,7 +3,7 @@ import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../graphql/context.js';
 import type { Failure } from '../common/result.js';
 import { externalRefKey } from '../external-ref/external-ref.js';
-import { changeOrigin } from './change-feed.js';
+import { changeOrigin } from '../change-feed/change-origin.js';
 import type { CompanyTarget, PreparedContact } from './prepare-contact.js';
 
 export type Tx = Prisma.TransactionClient;

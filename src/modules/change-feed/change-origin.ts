@@ -6,6 +6,7 @@ import type { Tenant } from '../../graphql/context.js';
  */
 export const changeOrigin = (tenant: Tenant, namespaces: string[] = []) => ({
   apiKeyId: tenant.apiKeyId,
+  apiKeyPrefix: tenant.apiKeyPrefix,
   userId: tenant.userId,
   namespaces: [...new Set(namespaces)].sort(),
 });

@@ -1,0 +1,59 @@
+import { ChangeType } from '../../db/generated/prisma/enums.js';
+import { builder } from '../../graphql/builder.js';
+import { encodeId } from '../../graphql/ids.js';
+import { ContactNode } from '../contact/contact.graphql.js';
+import { type ChangeEntry, feedCursor, listChanges } from './change-feed.js';
+
+export const ChangeTypeEnum = builder.enumType(ChangeType, { name: 'ChangeType' });
+
+const ChangeOrigin = builder.objectRef<ChangeEntry['changeOrigin']>('ChangeOrigin').implement({
+  description: 'Who caused a change: a sync client skips entries its own key (or namespace) caused.',
+  fields: (t) => ({
+    apiKeyPrefix: t.string({ nullable: true, description: 'The first 12 characters of the API key that wrote.', resolve: (o) => o.apiKeyPrefix ?? null }),
+    user: t.id({ nullable: true, resolve: (o) => (o.userId ? encodeId('User', o.userId) : null) }),
+    namespaces: t.stringList({ description: 'External-ref namespaces the write named.', resolve: (o) => o.namespaces ?? [] }),
+  }),
+});
+
+const ContactChange = builder.objectRef<ChangeEntry>('ContactChange').implement({
+  description: 'One committed change to a contact. Purges keep only the id (a tombstone).',
+  fields: (t) => ({
+    cursor: t.string({ description: 'Durable: poll with the last one to get what came after.', resolve: feedCursor }),
+    changeType: t.field({ type: ChangeTypeEnum, resolve: (e) => e.changeType }),
+    contactId: t.id({ resolve: (e) => encodeId('Contact', e.contactId) }),
+    contact: t.field({
+      type: ContactNode,
+      nullable: true,
+      description: 'The contact as it is now (null once purged).',
+      resolve: (e, _args, { tenant }) => tenant.loaders.contactById.load(e.contactId),
+    }),
+    changedFields: t.stringList({ resolve: (e) => e.changedFields }),
+    changeOrigin: t.field({ type: ChangeOrigin, resolve: (e) => e.changeOrigin }),
+    version: t.int({ resolve: (e) => e.version }),
+    occurredAt: t.field({ type: 'DateTime', resolve: (e) => e.occurredAt }),
+  }),
+});
+
+const ContactChangesPage = builder
+  .objectRef<{ entries: ChangeEntry[]; hasMore: boolean; after: string | null }>('ContactChangesPage')
+  .implement({
+    fields: (t) => ({
+      changes: t.field({ type: [ContactChange], resolve: (page) => page.entries }),
+      endCursor: t.string({
+        nullable: true,
+        description: 'Pass as `after` next time; stays the same while nothing new has committed.',
+        resolve: (page) => (page.entries.length ? feedCursor(page.entries.at(-1)!) : page.after),
+      }),
+      hasMore: t.boolean({ description: 'More entries are ready now.', resolve: (page) => page.hasMore }),
+    }),
+  });
+
+builder.queryField('contactChanges', (t) =>
+  t.field({
+    type: ContactChangesPage,
+    description: 'The change feed: every create, update, delete, restore, merge and purge, in commit order.',
+    authScopes: { 'contacts:read': true },
+    args: { after: t.arg.string(), first: t.arg.int({ defaultValue: 100 }) },
+    resolve: async (_root, args, { tenant }) => ({ ...(await listChanges(tenant, args)), after: args.after ?? null }),
+  }),
+);
