@@ -7,6 +7,7 @@ import '../modules/user/user.graphql.js';
 import '../modules/viewer/viewer.graphql.js';
 import '../modules/contact/contact.graphql.js';
 import '../modules/contact/contact-list.graphql.js';
+import '../modules/contact/contact-lifecycle.graphql.js';
 import '../modules/interaction/interaction.graphql.js';
 import '../modules/change-feed/change-feed.graphql.js';
 import '../modules/company/company.graphql.js';

@@ -248,7 +248,7 @@ const CustomFieldValueInput = builder.inputType('CustomFieldValueInput', {
 });
 
 /** The fields of a contact's input, shared by createContact and createContacts items. */
-function contactInputFields<Types extends SchemaTypes>(t: InputFieldBuilder<Types, 'InputObject'>) {
+export function contactInputFields<Types extends SchemaTypes>(t: InputFieldBuilder<Types, 'InputObject'>) {
   return {
     type: t.field({ type: ContactTypeEnum, description: 'Defaults to GENERAL; cannot change later.' }),
     firstName: t.string(),

@@ -72,6 +72,8 @@ const isFailure = (value: object): value is Failure => 'code' in value && 'messa
 export async function prepareContact(
   tenant: Tenant,
   input: ContactFieldsInput,
+  /** when updating: the contact itself, whose own emails and refs are no conflict */
+  options: { selfId?: string } = {},
 ): Promise<{ ok: true; contact: PreparedContact } | { ok: false; failures: Failure[] }> {
   const parsed = contactInput.safeParse(input);
   if (!parsed.success) return { ok: false, failures: validationFailures(parsed.error) };
@@ -91,7 +93,7 @@ export async function prepareContact(
 
   draft.emails.forEach((email, index) => {
     const holder = emailHolders[index];
-    if (holder) {
+    if (holder && holder.contactId !== options.selfId) {
       failures.push({
         code: 'DUPLICATE',
         message: `${email.address} already belongs to another contact`,
@@ -102,7 +104,7 @@ export async function prepareContact(
   });
   draft.externalRefs.forEach((ref, index) => {
     const holder = refHolders[index];
-    if (holder) {
+    if (holder && holder.contactId !== options.selfId) {
       failures.push({
         code: 'DUPLICATE',
         message: `the external ref ${ref.namespace}/${ref.id} already belongs to another contact`,
@@ -174,7 +176,7 @@ export async function prepareContact(
   return {
     ok: true,
     contact: {
-      id: newId(),
+      id: options.selfId ?? newId(),
       row: {
         ...draft.fields,
         jobTitle: draft.jobTitle ?? primaryLink?.jobTitle ?? null,

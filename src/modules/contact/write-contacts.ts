@@ -29,7 +29,7 @@ const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 15_000 } as const;
  * a read of those another writer created first. No statement fails on a conflict, so the
  * transaction stays healthy (see prisma/orm#30374).
  */
-async function ensureCompanies(tx: Tx, organizationId: string, contacts: PreparedContact[]) {
+export async function ensureCompanies(tx: Tx, organizationId: string, contacts: PreparedContact[]) {
   const wanted = new Map<string, string>();
   for (const contact of contacts) {
     for (const { target } of contact.companyLinks) {
@@ -63,6 +63,121 @@ const companyIdOf = (target: CompanyTarget, idByName: Map<string, string>) =>
   'companyId' in target ? target.companyId : idByName.get(target.normalizedName)!;
 
 /**
+ * Inserts the rows a contact owns (lists, links, memberships, values, external refs). Unique
+ * values go in with ON CONFLICT DO NOTHING; when one was taken meanwhile, this throws a
+ * WriteConflict naming the contacts concerned (by their index in `contacts`).
+ */
+export async function insertChildren(tx: Tx, tenant: Tenant, contacts: PreparedContact[], idByName: Map<string, string>) {
+  const { organizationId } = tenant;
+  const scoped = <T>(rows: T[]) => rows.map((row) => ({ ...row, organizationId }));
+  const conflicts = new Map<number, Failure[]>();
+  const emails = contacts.flatMap((c) => c.emails.map((email) => ({ ...email, id: newId(), contactId: c.id })));
+  if (emails.length > 0) {
+    const inserted = await tx.contactEmail.createManyAndReturn({
+      data: scoped(emails),
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (inserted.length < emails.length) {
+      const done = new Set(inserted.map((row) => row.id));
+      const lost = emails.filter((email) => !done.has(email.id));
+      const holders = await tx.contactEmail.findMany({
+        where: { organizationId, addressNormalized: { in: lost.map((e) => e.addressNormalized) }, contactId: { notIn: contacts.map((c) => c.id) } },
+        select: { addressNormalized: true, contactId: true },
+      });
+      contacts.forEach((contact, index) => {
+        contact.emails.forEach((email, position) => {
+          if (!lost.some((l) => l.contactId === contact.id && l.addressNormalized === email.addressNormalized)) return;
+          const holder = holders.find((h) => h.addressNormalized === email.addressNormalized);
+          conflicts.set(index, [
+            ...(conflicts.get(index) ?? []),
+            {
+              code: 'DUPLICATE',
+              message: `${email.address} already belongs to another contact`,
+              path: contact.emailPaths[position],
+              ...(holder ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
+            },
+          ]);
+        });
+      });
+    }
+  }
+
+  const refs = contacts.flatMap((c) =>
+    c.externalRefs.map((ref, position) => ({ ref, position, contactId: c.id, id: newId() })),
+  );
+  if (refs.length > 0) {
+    const inserted = await tx.externalRef.createManyAndReturn({
+      data: refs.map(({ ref, contactId, id }) => ({
+        id,
+        organizationId,
+        ownerType: 'CONTACT' as const,
+        namespace: ref.namespace,
+        externalId: ref.id,
+        contactId,
+      })),
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (inserted.length < refs.length) {
+      const done = new Set(inserted.map((row) => row.id));
+      const lost = refs.filter((r) => !done.has(r.id));
+      const holders = await tx.externalRef.findMany({
+        where: { organizationId, ownerType: 'CONTACT', OR: lost.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.id })) },
+        select: { namespace: true, externalId: true, contactId: true },
+      });
+      for (const lostRef of lost) {
+        const index = contacts.findIndex((c) => c.id === lostRef.contactId);
+        const holder = holders.find(
+          (h) => externalRefKey({ namespace: h.namespace, id: h.externalId }) === externalRefKey(lostRef.ref) && h.contactId !== lostRef.contactId,
+        );
+        conflicts.set(index, [
+          ...(conflicts.get(index) ?? []),
+          {
+            code: 'DUPLICATE',
+            message: `the external ref ${lostRef.ref.namespace}/${lostRef.ref.id} already belongs to another contact`,
+            path: ['externalRefs', lostRef.position],
+            ...(holder?.contactId ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
+          },
+        ]);
+      }
+    }
+  }
+  if (conflicts.size > 0) throw new WriteConflict(conflicts);
+
+  const children = <T>(pick: (c: PreparedContact) => T[]) =>
+    contacts.flatMap((c) => pick(c).map((row) => ({ ...row, id: newId(), contactId: c.id, organizationId })));
+  const phones = children((c) => c.phones);
+  if (phones.length > 0) await tx.contactPhone.createMany({ data: phones });
+  const addresses = children((c) => c.addresses);
+  if (addresses.length > 0) await tx.contactAddress.createMany({ data: addresses });
+  const urls = children((c) => c.urls);
+  if (urls.length > 0) await tx.contactUrl.createMany({ data: urls });
+
+  const links = contacts.flatMap((c) =>
+    c.companyLinks.map((link, position) => ({
+      organizationId,
+      contactId: c.id,
+      companyId: companyIdOf(link.target, idByName),
+      jobTitle: link.jobTitle,
+      department: link.department,
+      isPrimary: link.isPrimary,
+      position,
+    })),
+  );
+  if (links.length > 0) await tx.contactCompany.createMany({ data: links });
+
+  const memberships = contacts.flatMap((c) => c.groupIds.map((groupId) => ({ organizationId, groupId, contactId: c.id })));
+  if (memberships.length > 0) await tx.groupMembership.createMany({ data: memberships });
+
+  const values = contacts.flatMap((c) =>
+    c.customValues.map(({ fieldId, value }) => ({ organizationId, contactId: c.id, fieldId, value })),
+  );
+  if (values.length > 0) await tx.customFieldValue.createMany({ data: values });
+
+}
+
+/**
  * Writes prepared contacts and everything they link in one short transaction, with one
  * change-feed entry each. Unique values (emails, external refs) are inserted with ON CONFLICT
  * DO NOTHING; when one was taken meanwhile, the transaction rolls back with a WriteConflict
@@ -74,116 +189,12 @@ export async function writeContacts(
   extra?: (tx: Tx, resolutions: CompanyResolution[][]) => Promise<void>,
 ): Promise<CompanyResolution[][]> {
   const { organizationId } = tenant;
-  const scoped = <T>(rows: T[]) => rows.map((row) => ({ ...row, organizationId }));
   return tenant.prisma.$transaction(async (tx) => {
     const { idByName, created } = await ensureCompanies(tx, organizationId, contacts);
 
     await tx.contact.createMany({ data: contacts.map((c) => ({ ...c.row, id: c.id, organizationId })) });
 
-    const conflicts = new Map<number, Failure[]>();
-    const emails = contacts.flatMap((c) => c.emails.map((email) => ({ ...email, id: newId(), contactId: c.id })));
-    if (emails.length > 0) {
-      const inserted = await tx.contactEmail.createManyAndReturn({
-        data: scoped(emails),
-        skipDuplicates: true,
-        select: { id: true },
-      });
-      if (inserted.length < emails.length) {
-        const done = new Set(inserted.map((row) => row.id));
-        const lost = emails.filter((email) => !done.has(email.id));
-        const holders = await tx.contactEmail.findMany({
-          where: { organizationId, addressNormalized: { in: lost.map((e) => e.addressNormalized) }, contactId: { notIn: contacts.map((c) => c.id) } },
-          select: { addressNormalized: true, contactId: true },
-        });
-        contacts.forEach((contact, index) => {
-          contact.emails.forEach((email, position) => {
-            if (!lost.some((l) => l.contactId === contact.id && l.addressNormalized === email.addressNormalized)) return;
-            const holder = holders.find((h) => h.addressNormalized === email.addressNormalized);
-            conflicts.set(index, [
-              ...(conflicts.get(index) ?? []),
-              {
-                code: 'DUPLICATE',
-                message: `${email.address} already belongs to another contact`,
-                path: contact.emailPaths[position],
-                ...(holder ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
-              },
-            ]);
-          });
-        });
-      }
-    }
-
-    const refs = contacts.flatMap((c) =>
-      c.externalRefs.map((ref, position) => ({ ref, position, contactId: c.id, id: newId() })),
-    );
-    if (refs.length > 0) {
-      const inserted = await tx.externalRef.createManyAndReturn({
-        data: refs.map(({ ref, contactId, id }) => ({
-          id,
-          organizationId,
-          ownerType: 'CONTACT' as const,
-          namespace: ref.namespace,
-          externalId: ref.id,
-          contactId,
-        })),
-        skipDuplicates: true,
-        select: { id: true },
-      });
-      if (inserted.length < refs.length) {
-        const done = new Set(inserted.map((row) => row.id));
-        const lost = refs.filter((r) => !done.has(r.id));
-        const holders = await tx.externalRef.findMany({
-          where: { organizationId, ownerType: 'CONTACT', OR: lost.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.id })) },
-          select: { namespace: true, externalId: true, contactId: true },
-        });
-        for (const lostRef of lost) {
-          const index = contacts.findIndex((c) => c.id === lostRef.contactId);
-          const holder = holders.find(
-            (h) => externalRefKey({ namespace: h.namespace, id: h.externalId }) === externalRefKey(lostRef.ref) && h.contactId !== lostRef.contactId,
-          );
-          conflicts.set(index, [
-            ...(conflicts.get(index) ?? []),
-            {
-              code: 'DUPLICATE',
-              message: `the external ref ${lostRef.ref.namespace}/${lostRef.ref.id} already belongs to another contact`,
-              path: ['externalRefs', lostRef.position],
-              ...(holder?.contactId ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
-            },
-          ]);
-        }
-      }
-    }
-    if (conflicts.size > 0) throw new WriteConflict(conflicts);
-
-    const children = <T>(pick: (c: PreparedContact) => T[]) =>
-      contacts.flatMap((c) => pick(c).map((row) => ({ ...row, id: newId(), contactId: c.id, organizationId })));
-    const phones = children((c) => c.phones);
-    if (phones.length > 0) await tx.contactPhone.createMany({ data: phones });
-    const addresses = children((c) => c.addresses);
-    if (addresses.length > 0) await tx.contactAddress.createMany({ data: addresses });
-    const urls = children((c) => c.urls);
-    if (urls.length > 0) await tx.contactUrl.createMany({ data: urls });
-
-    const links = contacts.flatMap((c) =>
-      c.companyLinks.map((link, position) => ({
-        organizationId,
-        contactId: c.id,
-        companyId: companyIdOf(link.target, idByName),
-        jobTitle: link.jobTitle,
-        department: link.department,
-        isPrimary: link.isPrimary,
-        position,
-      })),
-    );
-    if (links.length > 0) await tx.contactCompany.createMany({ data: links });
-
-    const memberships = contacts.flatMap((c) => c.groupIds.map((groupId) => ({ organizationId, groupId, contactId: c.id })));
-    if (memberships.length > 0) await tx.groupMembership.createMany({ data: memberships });
-
-    const values = contacts.flatMap((c) =>
-      c.customValues.map(({ fieldId, value }) => ({ organizationId, contactId: c.id, fieldId, value })),
-    );
-    if (values.length > 0) await tx.customFieldValue.createMany({ data: values });
+    await insertChildren(tx, tenant, contacts, idByName);
 
     await tx.contactChange.createMany({
       data: contacts.map((c) => ({

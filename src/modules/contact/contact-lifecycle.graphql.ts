@@ -1,0 +1,75 @@
+import { builder } from '../../graphql/builder.js';
+import { encodeId } from '../../graphql/ids.js';
+import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import type { ContactFieldsInput } from './contact-input.js';
+import { ContactNode, contactInputFields } from './contact.graphql.js';
+import { deleteContact, purgeContact, restoreContact } from './lifecycle.js';
+import { updateContact } from './update-contact.js';
+
+const ContactPatch = builder.inputType('ContactPatch', {
+  description: 'An absent field stays as it is, null clears it, a list given replaces the whole list.',
+  fields: (t) => contactInputFields(t),
+});
+
+builder.relayMutationField(
+  'updateContact',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      ifMatch: t.string({ description: 'The etag you read; when the contact changed since, nothing is written (STALE_ETAG). Without it the last writer wins.' }),
+      patch: t.field({ type: ContactPatch, required: true }),
+    }),
+  },
+  {
+    authScopes: { 'contacts:write': true },
+    resolve: async (_root, { input }, { tenant }) => {
+      const result = await updateContact(tenant, { id: input.id, ifMatch: input.ifMatch, patch: input.patch as ContactFieldsInput });
+      const payload = await payloadOf(tenant, Promise.resolve(result));
+      return { ...payload, changedFields: result.ok ? result.value.changedFields : [] };
+    },
+  },
+  {
+    outputFields: (t) => ({
+      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadWritten('contact') }),
+      changedFields: t.stringList({ description: 'Empty when the patch changed nothing (and nothing was written).', resolve: (p) => p.changedFields }),
+      userErrors: userErrorsField(t),
+    }),
+  },
+);
+
+for (const [name, run, description] of [
+  ['deleteContact', deleteContact, 'Moves the contact to the recycle bin: hidden from lists, its email and refs still reserved.'],
+  ['restoreContact', restoreContact, 'Takes the contact out of the recycle bin.'],
+] as const) {
+  builder.relayMutationField(
+    name,
+    { inputFields: (t) => ({ id: t.id({ required: true }) }) },
+    {
+      description,
+      authScopes: { 'contacts:write': true },
+      resolve: (_root, { input }, { tenant }) => payloadOf(tenant, run(tenant, input.id)),
+    },
+    {
+      outputFields: (t) => ({
+        contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadWritten('contact') }),
+        userErrors: userErrorsField(t),
+      }),
+    },
+  );
+}
+
+builder.relayMutationField(
+  'purgeContact',
+  { inputFields: (t) => ({ id: t.id({ required: true }) }) },
+  {
+    description: 'Erases the contact for good; the change feed keeps a tombstone with its id only.',
+    authScopes: { 'contacts:write': true },
+    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, purgeContact(tenant, input.id)),
+  },
+  {
+    outputFields: (t) => ({
+      purgedId: t.id({ nullable: true, resolve: (p) => (p.id ? encodeId('Contact', p.id) : null) }),
+      userErrors: userErrorsField(t),
+    }),
+  },
+);

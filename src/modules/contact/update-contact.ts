@@ -1,0 +1,237 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Prisma } from '../../db/generated/prisma/client.js';
+import type { Tenant } from '../../graphql/context.js';
+import { decodeIdOf, encodeId } from '../../graphql/ids.js';
+import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
+import { changeOrigin } from '../change-feed/change-origin.js';
+import type { StoredValue } from '../custom-field/custom-field-value.js';
+import type { ContactFieldsInput } from './contact-input.js';
+import { type PreparedContact, prepareContact } from './prepare-contact.js';
+import { ensureCompanies, insertChildren, WriteConflict } from './write-contacts.js';
+
+/** how often an update without ifMatch is re-applied when another writer got in first */
+const MAX_ATTEMPTS = 10;
+
+export const etagOf = (contact: { version: number }) => `W/"${contact.version}"`;
+
+const currentContactQuery = {
+  include: {
+    emails: { orderBy: { position: 'asc' } },
+    phones: { orderBy: { position: 'asc' } },
+    addresses: { orderBy: { position: 'asc' } },
+    urls: { orderBy: { position: 'asc' } },
+    externalRefs: { orderBy: [{ namespace: 'asc' }, { externalId: 'asc' }] },
+    companies: { orderBy: { position: 'asc' } },
+    groups: { orderBy: { createdAt: 'asc' } },
+    customFieldValues: true,
+  },
+} as const satisfies Prisma.ContactDefaultArgs;
+
+type CurrentContact = Prisma.ContactGetPayload<typeof currentContactQuery>;
+
+/** A stored custom value as the input that would store it again. */
+function storedAsInput(value: StoredValue): unknown {
+  if ('text' in value) return value.text;
+  if ('number' in value) return value.number;
+  if ('date' in value) return value.date;
+  if ('option' in value) return value.option;
+  if ('options' in value) return value.options;
+  if ('contactIds' in value) return value.contactIds.map((id) => ({ id: encodeId('Contact', id) }));
+  if ('userIds' in value) return value.userIds.map((id) => ({ id: encodeId('User', id) }));
+  return value.objects.map((ref) => ({ id: encodeId(ref.typename, ref.id) }));
+}
+
+/** The contact as it is, written as the input that would create it. */
+function currentAsInput(contact: CurrentContact): ContactFieldsInput {
+  return {
+    type: contact.type,
+    firstName: contact.firstName,
+    middleName: contact.middleName,
+    lastName: contact.lastName,
+    ...(contact.fullNameExplicit ? { fullName: contact.fullName } : {}),
+    abbreviation: contact.abbreviation,
+    title: contact.title,
+    gender: contact.gender,
+    birthday: contact.birthday?.toISOString().slice(0, 10) ?? null,
+    primaryLanguage: contact.primaryLanguage,
+    description: contact.description,
+    strategy: contact.strategy,
+    jobTitle: contact.jobTitle,
+    department: contact.department,
+    linkedInUrl: contact.linkedInUrl,
+    profilePictureUrl: contact.profilePictureUrl,
+    tags: contact.tags,
+    loginEmail: contact.loginEmail,
+    mailingListOptIn: contact.mailingListOptIn,
+    purchaseOrderNumber: contact.purchaseOrderNumber,
+    ssn: contact.ssn,
+    emails: contact.emails.map((e) => ({ address: e.address, label: e.label, isPrimary: e.isPrimary })),
+    phones: contact.phones.map((p) => ({ number: p.number, label: p.label, isPrimary: p.isPrimary })),
+    addresses: contact.addresses.map(({ street, secondaryAddress, postalCode, city, state, country, isPrimary }) => ({
+      street, secondaryAddress, postalCode, city, state, country, isPrimary,
+    })),
+    urls: contact.urls.map((u) => ({ url: u.url, isPrimary: u.isPrimary })),
+    externalRefs: contact.externalRefs.map((r) => ({ namespace: r.namespace, id: r.externalId })),
+    companies: contact.companies.map((link) => ({
+      company: { id: encodeId('Company', link.companyId) },
+      jobTitle: link.jobTitle,
+      department: link.department,
+      isPrimary: link.isPrimary,
+    })),
+    groups: contact.groups.map((m) => encodeId('Group', m.groupId)),
+    customFieldValues: contact.customFieldValues.map((v) => ({
+      field: encodeId('CustomField', v.fieldId),
+      value: storedAsInput(v.value as StoredValue),
+    })),
+  };
+}
+
+/** What a comparison of two versions of a contact looks at, per input field. */
+function comparable(contact: PreparedContact) {
+  const { row } = contact;
+  return {
+    names: [row.firstName, row.middleName, row.lastName, row.fullName, row.abbreviation, row.title],
+    gender: row.gender,
+    birthday: row.birthday instanceof Date ? row.birthday.toISOString() : (row.birthday ?? null),
+    primaryLanguage: row.primaryLanguage,
+    description: row.description,
+    strategy: row.strategy,
+    jobTitle: row.jobTitle,
+    department: row.department,
+    linkedInUrl: row.linkedInUrl,
+    profilePictureUrl: row.profilePictureUrl,
+    tags: row.tags,
+    loginEmail: row.loginEmail,
+    mailingListOptIn: row.mailingListOptIn,
+    purchaseOrderNumber: row.purchaseOrderNumber,
+    ssn: row.ssn,
+    emails: contact.emails.map((e) => [e.address, e.label, e.isPrimary]),
+    phones: contact.phones.map((p) => [p.number, p.label, p.isPrimary]),
+    addresses: contact.addresses,
+    urls: contact.urls,
+    externalRefs: contact.externalRefs.map((r) => `${r.namespace}/${r.id}`).sort(),
+    companies: contact.companyLinks.map((l) => [l.target, l.jobTitle, l.department, l.isPrimary]),
+    groups: contact.groupIds,
+    customFieldValues: [...contact.customValues].sort((a, b) => (a.fieldId < b.fieldId ? -1 : 1)),
+  };
+}
+
+const NAME_FIELDS = ['firstName', 'middleName', 'lastName', 'fullName', 'abbreviation', 'title'] as const;
+
+function changedFields(before: PreparedContact, after: PreparedContact): string[] {
+  const a = comparable(before);
+  const b = comparable(after);
+  const changed: string[] = [];
+  for (const key of Object.keys(a) as (keyof typeof a)[]) {
+    if (isDeepStrictEqual(a[key], b[key])) continue;
+    if (key === 'names') {
+      NAME_FIELDS.forEach((name, i) => {
+        if (a.names[i] !== b.names[i]) changed.push(name);
+      });
+    } else {
+      changed.push(key);
+    }
+  }
+  return changed;
+}
+
+const withPatchPath = (failures: Failure[]) => failures.map((f) => ({ ...f, path: ['patch', ...(f.path ?? [])] }));
+
+export interface UpdateOutcome {
+  id: string;
+  changedFields: string[];
+}
+
+/**
+ * Applies a patch: an absent field stays, `null` clears, a list given replaces the list.
+ * The result is validated and resolved like a new contact. A stale `ifMatch` writes nothing
+ * (STALE_ETAG); without it, the last writer wins, but each update is still applied to the
+ * version it read (a version guard in the UPDATE itself, retried on a race). A patch that
+ * changes nothing writes nothing: version, etag, updatedAt and the feed stay as they were.
+ */
+export async function updateContact(
+  tenant: Tenant,
+  input: { id: string; ifMatch?: string | null; patch: ContactFieldsInput },
+): Promise<Result<UpdateOutcome>> {
+  const id = decodeIdOf('Contact', input.id);
+  const { organizationId } = tenant;
+  for (let attempt = 1; ; attempt += 1) {
+    const current = id
+      ? await tenant.prisma.contact.findFirst({ ...currentContactQuery, where: { id, organizationId, mergedIntoId: null } })
+      : null;
+    if (!current) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
+    if (current.deletedAt) {
+      return fail({ code: 'CONTACT_DELETED', message: 'the contact is in the recycle bin; restore it first', path: ['id'] });
+    }
+    if (input.ifMatch != null && input.ifMatch !== etagOf(current)) {
+      return fail({ code: 'STALE_ETAG', message: `the contact changed: its etag is now ${etagOf(current)}`, path: ['ifMatch'] });
+    }
+    if (input.patch.type != null && input.patch.type !== current.type) {
+      return fail({ code: 'VALIDATION', message: 'the type of a contact cannot change', path: ['patch', 'type'] });
+    }
+    const before = currentAsInput(current);
+    const merged: ContactFieldsInput = { ...before, ...input.patch };
+    // A patched name part makes the full name derived again unless the patch gives one.
+    if (!('fullName' in input.patch) && NAME_FIELDS.some((f) => f !== 'fullName' && f in input.patch) && !current.fullNameExplicit) {
+      delete merged.fullName;
+    }
+    const [was, will] = await Promise.all([
+      prepareContact(tenant, before, { selfId: current.id }),
+      prepareContact(tenant, merged, { selfId: current.id }),
+    ]);
+    if (!will.ok) return fail(...withPatchPath(will.failures));
+    const changed = was.ok ? changedFields(was.contact, will.contact) : Object.keys(input.patch);
+    if (changed.length === 0) return ok({ id: current.id, changedFields: [] });
+
+    const next = will.contact;
+    try {
+      await tenant.prisma.$transaction(
+        async (tx) => {
+          const { count } = await tx.contact.updateMany({
+            where: { id: current.id, organizationId, version: current.version, deletedAt: null },
+            data: { ...next.row, createdById: undefined, version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
+          });
+          if (count === 0) throw new VersionRace();
+          const { idByName } = await ensureCompanies(tx, organizationId, [next]);
+          const where = { organizationId, contactId: current.id };
+          await Promise.all([
+            tx.contactEmail.deleteMany({ where }),
+            tx.contactPhone.deleteMany({ where }),
+            tx.contactAddress.deleteMany({ where }),
+            tx.contactUrl.deleteMany({ where }),
+            tx.contactCompany.deleteMany({ where }),
+            tx.groupMembership.deleteMany({ where }),
+            tx.customFieldValue.deleteMany({ where }),
+            tx.externalRef.deleteMany({ where }),
+          ]);
+          await insertChildren(tx, tenant, [next], idByName);
+          await tx.contactChange.create({
+            data: {
+              organizationId,
+              contactId: current.id,
+              changeType: 'UPDATED',
+              changedFields: changed,
+              version: current.version + 1,
+              changeOrigin: changeOrigin(tenant, next.externalRefs.map((r) => r.namespace)),
+            },
+          });
+        },
+        { maxWait: 5_000, timeout: 15_000 },
+      );
+      return ok({ id: current.id, changedFields: changed });
+    } catch (error) {
+      if (error instanceof WriteConflict) return fail(...withPatchPath(error.failures.get(0) ?? []));
+      if (error instanceof FailureAbort) return fail(...error.failures);
+      if (!(error instanceof VersionRace)) throw error;
+      // Another writer got in between our read and our write.
+      if (input.ifMatch != null || attempt >= MAX_ATTEMPTS) {
+        return fail({ code: 'STALE_ETAG', message: 'the contact changed while this update was applied', path: ['ifMatch'] });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    } finally {
+      tenant.loaders.clearAll();
+    }
+  }
+}
+
+class VersionRace extends Error {}
