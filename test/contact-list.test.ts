@@ -49,21 +49,23 @@ const mutate = async (query: string, input: Record<string, unknown>) => {
 };
 
 const group = await mutate('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { message } } }', { name: 'Canonical' });
-const fields = await Promise.all(
-  [
-    { name: 'Note', type: 'TEXT' },
-    { name: 'Score', type: 'NUMBER' },
-    { name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] },
-    { name: 'Buddy', type: 'CONTACT' },
-    { name: 'Owner', type: 'USER' },
-    { name: 'Related', type: 'OBJECT' },
-  ].map((field) =>
-    mutate('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }', {
+// One after another: fields list in the order they were made.
+const fields: { customField: { id: string } }[] = [];
+for (const field of [
+  { name: 'Note', type: 'TEXT' },
+  { name: 'Score', type: 'NUMBER' },
+  { name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] },
+  { name: 'Buddy', type: 'CONTACT' },
+  { name: 'Owner', type: 'USER' },
+  { name: 'Related', type: 'OBJECT' },
+]) {
+  fields.push(
+    await mutate('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }', {
       groupId: group.group.id,
       ...field,
-    }),
-  ),
-);
+    }) as unknown as { customField: { id: string } },
+  );
+}
 const viewerEmail = (await owner.gql('{ viewer { user { email } } }')).data.viewer.user.email;
 const buddy = await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }', { firstName: 'Buddy' });
 

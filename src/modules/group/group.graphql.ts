@@ -14,7 +14,7 @@ export const GroupNode = builder.prismaNode('Group', {
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({
     name: t.exposeString('name'),
-    customFields: t.relation('customFields', { query: { orderBy: [{ position: 'asc' }, { createdAt: 'asc' }] } }),
+    customFields: t.relation('customFields', { query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     contacts: t.connection(
