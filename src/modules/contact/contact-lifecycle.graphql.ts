@@ -2,9 +2,10 @@ import { builder } from '../../graphql/builder.js';
 import { encodeId } from '../../graphql/ids.js';
 import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import type { ContactFieldsInput } from './contact-input.js';
-import { ContactNode, contactInputFields } from './contact.graphql.js';
+import { ContactLookup, ContactNode, contactInputFields } from './contact.graphql.js';
 import { deleteContact, purgeContact, restoreContact } from './lifecycle.js';
 import { updateContact } from './update-contact.js';
+import { upsertContact } from './upsert-contact.js';
 
 const ContactPatch = builder.inputType('ContactPatch', {
   description: 'An absent field stays as it is, null clears it, a list given replaces the whole list.',
@@ -69,6 +70,43 @@ builder.relayMutationField(
   {
     outputFields: (t) => ({
       purgedId: t.id({ nullable: true, resolve: (p) => (p.id ? encodeId('Contact', p.id) : null) }),
+      userErrors: userErrorsField(t),
+    }),
+  },
+);
+
+const UpsertAction = builder.enumType('UpsertAction', {
+  values: {
+    CREATED: { description: 'No contact matched: one was created.' },
+    UPDATED: { description: 'The matching contact was changed.' },
+    REVIVED: { description: 'The matching contact was in the recycle bin: restored and updated.' },
+    NOOP: { description: 'The matching contact already had these values: nothing was written.' },
+  },
+});
+
+builder.relayMutationField(
+  'upsertContact',
+  {
+    inputFields: (t) => ({
+      by: t.field({ type: ContactLookup, required: true, description: 'How to find the contact; by externalRef or email it is created when missing.' }),
+      ...contactInputFields(t),
+    }),
+  },
+  {
+    description: 'Creates or updates (patch semantics) the contact a lookup names; the sync primitive.',
+    authScopes: { 'contacts:write': true },
+    resolve: async (_root, { input }, { tenant }) => {
+      const { by, clientMutationId: _c, ...fields } = input;
+      const result = await upsertContact(tenant, { by, fields: fields as ContactFieldsInput });
+      const payload = await payloadOf(tenant, Promise.resolve(result));
+      return { ...payload, action: result.ok ? result.value.action : null, changedFields: result.ok ? result.value.changedFields : [] };
+    },
+  },
+  {
+    outputFields: (t) => ({
+      action: t.field({ type: UpsertAction, nullable: true, resolve: (p) => p.action }),
+      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadWritten('contact') }),
+      changedFields: t.stringList({ resolve: (p) => p.changedFields }),
       userErrors: userErrorsField(t),
     }),
   },

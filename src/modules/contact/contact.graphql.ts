@@ -146,7 +146,7 @@ export const ContactNode = builder.prismaNode('Contact', {
   }),
 });
 
-const ContactLookup = builder.inputType('ContactLookup', {
+export const ContactLookup = builder.inputType('ContactLookup', {
   description: 'One way to find a contact. Exactly one field must be set (@oneOf).',
   extensions: { oneOf: true },
   fields: (t) => ({

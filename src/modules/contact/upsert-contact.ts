@@ -1,0 +1,86 @@
+import type { Tenant } from '../../graphql/context.js';
+import { decodeIdOf, encodeId } from '../../graphql/ids.js';
+import { fail, ok, type Result } from '../common/result.js';
+import { externalRefSchema, type ExternalRefValue } from '../external-ref/external-ref.js';
+import { normalizeEmail } from '../user/user.js';
+import type { ContactFieldsInput } from './contact-input.js';
+import { createContact } from './create-contact.js';
+import { restoreContact } from './lifecycle.js';
+import { updateContact } from './update-contact.js';
+
+export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';
+
+export interface ContactLookupInput {
+  id?: string | null;
+  email?: string | null;
+  externalRef?: { namespace: string; id: string } | null;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** The contact a lookup names, bin included (merged-away sources excluded). */
+async function findByLookup(tenant: Tenant, by: ContactLookupInput, ref: ExternalRefValue | null) {
+  const where = { organizationId: tenant.organizationId, mergedIntoId: null };
+  const select = { id: true, deletedAt: true } as const;
+  if (by.id != null) {
+    const id = decodeIdOf('Contact', by.id);
+    return id ? tenant.prisma.contact.findFirst({ where: { ...where, id }, select }) : null;
+  }
+  if (ref) {
+    return tenant.prisma.contact.findFirst({
+      where: { ...where, externalRefs: { some: { ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.id } } },
+      select,
+    });
+  }
+  return tenant.prisma.contact.findFirst({
+    where: { ...where, emails: { some: { addressNormalized: normalizeEmail(by.email ?? '') } } },
+    select,
+  });
+}
+
+/**
+ * Creates the contact the lookup names, or updates it (patch semantics), reviving it from the
+ * recycle bin when it was there. Race-free: when a concurrent upsert creates the same contact
+ * first, this one finds it on the next attempt and updates it.
+ */
+export async function upsertContact(
+  tenant: Tenant,
+  input: { by: ContactLookupInput; fields: ContactFieldsInput },
+): Promise<Result<{ id: string; action: UpsertAction; changedFields: string[] }>> {
+  const parsedRef = input.by.externalRef ? externalRefSchema.safeParse(input.by.externalRef) : null;
+  if (parsedRef && !parsedRef.success) {
+    return fail({ code: 'VALIDATION', message: 'is not a valid external ref', path: ['by', 'externalRef'] });
+  }
+  const ref = parsedRef?.data ?? null;
+  for (let attempt = 1; ; attempt += 1) {
+    const found = await findByLookup(tenant, input.by, ref);
+    if (!found) {
+      if (input.by.id != null) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['by', 'id'] });
+      // The created contact must be found by the same lookup next time.
+      const fields = { ...input.fields };
+      if (ref && !(fields.externalRefs ?? []).some((r) => r.namespace.trim().toLowerCase() === ref.namespace && r.id.trim() === ref.id)) {
+        fields.externalRefs = [...(fields.externalRefs ?? []), ref];
+      }
+      if (input.by.email && !fields.email && !(fields.emails ?? []).some((e) => normalizeEmail(e.address) === normalizeEmail(input.by.email!))) {
+        fields.email = input.by.email;
+      }
+      const outcome = await createContact(tenant, fields);
+      if (outcome.contactId) return ok({ id: outcome.contactId, action: 'CREATED', changedFields: [] });
+      const lostRace = outcome.failures.some((f) => f.code === 'DUPLICATE');
+      if (!lostRace || attempt >= MAX_ATTEMPTS) return fail(...outcome.failures);
+      continue;
+    }
+    let revived = false;
+    if (found.deletedAt) {
+      const restored = await restoreContact(tenant, encodeId('Contact', found.id));
+      revived = restored.ok;
+    }
+    const updated = await updateContact(tenant, { id: encodeId('Contact', found.id), patch: input.fields });
+    if (!updated.ok) {
+      // A patch error is the client's: report it at its place in this input (fields at the top).
+      return fail(...updated.failures.map((f) => ({ ...f, path: f.path?.[0] === 'patch' ? f.path.slice(1) : f.path })));
+    }
+    const action: UpsertAction = revived ? 'REVIVED' : updated.value.changedFields.length > 0 ? 'UPDATED' : 'NOOP';
+    return ok({ id: found.id, action, changedFields: updated.value.changedFields });
+  }
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness } from './support/harness.js';
+
+const h = await createHarness();
+const owner = await h.organization();
+
+const UPSERT = `mutation($input: UpsertContactInput!) {
+  upsertContact(input: $input) { action changedFields contact { id firstName lastName version externalRefs { namespace id } email } userErrors { code field message } }
+}`;
+const upsert = async (input: Record<string, unknown>) => {
+  const res = await owner.gql(UPSERT, { input });
+  expect(res.errors).toBeUndefined();
+  return res.data.upsertContact;
+};
+const sfRef = (id: string) => ({ namespace: 'salesforce', id });
+
+describe('upsertContact', () => {
+  it('creates, then updates, then does nothing, then revives from the bin', async () => {
+    const created = await upsert({ by: { externalRef: sfRef('U-1') }, firstName: 'Una', lastName: 'Up' });
+    expect(created).toMatchObject({ action: 'CREATED', userErrors: [], contact: { firstName: 'Una', version: 1, externalRefs: [sfRef('U-1')] } });
+    const updated = await upsert({ by: { externalRef: sfRef('U-1') }, lastName: 'Upton' });
+    expect(updated).toMatchObject({ action: 'UPDATED', changedFields: expect.arrayContaining(['lastName']), contact: { id: created.contact.id, firstName: 'Una', lastName: 'Upton', version: 2 } });
+    const same = await upsert({ by: { externalRef: sfRef('U-1') }, lastName: 'Upton' });
+    expect(same).toMatchObject({ action: 'NOOP', changedFields: [], contact: { version: 2 } });
+    await owner.gql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }', { input: { id: created.contact.id } });
+    const revived = await upsert({ by: { externalRef: sfRef('U-1') }, firstName: 'Una', lastName: 'Back' });
+    expect(revived).toMatchObject({ action: 'REVIVED', contact: { id: created.contact.id, lastName: 'Back' } });
+    const bin = await owner.gql('query($id: ID!) { contact(by: { id: $id }) { deletedAt } }', { id: created.contact.id });
+    expect(bin.data.contact.deletedAt).toBeNull();
+  });
+
+  it('finds by email and creates with it; by an unknown id is NOT_FOUND', async () => {
+    const created = await upsert({ by: { email: 'Mail@Upsert.example' }, firstName: 'Mai' });
+    expect(created).toMatchObject({ action: 'CREATED', contact: { email: 'Mail@Upsert.example' } });
+    expect(await upsert({ by: { email: 'mail@upsert.example' }, firstName: 'May' })).toMatchObject({ action: 'UPDATED', contact: { id: created.contact.id, firstName: 'May' } });
+    expect(await upsert({ by: { id: 'con_01890000-0000-7000-8000-000000000000' }, firstName: 'X' })).toMatchObject({ action: null, userErrors: [{ code: 'NOT_FOUND', field: ['by', 'id'] }] });
+  });
+
+  it('reports bad fields at their place, writing nothing', async () => {
+    const res = await upsert({ by: { externalRef: sfRef('U-BAD') }, firstName: 'x'.repeat(300) });
+    expect(res).toMatchObject({ action: null, contact: null, userErrors: [{ code: 'VALIDATION', field: ['firstName'] }] });
+    const existing = await upsert({ by: { externalRef: sfRef('U-2') }, firstName: 'Two' });
+    const bad = await upsert({ by: { externalRef: sfRef('U-2') }, emails: [{ address: 'nope' }] });
+    expect(bad.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['emails', '0', 'address'] })]);
+    expect((await upsert({ by: { externalRef: sfRef('U-2') }, firstName: 'Two' })).contact.version).toBe(existing.contact.version);
+  });
+
+  it('20 parallel upserts of one external ref: 1 CREATED, the rest UPDATED or NOOP, one contact', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => upsert({ by: { externalRef: sfRef('U-RACE') }, firstName: 'Racer' })));
+    const actions = results.map((r) => r.action);
+    expect(actions.filter((a) => a === 'CREATED')).toHaveLength(1);
+    expect(actions.every((a) => ['CREATED', 'UPDATED', 'NOOP'].includes(a))).toBe(true);
+    expect(new Set(results.map((r) => r.contact.id)).size).toBe(1);
+    const count = await h.db.prisma.externalRef.count({ where: { organizationId: owner.organizationId, namespace: 'salesforce', externalId: 'U-RACE' } });
+    expect(count).toBe(1);
+  });
+});
