@@ -6,6 +6,7 @@ import { normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
 import { createGroup } from './create-group.js';
+import { changeMembership } from './membership.js';
 
 export const GroupNode = builder.prismaNode('Group', {
   description: 'A named set of contacts; custom fields belong to groups.',
@@ -76,3 +77,29 @@ builder.relayMutationField(
     }),
   },
 );
+
+for (const [name, mode, description] of [
+  ['addContactsToGroup', 'add', 'Adds contacts (at most 500) to the group; all or nothing.'],
+  ['removeContactsFromGroup', 'remove', 'Removes contacts (at most 500) from the group; all or nothing.'],
+] as const) {
+  builder.relayMutationField(
+    name,
+    {
+      inputFields: (t) => ({
+        groupId: t.id({ required: true }),
+        contactIds: t.idList({ required: true }),
+      }),
+    },
+    {
+      description,
+      authScopes: { 'contacts:write': true },
+      resolve: (_root, { input }, { tenant }) => payloadOf(tenant, changeMembership(tenant, input, mode)),
+    },
+    {
+      outputFields: (t) => ({
+        group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadWritten('group') }),
+        userErrors: userErrorsField(t),
+      }),
+    },
+  );
+}
