@@ -18,16 +18,14 @@ export async function payloadOf(tenant: Tenant, write: Promise<Result<{ id: stri
 
 type Model = 'contact' | 'company' | 'group' | 'customField';
 
-/** Loads the written record with exactly the fields the client selected, in the tenant. */
-export const loadWritten =
+/** Loads the record a payload names, with exactly the fields the client selected, in the tenant. */
+export const loadPayloadRecord =
   (model: Model) =>
-  (query: object, payload: WritePayload, _args: unknown, { tenant }: Context) =>
-    payload.id
-      ? (tenant.prisma[model] as unknown as { findUnique(args: object): Promise<never> }).findUnique({
-          ...query,
-          where: { id: payload.id, organizationId: tenant.organizationId },
-        })
-      : null;
+  (query: object, payload: { id: string | null }, _args: unknown, { tenant }: Context) => {
+    // The query is read even when nothing was written, so Pothos sees it used.
+    const args = { ...query, where: { id: payload.id ?? '', organizationId: tenant.organizationId } };
+    return payload.id ? (tenant.prisma[model] as unknown as { findUnique(args: object): Promise<never> }).findUnique(args) : null;
+  };
 
 /** The `userErrors` field every payload has. */
 export const userErrorsField = <Types extends SchemaTypes, Parent extends { failures: Failure[] }>(

@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { decodeIdOf } from '../../graphql/ids.js';
-import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
@@ -97,7 +97,7 @@ builder.relayMutationField(
   },
   {
     outputFields: (t) => ({
-      company: t.prismaField({ type: CompanyNode, nullable: true, resolve: loadWritten('company') }),
+      company: t.prismaField({ type: CompanyNode, nullable: true, resolve: loadPayloadRecord('company') }),
       userErrors: userErrorsField(t),
     }),
   },

@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { encodeId } from '../../graphql/ids.js';
-import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { ContactLookup, ContactNode, contactInputFields } from './contact.graphql.js';
 import { deleteContact, purgeContact, restoreContact } from './lifecycle.js';
@@ -31,7 +31,7 @@ builder.relayMutationField(
   },
   {
     outputFields: (t) => ({
-      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadWritten('contact') }),
+      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
       changedFields: t.stringList({ description: 'Empty when the patch changed nothing (and nothing was written).', resolve: (p) => p.changedFields }),
       userErrors: userErrorsField(t),
     }),
@@ -52,7 +52,7 @@ for (const [name, run, description] of [
     },
     {
       outputFields: (t) => ({
-        contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadWritten('contact') }),
+        contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
         userErrors: userErrorsField(t),
       }),
     },
@@ -105,7 +105,7 @@ builder.relayMutationField(
   {
     outputFields: (t) => ({
       action: t.field({ type: UpsertAction, nullable: true, resolve: (p) => p.action }),
-      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadWritten('contact') }),
+      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
       changedFields: t.stringList({ resolve: (p) => p.changedFields }),
       userErrors: userErrorsField(t),
     }),

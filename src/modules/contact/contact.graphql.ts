@@ -1,7 +1,8 @@
 import type { InputFieldBuilder, SchemaTypes } from '@pothos/core';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
-import { decodeIdOf } from '../../graphql/ids.js';
+import { decodeIdOf, NIL_UUID } from '../../graphql/ids.js';
+import { loadPayloadRecord } from '../../graphql/payload.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
@@ -165,8 +166,9 @@ builder.queryField('contact', (t) =>
     resolve: async (query, _root, { by }, { tenant }) => {
       const { organizationId, prisma } = tenant;
       if (by.id != null) {
-        const id = decodeIdOf('Contact', by.id);
-        return id ? prisma.contact.findUnique({ ...query, where: { id, organizationId } }) : null;
+        // A malformed id finds nothing, exactly like a missing one.
+        const id = decodeIdOf('Contact', by.id) ?? NIL_UUID;
+        return prisma.contact.findUnique({ ...query, where: { id, organizationId } });
       }
       if (by.externalRef != null) {
         const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.id.trim() };
@@ -305,8 +307,7 @@ const CompanyResolution = builder.objectRef<CompanyResolutionShape>('CompanyReso
       type: 'Company',
       nullable: true,
       description: 'Null only in a dry run, for a company that would be created.',
-      resolve: (query, r, _args, { tenant }) =>
-        r.companyId ? tenant.prisma.company.findUnique({ ...query, where: { id: r.companyId, organizationId: tenant.organizationId } }) : null,
+      resolve: (query, r, args, context) => loadPayloadRecord('company')(query, { id: r.companyId }, args, context),
     }),
     name: t.exposeString('name', { nullable: true, description: 'In a dry run, the name of a company that would be created.' }),
   }),
@@ -334,10 +335,7 @@ builder.relayMutationField(
       contact: t.prismaField({
         type: ContactNode,
         nullable: true,
-        resolve: (query, outcome: ContactOutcome, _args, { tenant }) =>
-          outcome.contactId
-            ? tenant.prisma.contact.findUnique({ ...query, where: { id: outcome.contactId, organizationId: tenant.organizationId } })
-            : null,
+        resolve: (query, outcome: ContactOutcome, args, context) => loadPayloadRecord('contact')(query, { id: outcome.contactId }, args, context),
       }),
       companyResolutions: t.field({ type: [CompanyResolution], resolve: (outcome) => outcome.companyResolutions }),
       userErrors: t.field({ type: [UserError], resolve: (outcome) => outcome.failures }),
@@ -363,10 +361,7 @@ const CreateContactsResult = builder.objectRef<ItemResult>('CreateContactsResult
     contact: t.prismaField({
       type: ContactNode,
       nullable: true,
-      resolve: (query, result, _args, { tenant }) =>
-        result.contactId
-          ? tenant.prisma.contact.findUnique({ ...query, where: { id: result.contactId, organizationId: tenant.organizationId } })
-          : null,
+      resolve: (query, result, args, context) => loadPayloadRecord('contact')(query, { id: result.contactId }, args, context),
     }),
     companyResolutions: t.field({ type: [CompanyResolution], resolve: (r) => r.companyResolutions }),
     userErrors: t.field({ type: [UserError], resolve: (r) => r.failures }),

@@ -1,6 +1,6 @@
 import { CustomFieldType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
-import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { GroupNode } from '../group/group.graphql.js';
 import { createCustomField } from './create-custom-field.js';
 
@@ -35,7 +35,7 @@ builder.relayMutationField(
   },
   {
     outputFields: (t) => ({
-      customField: t.prismaField({ type: CustomFieldNode, nullable: true, resolve: loadWritten('customField') }),
+      customField: t.prismaField({ type: CustomFieldNode, nullable: true, resolve: loadPayloadRecord('customField') }),
       userErrors: userErrorsField(t),
     }),
   },

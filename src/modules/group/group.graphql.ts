@@ -1,7 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { decodeIdOf } from '../../graphql/ids.js';
 import { checkPageSize } from '../../graphql/paging.js';
-import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
@@ -72,7 +72,7 @@ builder.relayMutationField(
   },
   {
     outputFields: (t) => ({
-      group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadWritten('group') }),
+      group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadPayloadRecord('group') }),
       userErrors: userErrorsField(t),
     }),
   },
@@ -97,7 +97,7 @@ for (const [name, mode, description] of [
     },
     {
       outputFields: (t) => ({
-        group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadWritten('group') }),
+        group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadPayloadRecord('group') }),
         userErrors: userErrorsField(t),
       }),
     },

@@ -1,5 +1,5 @@
 import { builder } from '../../graphql/builder.js';
-import { loadWritten, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
 import { type InteractionStats, recordInteraction } from './interaction.js';
@@ -69,7 +69,7 @@ builder.relayMutationField(
   },
   {
     outputFields: (t) => ({
-      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadWritten('contact') }),
+      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
       userErrors: userErrorsField(t),
     }),
   },
