@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader: no build step to forget.
-import { register } from 'tsx/esm/api';
-
-register();
-const { cli } = await import('../src/cli/index.ts');
+// Runs the transpiled sources (npm run build; postinstall and npm start do it).
+const { cli } = await import('../dist/cli/index.js');
 await cli();

@@ -5,15 +5,16 @@ import { openDatabase } from './db/client.js';
 import { seedDemoIfEmpty } from './db/demo.js';
 import { migrate } from './db/migrator.js';
 import { createLogger } from './logger.js';
-import { createApp } from './yoga.js';
 
 /** Opens the database, migrates it, and serves GraphQL until SIGTERM/SIGINT. */
 export async function serve(config: Config = loadConfig()) {
   const startedAt = performance.now();
   const log = createLogger(config.logLevel);
-  const db = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
-  );
+  // The database opens (PGlite compiles its WebAssembly) while the schema is built.
+  const [db, { createApp }] = await Promise.all([
+    openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }),
+    import('./yoga.js'),
+  ]);
   const { applied } = await migrate(db.sql);
   if (applied.length > 0) log.info({ applied }, 'applied migrations');
   const demoKey = config.databaseUrl ? null : await seedDemoIfEmpty(db);
