@@ -18,6 +18,8 @@ export async function serve(config: Config = loadConfig()) {
   const { applied } = await migrate(db.sql);
   if (applied.length > 0) log.info({ applied }, 'applied migrations');
   const demoKey = config.databaseUrl ? null : await seedDemoIfEmpty(db);
+  // Start Prisma's query engine now rather than on the first request.
+  void db.prisma.$connect().catch((error) => log.error({ error }, 'database connection failed'));
 
   const yoga = createApp({ db, log, maxBodyBytes: config.maxBodyBytes, graphiql: !config.production });
   const server = createServer(yoga);
@@ -33,7 +35,7 @@ export async function serve(config: Config = loadConfig()) {
     );
   }
   log.info(
-    { url, database: config.databaseUrl ? 'postgres' : `pglite:${config.dataDir}`, startupMs: Math.round(performance.now() - startedAt) },
+    { url, database: config.databaseUrl ? 'postgres' : `pglite:${config.dataDir}`, startupMs: Math.round(performance.now() - startedAt), sinceProcessStartMs: Math.round(process.uptime() * 1000) },
     'contactgraph is serving',
   );
 
