@@ -70,6 +70,10 @@ describe('paging through 250 contacts', () => {
     expect(forward).toHaveLength(84);
     const res = await owner.gql(PAGE, { first: 5, filter: { tags: ['third'] } });
     expect(res.data.contacts.totalCount).toBe(84);
+    const any = await owner.gql(PAGE, { first: 5, filter: { tags: ['third', 'nope'] } });
+    expect(any.data.contacts.totalCount).toBe(84);
+    const all = await owner.gql(PAGE, { first: 5, filter: { tags: ['third', 'nope'], tagsMatch: 'ALL' } });
+    expect(all.data.contacts.totalCount).toBe(0);
   });
 
   it.each([0, 101, -1])('rejects first: %i with an error, never a silent clamp', async (first) => {
