@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.js';
 import { seedDemoIfEmpty } from './db/demo.js';
 import { migrate } from './db/migrator.js';
 import { createLogger } from './logger.js';
+import { createChangeEvents } from './modules/change-feed/events.js';
 
 /** Opens the database, migrates it, and serves GraphQL until SIGTERM/SIGINT. */
 export async function serve(config: Config = loadConfig()) {
@@ -21,7 +22,8 @@ export async function serve(config: Config = loadConfig()) {
   // Start Prisma's query engine now rather than on the first request.
   void db.prisma.$connect().catch((error) => log.error({ error }, 'database connection failed'));
 
-  const yoga = createApp({ db, log, maxBodyBytes: config.maxBodyBytes, graphiql: !config.production });
+  const events = createChangeEvents(config.redisUrl);
+  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: !config.production });
   const server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -53,7 +55,7 @@ export async function serve(config: Config = loadConfig()) {
       });
       clearInterval(reap);
       clearTimeout(force);
-      await db.close();
+      await Promise.all([db.close(), events.close()]);
       log.info('stopped');
     })();
     return closing;

@@ -10,10 +10,13 @@ import { unauthenticated } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
+import { type ChangeEvents, createChangeEvents } from './modules/change-feed/events.js';
 
 export interface AppOptions {
   db: Database;
   log: Logger;
+  /** change events for subscriptions; in-process unless given one backed by Redis */
+  events?: ChangeEvents;
   maxBodyBytes?: number;
   graphiql?: boolean;
 }
@@ -65,17 +68,17 @@ function useBodyLimit(maxBytes: number): Plugin {
   };
 }
 
-async function tenantFromRequest(request: Request, db: Database): Promise<Tenant> {
+async function tenantFromRequest(request: Request, db: Database, events: ChangeEvents): Promise<Tenant> {
   const header = request.headers.get('authorization');
   if (!header) throw unauthenticated('Missing API key: send the header `Authorization: Bearer <api key>`.');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw unauthenticated('Malformed Authorization header: expected `Bearer <api key>`.');
   const auth = await authenticate(db.prisma, match[1]!);
   if (!auth) throw unauthenticated('Unknown or revoked API key.');
-  return createTenant(auth, db.prisma);
+  return createTenant(auth, db.prisma, events);
 }
 
-export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true }: AppOptions) {
+export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true, events = createChangeEvents() }: AppOptions) {
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -99,7 +102,7 @@ export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true }
       },
     },
     context: async ({ request }) => {
-      const tenant = await tenantFromRequest(request, db);
+      const tenant = await tenantFromRequest(request, db, events);
       const requestId = request.headers.get('x-request-id') ?? randomUUID();
       return { tenant, db, log: log.child({ requestId }), requestId };
     },

@@ -28,6 +28,7 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, FederationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       'contacts:read': context.tenant.scopes.has('contacts:read'),
       'contacts:write': context.tenant.scopes.has('contacts:write'),

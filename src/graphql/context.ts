@@ -1,5 +1,6 @@
 import type { Database, PrismaClient } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { ChangeEvents } from '../modules/change-feed/events.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export const SCOPES = ['contacts:read', 'contacts:write', 'contacts:sensitive', 'admin'] as const;
@@ -19,13 +20,16 @@ export interface Tenant {
   prisma: PrismaClient;
   /** this request's loaders (never shared between requests) */
   loaders: Loaders;
+  /** tells subscribers about committed changes */
+  events: ChangeEvents;
 }
 
 export function createTenant(
   caller: { organizationId: string; userId: string; apiKeyId: string; apiKeyPrefix: string; scopes: ReadonlySet<Scope> },
   prisma: PrismaClient,
+  events: ChangeEvents,
 ): Tenant {
-  return { ...caller, prisma, loaders: createLoaders(prisma, caller.organizationId, caller.userId) };
+  return { ...caller, prisma, events, loaders: createLoaders(prisma, caller.organizationId, caller.userId) };
 }
 
 export interface Context {

@@ -1,8 +1,10 @@
 import { ChangeType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
-import { encodeId } from '../../graphql/ids.js';
+import { filter, pipe } from 'graphql-yoga';
+import { decodeIdOf, encodeId } from '../../graphql/ids.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { type ChangeEntry, feedCursor, listChanges } from './change-feed.js';
+import type { ContactChangedEvent } from './events.js';
 
 export const ChangeTypeEnum = builder.enumType(ChangeType, { name: 'ChangeType' });
 
@@ -55,5 +57,48 @@ builder.queryField('contactChanges', (t) =>
     authScopes: { 'contacts:read': true },
     args: { after: t.arg.string(), first: t.arg.int({ defaultValue: 100 }) },
     resolve: async (_root, args, { tenant }) => ({ ...(await listChanges(tenant, args)), after: args.after ?? null }),
+  }),
+);
+
+const ContactChangedEventType = builder.objectRef<ContactChangedEvent>('ContactChangedEvent').implement({
+  description: 'A change to a contact, pushed after it committed (the same entry as in contactChanges).',
+  fields: (t) => ({
+    changeType: t.field({ type: ChangeTypeEnum, resolve: (e) => e.changeType }),
+    contactId: t.id({ resolve: (e) => encodeId('Contact', e.contactId) }),
+    contact: t.field({
+      type: ContactNode,
+      nullable: true,
+      description: 'The contact as it is now (null once purged).',
+      resolve: (e, _args, { tenant }) => tenant.loaders.contactById.load(e.contactId),
+    }),
+    changedFields: t.stringList({ resolve: (e) => e.changedFields }),
+    changeOrigin: t.field({ type: ChangeOrigin, resolve: (e) => e.changeOrigin }),
+    version: t.int({ resolve: (e) => e.version }),
+  }),
+});
+
+const ContactChangedFilter = builder.inputType('ContactChangedFilter', {
+  fields: (t) => ({
+    ids: t.idList({ description: 'Only these contacts.' }),
+    changeTypes: t.field({ type: [ChangeTypeEnum], description: 'Only these kinds of change.' }),
+  }),
+});
+
+builder.subscriptionType({});
+builder.subscriptionField('contactChanged', (t) =>
+  t.field({
+    type: ContactChangedEventType,
+    description: "Changes to the organisation's contacts as they commit, over Server-Sent Events (across every server instance when Redis is configured).",
+    authScopes: { 'contacts:read': true },
+    args: { filter: t.arg({ type: ContactChangedFilter }) },
+    subscribe: (_root, { filter: wanted }, { tenant }) => {
+      const ids = wanted?.ids ? new Set(wanted.ids.map((id) => decodeIdOf('Contact', id))) : null;
+      const types = wanted?.changeTypes ? new Set<string>(wanted.changeTypes) : null;
+      return pipe(
+        tenant.events.subscribe(tenant.organizationId),
+        filter((event: ContactChangedEvent) => (!ids || ids.has(event.contactId)) && (!types || types.has(event.changeType))),
+      );
+    },
+    resolve: (event) => event,
   }),
 );

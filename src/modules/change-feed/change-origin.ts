@@ -1,3 +1,4 @@
+import type { ChangeType } from '../../db/generated/prisma/enums.js';
 import type { Tenant } from '../../graphql/context.js';
 
 /**
@@ -10,3 +11,14 @@ export const changeOrigin = (tenant: Tenant, namespaces: string[] = []) => ({
   userId: tenant.userId,
   namespaces: [...new Set(namespaces)].sort(),
 });
+
+/** Tells subscribers about changes; call after their transaction committed. */
+export function announceChanges(
+  tenant: Tenant,
+  changes: { contactId: string; changeType: ChangeType; version: number; changedFields: string[]; namespaces?: string[] }[],
+) {
+  tenant.events.publish(
+    tenant.organizationId,
+    changes.map(({ namespaces, ...change }) => ({ ...change, changeOrigin: changeOrigin(tenant, namespaces) })),
+  );
+}

@@ -1,7 +1,7 @@
 import type { ChangeType } from '../../db/generated/prisma/enums.js';
 import type { Tenant } from '../../graphql/context.js';
 import { decodeIdOf } from '../../graphql/ids.js';
-import { changeOrigin } from '../change-feed/change-origin.js';
+import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { fail, ok, type Result } from '../common/result.js';
 
 const notFound = () => fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
@@ -29,7 +29,10 @@ async function setDeleted(tenant: Tenant, publicId: string, deleted: boolean): P
     return row;
   });
   tenant.loaders.clearAll();
-  if (updated) return ok({ id });
+  if (updated) {
+    announceChanges(tenant, [{ contactId: id, changeType, version: updated.version, changedFields: ['deletedAt'] }]);
+    return ok({ id });
+  }
   const existing = await tenant.prisma.contact.findFirst({ where: { id, organizationId, mergedIntoId: null }, select: { deletedAt: true } });
   if (!existing) return notFound();
   return deleted
@@ -48,16 +51,18 @@ export async function purgeContact(tenant: Tenant, publicId: string): Promise<Re
   const id = decodeIdOf('Contact', publicId);
   if (!id) return notFound();
   const { organizationId } = tenant;
-  const purged = await tenant.prisma.$transaction(async (tx) => {
+  const version = await tenant.prisma.$transaction(async (tx) => {
     const [row] = await tx.contact.findMany({ where: { id, organizationId }, select: { version: true } });
-    if (!row) return false;
+    if (!row) return null;
     const { count } = await tx.contact.deleteMany({ where: { id, organizationId } });
-    if (count === 0) return false;
+    if (count === 0) return null;
     await tx.contactChange.create({
       data: { organizationId, contactId: id, changeType: 'PURGED', changedFields: [], version: row.version + 1, changeOrigin: changeOrigin(tenant) },
     });
-    return true;
+    return row.version + 1;
   });
   tenant.loaders.clearAll();
-  return purged ? ok({ id }) : notFound();
+  if (version === null) return notFound();
+  announceChanges(tenant, [{ contactId: id, changeType: 'PURGED', version, changedFields: [] }]);
+  return ok({ id });
 }

@@ -3,7 +3,7 @@ import type { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../graphql/context.js';
 import { decodeIdOf, encodeId } from '../../graphql/ids.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
-import { changeOrigin } from '../change-feed/change-origin.js';
+import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import type { StoredValue } from '../custom-field/custom-field-value.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
@@ -218,6 +218,9 @@ export async function updateContact(
         },
         { maxWait: 5_000, timeout: 15_000 },
       );
+      announceChanges(tenant, [
+        { contactId: current.id, changeType: 'UPDATED', version: current.version + 1, changedFields: changed, namespaces: next.externalRefs.map((r) => r.namespace) },
+      ]);
       return ok({ id: current.id, changedFields: changed });
     } catch (error) {
       if (error instanceof WriteConflict) return fail(...withPatchPath(error.failures.get(0) ?? []));

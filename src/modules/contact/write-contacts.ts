@@ -3,7 +3,7 @@ import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../graphql/context.js';
 import type { Failure } from '../common/result.js';
 import { externalRefKey } from '../external-ref/external-ref.js';
-import { changeOrigin } from '../change-feed/change-origin.js';
+import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import type { CompanyTarget, PreparedContact } from './prepare-contact.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -189,7 +189,7 @@ export async function writeContacts(
   extra?: (tx: Tx, resolutions: CompanyResolution[][]) => Promise<void>,
 ): Promise<CompanyResolution[][]> {
   const { organizationId } = tenant;
-  return tenant.prisma.$transaction(async (tx) => {
+  const resolutions = await tenant.prisma.$transaction(async (tx) => {
     const { idByName, created } = await ensureCompanies(tx, organizationId, contacts);
 
     await tx.contact.createMany({ data: contacts.map((c) => ({ ...c.row, id: c.id, organizationId })) });
@@ -220,4 +220,9 @@ export async function writeContacts(
     await extra?.(tx, resolutions);
     return resolutions;
   }, TRANSACTION_OPTIONS);
+  announceChanges(
+    tenant,
+    contacts.map((c) => ({ contactId: c.id, changeType: 'CREATED', version: 1, changedFields: [], namespaces: c.externalRefs.map((r) => r.namespace) })),
+  );
+  return resolutions;
 }

@@ -1,6 +1,6 @@
 import type { Tenant } from '../../graphql/context.js';
 import { decodeIdOf } from '../../graphql/ids.js';
-import { changeOrigin } from '../change-feed/change-origin.js';
+import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { fail, type Failure, ok, type Result } from '../common/result.js';
 
 export const MAX_MEMBERSHIP_CHANGE = 500;
@@ -31,7 +31,7 @@ export async function changeMembership(
   if (failures.length > 0) return fail(...failures);
   const contactIds = [...new Set(contacts.map((contact) => contact!.id))];
 
-  await prisma.$transaction(async (tx) => {
+  const bumped = await prisma.$transaction(async (tx) => {
     let changed: string[];
     if (mode === 'add') {
       const inserted = await tx.groupMembership.createManyAndReturn({
@@ -48,14 +48,14 @@ export async function changeMembership(
       changed = removed.map((row) => row.contactId);
       await tx.groupMembership.deleteMany({ where: { organizationId, groupId: group.id, contactId: { in: changed } } });
     }
-    if (changed.length === 0) return;
-    const bumped = await tx.contact.updateManyAndReturn({
+    if (changed.length === 0) return [];
+    const rows = await tx.contact.updateManyAndReturn({
       where: { organizationId, id: { in: changed } },
       data: { version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
       select: { id: true, version: true },
     });
     await tx.contactChange.createMany({
-      data: bumped.map((row) => ({
+      data: rows.map((row) => ({
         organizationId,
         contactId: row.id,
         changeType: 'UPDATED' as const,
@@ -64,6 +64,8 @@ export async function changeMembership(
         changeOrigin: changeOrigin(tenant),
       })),
     });
+    return rows;
   });
+  announceChanges(tenant, bumped.map((row) => ({ contactId: row.id, changeType: 'UPDATED', version: row.version, changedFields: ['groups'] })));
   return ok({ id: group.id });
 }
