@@ -183,16 +183,20 @@ export const contactFieldsSchema = z.object({
 export type ContactFieldsInput = z.input<typeof contactFieldsSchema>;
 type Parsed = z.output<typeof contactFieldsSchema>;
 
-/** Marks exactly one entry primary: the one that says so, else the first. */
+/**
+ * Marks exactly one entry primary: the one that says so, else the first. `listIndexOf` maps an
+ * entry to its index in the input list (lists may be led by entries folded in from `email`,
+ * `phone` or `mobile`, which never say isPrimary).
+ */
 function withPrimary<T extends { isPrimary?: boolean | null }>(
   entries: T[],
   ctx: z.RefinementCtx,
   path: string,
-  offset = 0,
+  listIndexOf: (entry: T, index: number) => number = (_entry, index) => index,
 ): (Omit<T, 'isPrimary'> & { isPrimary: boolean; position: number })[] {
   const flagged = entries.flatMap((entry, index) => (entry.isPrimary ? [index] : []));
   for (const index of flagged.slice(1)) {
-    ctx.addIssue({ code: 'custom', message: 'only one entry may be primary', path: [path, index - offset, 'isPrimary'] });
+    ctx.addIssue({ code: 'custom', message: 'only one entry may be primary', path: [path, listIndexOf(entries[index]!, index), 'isPrimary'] });
   }
   const primary = flagged[0] ?? 0;
   return entries.map((entry, index) => ({ ...entry, isPrimary: index === primary, position: index }));
@@ -278,7 +282,7 @@ export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) =
     /** explicit values; when absent they follow the primary company link */
     jobTitle: input.jobTitle ?? null,
     department: input.department ?? null,
-    emails: withPrimary(emails, ctx, 'emails', emailOffset).map((entry, index) => ({
+    emails: withPrimary(emails, ctx, 'emails', (_entry, index) => index - emailOffset).map((entry, index) => ({
       address: entry.address,
       addressNormalized: normalizeEmail(entry.address),
       label: entry.label ?? null,
@@ -286,7 +290,7 @@ export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) =
       position: entry.position,
       path: index < emailOffset ? ['email'] : ['emails', index - emailOffset, 'address'],
     })),
-    phones: withPrimary(phones, ctx, 'phones').map((entry) => ({
+    phones: withPrimary(phones, ctx, 'phones', (entry) => entry.path[1] as number).map((entry) => ({
       number: entry.number,
       original: entry.original,
       label: entry.label ?? null,
