@@ -55,3 +55,33 @@ describe('upsertContact', () => {
     expect(count).toBe(1);
   });
 });
+
+describe('upsertContacts', () => {
+  const BULK = `mutation($input: UpsertContactsInput!) {
+    upsertContacts(input: $input) { results { clientRef action contact { id lastName } userErrors { code field } } userErrors { code field } }
+  }`;
+
+  it('applies each item in order with its own action and errors', async () => {
+    const res = await owner.gql(BULK, {
+      input: {
+        contacts: [
+          { clientRef: 'a', by: { externalRef: sfRef('B-1') }, firstName: 'Bulk', lastName: 'One' },
+          { clientRef: 'b', by: { externalRef: sfRef('B-1') }, lastName: 'Two' },
+          { clientRef: 'c', by: { externalRef: sfRef('B-1') }, lastName: 'Two' },
+          { clientRef: 'd', by: { externalRef: sfRef('B-2') }, firstName: 'x'.repeat(300) },
+        ],
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    const [a, b, c, d] = res.data.upsertContacts.results;
+    expect(a).toMatchObject({ clientRef: 'a', action: 'CREATED', userErrors: [] });
+    expect(b).toMatchObject({ clientRef: 'b', action: 'UPDATED', contact: { id: a.contact.id, lastName: 'Two' } });
+    expect(c).toMatchObject({ clientRef: 'c', action: 'NOOP' });
+    expect(d).toMatchObject({ clientRef: 'd', action: null, contact: null, userErrors: [{ code: 'VALIDATION', field: ['firstName'] }] });
+  });
+
+  it('refuses more than 500 items', async () => {
+    const res = await owner.gql(BULK, { input: { contacts: Array.from({ length: 501 }, (_, i) => ({ by: { externalRef: sfRef(`M${i}`) }, firstName: 'M' })) } });
+    expect(res.data.upsertContacts).toEqual({ results: [], userErrors: [{ code: 'LIMIT_EXCEEDED', field: ['contacts'] }] });
+  });
+});

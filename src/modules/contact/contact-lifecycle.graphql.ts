@@ -5,7 +5,9 @@ import type { ContactFieldsInput } from './contact-input.js';
 import { ContactLookup, ContactNode, contactInputFields } from './contact.graphql.js';
 import { deleteContact, purgeContact, restoreContact } from './lifecycle.js';
 import { updateContact } from './update-contact.js';
-import { upsertContact } from './upsert-contact.js';
+import { type UpsertAction as UpsertActionValue, upsertContact } from './upsert-contact.js';
+import { MAX_BATCH } from './create-contact.js';
+import type { Failure } from '../common/result.js';
 
 const ContactPatch = builder.inputType('ContactPatch', {
   description: 'An absent field stays as it is, null clears it, a list given replaces the whole list.',
@@ -107,6 +109,67 @@ builder.relayMutationField(
       action: t.field({ type: UpsertAction, nullable: true, resolve: (p) => p.action }),
       contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
       changedFields: t.stringList({ resolve: (p) => p.changedFields }),
+      userErrors: userErrorsField(t),
+    }),
+  },
+);
+
+const UpsertContactsItem = builder.inputType('UpsertContactsItem', {
+  fields: (t) => ({
+    clientRef: t.string({ description: 'Echoed on this item’s result.' }),
+    by: t.field({ type: ContactLookup, required: true }),
+    ...contactInputFields(t),
+  }),
+});
+
+interface UpsertItemResult {
+  clientRef: string | null;
+  id: string | null;
+  action: UpsertActionValue | null;
+  failures: Failure[];
+}
+
+const UpsertContactsResult = builder.objectRef<UpsertItemResult>('UpsertContactsResult').implement({
+  description: 'The outcome of one item, in input order. Error paths start at the item.',
+  fields: (t) => ({
+    clientRef: t.exposeString('clientRef', { nullable: true }),
+    action: t.field({ type: UpsertAction, nullable: true, resolve: (r) => r.action }),
+    contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
+    userErrors: userErrorsField(t),
+  }),
+});
+
+builder.relayMutationField(
+  'upsertContacts',
+  {
+    inputFields: (t) => ({
+      contacts: t.field({ type: [UpsertContactsItem], required: true, description: `At most ${MAX_BATCH}.` }),
+    }),
+  },
+  {
+    description: 'upsertContact for many contacts; each item is applied on its own, in order.',
+    authScopes: { 'contacts:write': true },
+    resolve: async (_root, { input }, { tenant }) => {
+      if (input.contacts.length > MAX_BATCH) {
+        return { results: [], failures: [{ code: 'LIMIT_EXCEEDED' as const, message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] }] };
+      }
+      const results: UpsertItemResult[] = [];
+      // One after another: items naming the same contact apply in input order.
+      for (const { clientRef, by, ...fields } of input.contacts) {
+        const result = await upsertContact(tenant, { by, fields: fields as ContactFieldsInput });
+        tenant.loaders.clearAll();
+        results.push(
+          result.ok
+            ? { clientRef: clientRef ?? null, id: result.value.id, action: result.value.action, failures: [] }
+            : { clientRef: clientRef ?? null, id: null, action: null, failures: result.failures },
+        );
+      }
+      return { results, failures: [] };
+    },
+  },
+  {
+    outputFields: (t) => ({
+      results: t.field({ type: [UpsertContactsResult], resolve: (p) => p.results }),
       userErrors: userErrorsField(t),
     }),
   },
