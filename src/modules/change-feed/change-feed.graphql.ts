@@ -17,10 +17,10 @@ const ChangeOrigin = builder.objectRef<ChangeEntry['changeOrigin']>('ChangeOrigi
   }),
 });
 
-const ContactChange = builder.objectRef<ChangeEntry>('ContactChange').implement({
-  description: 'One committed change to a contact. Purges keep only the id (a tombstone).',
+/** What every change says, in the feed and in subscription events alike. */
+const ContactChangeDetails = builder.interfaceRef<ContactChangedEvent>('ContactChangeDetails').implement({
+  description: 'A committed change to a contact.',
   fields: (t) => ({
-    cursor: t.string({ description: 'Durable: poll with the last one to get what came after.', resolve: feedCursor }),
     changeType: t.field({ type: ChangeTypeEnum, resolve: (e) => e.changeType }),
     contactId: t.id({ resolve: (e) => encodeId('Contact', e.contactId) }),
     contact: t.field({
@@ -32,6 +32,14 @@ const ContactChange = builder.objectRef<ChangeEntry>('ContactChange').implement(
     changedFields: t.stringList({ resolve: (e) => e.changedFields }),
     changeOrigin: t.field({ type: ChangeOrigin, resolve: (e) => e.changeOrigin }),
     version: t.int({ resolve: (e) => e.version }),
+  }),
+});
+
+const ContactChange = builder.objectRef<ChangeEntry>('ContactChange').implement({
+  description: 'One entry of the change feed. Purges keep only the id (a tombstone).',
+  interfaces: [ContactChangeDetails],
+  fields: (t) => ({
+    cursor: t.string({ description: 'Durable: poll with the last one to get what came after.', resolve: feedCursor }),
     occurredAt: t.field({ type: 'DateTime', resolve: (e) => e.occurredAt }),
   }),
 });
@@ -62,19 +70,7 @@ builder.queryField('contactChanges', (t) =>
 
 const ContactChangedEventType = builder.objectRef<ContactChangedEvent>('ContactChangedEvent').implement({
   description: 'A change to a contact, pushed after it committed (the same entry as in contactChanges).',
-  fields: (t) => ({
-    changeType: t.field({ type: ChangeTypeEnum, resolve: (e) => e.changeType }),
-    contactId: t.id({ resolve: (e) => encodeId('Contact', e.contactId) }),
-    contact: t.field({
-      type: ContactNode,
-      nullable: true,
-      description: 'The contact as it is now (null once purged).',
-      resolve: (e, _args, { tenant }) => tenant.loaders.contactById.load(e.contactId),
-    }),
-    changedFields: t.stringList({ resolve: (e) => e.changedFields }),
-    changeOrigin: t.field({ type: ChangeOrigin, resolve: (e) => e.changeOrigin }),
-    version: t.int({ resolve: (e) => e.version }),
-  }),
+  interfaces: [ContactChangeDetails],
 });
 
 const ContactChangedFilter = builder.inputType('ContactChangedFilter', {
