@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { useAPQ } from '@graphql-yoga/plugin-apq';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
@@ -91,7 +94,16 @@ export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true, 
       warn: (...args) => log.warn({ args }, 'yoga'),
       error: (...args) => log.error({ args }, 'yoga'),
     },
-    plugins: [useHealthChecks(db), useBodyLimit(maxBodyBytes)],
+    plugins: [
+      useHealthChecks(db),
+      useBodyLimit(maxBodyBytes),
+      // A request a browser would send cross-site without a preflight (a form post, a bare GET)
+      // must carry one of these headers; every API call carries Authorization, which a page on
+      // another origin cannot add without a preflight.
+      useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useAPQ(),
+      useDeferStream(),
+    ],
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;

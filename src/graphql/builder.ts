@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -25,7 +26,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, FederationPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, DirectivesPlugin, FederationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
@@ -49,6 +50,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'optional',
     cursorType: 'String',
+    // another subgraph with Relay connections defines PageInfo too
+    pageInfoTypeOptions: { shareable: true },
     encodeGlobalID: encodeId,
     // A malformed id decodes to an id no row has (UUIDv7 never produces the nil UUID), so
     // node(id) and nodes(ids) answer null for it, exactly as for a missing or foreign id.

@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { idKey, resolveById } from '../../graphql/federation.js';
 import { decodeIdOf } from '../../graphql/ids.js';
 import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { normalizeName } from '../common/names.js';
@@ -102,3 +103,5 @@ builder.relayMutationField(
     }),
   },
 );
+
+builder.asEntity(CompanyNode, { key: idKey, resolveReference: resolveById('Company', (loaders) => loaders.companyById) });

@@ -1,6 +1,7 @@
 import type { InputFieldBuilder, SchemaTypes } from '@pothos/core';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
+import { idKey, resolveById } from '../../graphql/federation.js';
 import { decodeIdOf, NIL_UUID } from '../../graphql/ids.js';
 import { loadPayloadRecord } from '../../graphql/payload.js';
 import { UserError } from '../../graphql/user-errors.js';
@@ -407,3 +408,5 @@ builder.relayMutationField(
     }),
   },
 );
+
+builder.asEntity(ContactNode, { key: idKey, resolveReference: resolveById('Contact', (loaders) => loaders.contactById) });

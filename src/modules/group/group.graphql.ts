@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { idKey, resolveById } from '../../graphql/federation.js';
 import { decodeIdOf } from '../../graphql/ids.js';
 import { checkPageSize } from '../../graphql/paging.js';
 import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
@@ -103,3 +104,5 @@ for (const [name, mode, description] of [
     },
   );
 }
+
+builder.asEntity(GroupNode, { key: idKey, resolveReference: resolveById('Group', (loaders) => loaders.groupById) });
