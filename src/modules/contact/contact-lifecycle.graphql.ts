@@ -4,6 +4,7 @@ import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/pay
 import type { ContactFieldsInput } from './contact-input.js';
 import { ContactLookup, ContactNode, contactInputFields } from './contact.graphql.js';
 import { deleteContact, purgeContact, restoreContact } from './lifecycle.js';
+import { MAX_MERGE_SOURCES, type MergeConflict, mergeContacts } from './merge-contacts.js';
 import { updateContact } from './update-contact.js';
 import { type UpsertAction as UpsertActionValue, upsertContact } from './upsert-contact.js';
 import { MAX_BATCH } from './create-contact.js';
@@ -170,6 +171,47 @@ builder.relayMutationField(
   {
     outputFields: (t) => ({
       results: t.field({ type: [UpsertContactsResult], resolve: (p) => p.results }),
+      userErrors: userErrorsField(t),
+    }),
+  },
+);
+
+const MergeConflictType = builder.objectRef<MergeConflict>('MergeConflict').implement({
+  description: "A source's value that lost to the target's (the target wins every conflict).",
+  fields: (t) => ({
+    sourceId: t.id({ resolve: (c) => encodeId('Contact', c.sourceId) }),
+    field: t.string({ description: 'The input field, e.g. `birthday`, `companies` or `customFieldValues.<field id>`.', resolve: (c) => c.field }),
+    kept: t.field({ type: 'JSON', nullable: true, resolve: (c) => c.kept }),
+    discarded: t.field({ type: 'JSON', nullable: true, resolve: (c) => c.discarded }),
+  }),
+});
+
+builder.relayMutationField(
+  'mergeContacts',
+  {
+    inputFields: (t) => ({
+      targetId: t.id({ required: true, description: 'The contact that stays.' }),
+      sourceIds: t.idList({ required: true, description: `1 to ${MAX_MERGE_SOURCES} contacts folded into the target.` }),
+      dryRun: t.boolean({ description: 'Report what the merge would do without writing.' }),
+    }),
+  },
+  {
+    description:
+      "Moves the sources' emails, phones, addresses, urls, refs, companies, groups, custom values and interactions onto the target; empty target fields take the sources' values, the target wins conflicts. The sources become tombstones whose ids resolve to the target.",
+    authScopes: { 'contacts:write': true },
+    resolve: async (_root, { input }, { tenant }) => {
+      const result = await mergeContacts(tenant, input);
+      const payload = await payloadOf(tenant, Promise.resolve(result));
+      return { ...payload, outcome: result.ok ? result.value : null };
+    },
+  },
+  {
+    outputFields: (t) => ({
+      contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The target (as it is now: unchanged after a dry run).', resolve: loadPayloadRecord('contact') }),
+      mergedIds: t.idList({ description: 'The sources, now resolving to the target.', resolve: (p) => (p.outcome?.mergedIds ?? []).map((id) => encodeId('Contact', id)) }),
+      changedFields: t.stringList({ description: "The target's fields the merge changes.", resolve: (p) => p.outcome?.changedFields ?? [] }),
+      conflicts: t.field({ type: [MergeConflictType], resolve: (p) => p.outcome?.conflicts ?? [] }),
+      dryRun: t.boolean({ resolve: (p) => p.outcome?.dryRun ?? false }),
       userErrors: userErrorsField(t),
     }),
   },

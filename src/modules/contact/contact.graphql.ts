@@ -169,7 +169,10 @@ builder.queryField('contact', (t) =>
       if (by.id != null) {
         // A malformed id finds nothing, exactly like a missing one.
         const id = decodeIdOf('Contact', by.id) ?? NIL_UUID;
-        return prisma.contact.findUnique({ ...query, where: { id, organizationId } });
+        const contact = await prisma.contact.findUnique({ ...query, where: { id, organizationId } });
+        // A merged contact's id resolves to the contact it was merged into.
+        const mergedIntoId = (contact as { mergedIntoId?: string | null } | null)?.mergedIntoId;
+        return mergedIntoId ? prisma.contact.findUnique({ ...query, where: { id: mergedIntoId, organizationId } }) : contact;
       }
       if (by.externalRef != null) {
         const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.id.trim() };

@@ -52,9 +52,10 @@ export async function purgeContact(tenant: Tenant, publicId: string): Promise<Re
   if (!id) return notFound();
   const { organizationId } = tenant;
   const version = await tenant.prisma.$transaction(async (tx) => {
-    const [row] = await tx.contact.findMany({ where: { id, organizationId }, select: { version: true } });
+    const [row] = await tx.contact.findMany({ where: { id, organizationId, mergedIntoId: null }, select: { version: true } });
     if (!row) return null;
-    const { count } = await tx.contact.deleteMany({ where: { id, organizationId } });
+    // The contacts merged into it go too: their ids resolved to it and hold nothing else.
+    const { count } = await tx.contact.deleteMany({ where: { organizationId, OR: [{ id }, { mergedIntoId: id }] } });
     if (count === 0) return null;
     await tx.contactChange.create({
       data: { organizationId, contactId: id, changeType: 'PURGED', changedFields: [], version: row.version + 1, changeOrigin: changeOrigin(tenant) },

@@ -72,14 +72,18 @@ const isFailure = (value: object): value is Failure => 'code' in value && 'messa
 export async function prepareContact(
   tenant: Tenant,
   input: ContactFieldsInput,
-  /** when updating: the contact itself, whose own emails and refs are no conflict */
-  options: { selfId?: string } = {},
+  /**
+   * when updating: the contact itself, whose own emails and refs are no conflict; when merging,
+   * also the contacts it absorbs
+   */
+  options: { selfId?: string; absorbed?: string[] } = {},
 ): Promise<{ ok: true; contact: PreparedContact } | { ok: false; failures: Failure[] }> {
   const parsed = contactInput.safeParse(input);
   if (!parsed.success) return { ok: false, failures: validationFailures(parsed.error) };
   const draft = parsed.data;
   const { loaders } = tenant;
   const failures: Failure[] = [];
+  const owners = new Set([options.selfId, ...(options.absorbed ?? [])]);
 
   const [companyTargets, groups, emailHolders, refHolders] = await Promise.all([
     Promise.all(draft.companies.map((link, index) => resolveCompany(tenant, link.ref, ['companies', index, 'company']))),
@@ -93,7 +97,7 @@ export async function prepareContact(
 
   draft.emails.forEach((email, index) => {
     const holder = emailHolders[index];
-    if (holder && holder.contactId !== options.selfId) {
+    if (holder && !owners.has(holder.contactId)) {
       failures.push({
         code: 'DUPLICATE',
         message: `${email.address} already belongs to another contact`,
@@ -104,7 +108,7 @@ export async function prepareContact(
   });
   draft.externalRefs.forEach((ref, index) => {
     const holder = refHolders[index];
-    if (holder && holder.contactId !== options.selfId) {
+    if (holder && !owners.has(holder.contactId)) {
       failures.push({
         code: 'DUPLICATE',
         message: `the external ref ${ref.namespace}/${ref.id} already belongs to another contact`,

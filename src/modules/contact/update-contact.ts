@@ -7,14 +7,14 @@ import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import type { StoredValue } from '../custom-field/custom-field-value.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
-import { ensureCompanies, insertChildren, WriteConflict } from './write-contacts.js';
+import { ensureCompanies, insertChildren, type Tx, WriteConflict } from './write-contacts.js';
 
 /** how often an update without ifMatch is re-applied when another writer got in first */
 const MAX_ATTEMPTS = 10;
 
 export const etagOf = (contact: { version: number }) => `W/"${contact.version}"`;
 
-const currentContactQuery = {
+export const currentContactQuery = {
   include: {
     emails: { orderBy: { position: 'asc' } },
     phones: { orderBy: { position: 'asc' } },
@@ -27,7 +27,7 @@ const currentContactQuery = {
   },
 } as const satisfies Prisma.ContactDefaultArgs;
 
-type CurrentContact = Prisma.ContactGetPayload<typeof currentContactQuery>;
+export type CurrentContact = Prisma.ContactGetPayload<typeof currentContactQuery>;
 
 /** A stored custom value as the input that would store it again. */
 function storedAsInput(value: StoredValue): unknown {
@@ -42,7 +42,7 @@ function storedAsInput(value: StoredValue): unknown {
 }
 
 /** The contact as it is, written as the input that would create it. */
-function currentAsInput(contact: CurrentContact): ContactFieldsInput {
+export function currentAsInput(contact: CurrentContact): ContactFieldsInput {
   return {
     type: contact.type,
     firstName: contact.firstName,
@@ -118,7 +118,7 @@ function comparable(contact: PreparedContact) {
 
 const NAME_FIELDS = ['firstName', 'middleName', 'lastName', 'fullName', 'abbreviation', 'title'] as const;
 
-function changedFields(before: PreparedContact, after: PreparedContact): string[] {
+export function changedFields(before: PreparedContact, after: PreparedContact): string[] {
   const a = comparable(before);
   const b = comparable(after);
   const changed: string[] = [];
@@ -136,6 +136,39 @@ function changedFields(before: PreparedContact, after: PreparedContact): string[
 }
 
 const withPatchPath = (failures: Failure[]) => failures.map((f) => ({ ...f, path: ['patch', ...(f.path ?? [])] }));
+
+/**
+ * Writes `next` over the contact as read (`current`): one version-guarded UPDATE (VersionRace
+ * when another writer got in first), then its child rows rewritten. The child rows of
+ * `absorbed` contacts are cleared first, so their emails and refs can move over.
+ */
+export async function rewriteContact(
+  tx: Tx,
+  tenant: Tenant,
+  current: { id: string; version: number },
+  next: PreparedContact,
+  absorbed: string[] = [],
+) {
+  const { organizationId } = tenant;
+  const { count } = await tx.contact.updateMany({
+    where: { id: current.id, organizationId, version: current.version, deletedAt: null, mergedIntoId: null },
+    data: { ...next.row, createdById: undefined, version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
+  });
+  if (count === 0) throw new VersionRace();
+  const { idByName } = await ensureCompanies(tx, organizationId, [next]);
+  const where = { organizationId, contactId: { in: [current.id, ...absorbed] } };
+  await Promise.all([
+    tx.contactEmail.deleteMany({ where }),
+    tx.contactPhone.deleteMany({ where }),
+    tx.contactAddress.deleteMany({ where }),
+    tx.contactUrl.deleteMany({ where }),
+    tx.contactCompany.deleteMany({ where }),
+    tx.groupMembership.deleteMany({ where }),
+    tx.customFieldValue.deleteMany({ where }),
+    tx.externalRef.deleteMany({ where }),
+  ]);
+  await insertChildren(tx, tenant, [next], idByName);
+}
 
 export interface UpdateOutcome {
   id: string;
@@ -187,24 +220,7 @@ export async function updateContact(
     try {
       await tenant.prisma.$transaction(
         async (tx) => {
-          const { count } = await tx.contact.updateMany({
-            where: { id: current.id, organizationId, version: current.version, deletedAt: null },
-            data: { ...next.row, createdById: undefined, version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
-          });
-          if (count === 0) throw new VersionRace();
-          const { idByName } = await ensureCompanies(tx, organizationId, [next]);
-          const where = { organizationId, contactId: current.id };
-          await Promise.all([
-            tx.contactEmail.deleteMany({ where }),
-            tx.contactPhone.deleteMany({ where }),
-            tx.contactAddress.deleteMany({ where }),
-            tx.contactUrl.deleteMany({ where }),
-            tx.contactCompany.deleteMany({ where }),
-            tx.groupMembership.deleteMany({ where }),
-            tx.customFieldValue.deleteMany({ where }),
-            tx.externalRef.deleteMany({ where }),
-          ]);
-          await insertChildren(tx, tenant, [next], idByName);
+          await rewriteContact(tx, tenant, current, next);
           await tx.contactChange.create({
             data: {
               organizationId,
@@ -237,4 +253,5 @@ export async function updateContact(
   }
 }
 
-class VersionRace extends Error {}
+/** Another writer changed the contact between our read and our guarded write. */
+export class VersionRace extends Error {}
