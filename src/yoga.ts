@@ -86,7 +86,8 @@ export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true, 
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: graphiql && { title: 'contactgraph', headers: '{"Authorization": "Bearer <api key>"}' },
+    // The key typed into the Headers pane is kept in the browser, so the schema loads on the next visit.
+    graphiql: graphiql && { title: 'contactgraph', headers: '{"Authorization": "Bearer <api key>"}', shouldPersistHeaders: true },
     renderGraphiQL,
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),

@@ -25,8 +25,15 @@ describe('upsertContact', () => {
     await owner.gql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }', { input: { id: created.contact.id } });
     const revived = await upsert({ by: { externalRef: sfRef('U-1') }, firstName: 'Una', lastName: 'Back' });
     expect(revived).toMatchObject({ action: 'REVIVED', contact: { id: created.contact.id, lastName: 'Back' } });
-    const bin = await owner.gql('query($id: ID!) { contact(by: { id: $id }) { deletedAt } }', { id: created.contact.id });
-    expect(bin.data.contact.deletedAt).toBeNull();
+    const bin = await owner.gql('query($id: ID!) { contact(by: { id: $id }) { deletedAt version } }', { id: created.contact.id });
+    expect(bin.data.contact).toEqual({ deletedAt: null, version: 4 });
+    // restored and updated in one transaction: one feed entry
+    const feed = await owner.gql('{ contactChanges(first: 100) { changes { contactId changeType changedFields version } } }');
+    const entries = feed.data.contactChanges.changes.filter((c: { contactId: string }) => c.contactId === created.contact.id);
+    expect(entries.slice(-2)).toEqual([
+      { contactId: created.contact.id, changeType: 'DELETED', changedFields: ['deletedAt'], version: 3 },
+      { contactId: created.contact.id, changeType: 'RESTORED', changedFields: ['deletedAt', 'lastName', 'fullName'], version: 4 },
+    ]);
   });
 
   it('finds by email and creates with it; by an unknown id is NOT_FOUND', async () => {

@@ -1,6 +1,8 @@
 import type { SchemaTypes } from '@pothos/core';
 import type { Failure, Result } from '../modules/common/result.js';
-import type { Context, Tenant } from './context.js';
+import { builder } from './builder.js';
+import type { Context, Scope, Tenant } from './context.js';
+import { encodeId, type NodeTypename } from './ids.js';
 import { UserError } from './user-errors.js';
 
 /** What a write mutation answers: the id it wrote, or its failures (then nothing was written). */
@@ -31,3 +33,27 @@ export const loadPayloadRecord =
 export const userErrorsField = <Types extends SchemaTypes, Parent extends { failures: Failure[] }>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
 ) => t.field({ type: [UserError], resolve: (payload: Parent) => payload.failures } as never);
+
+/** A `<name>(input: { id })` mutation that erases a record and answers its `deletedId`. */
+export function deleteMutationField(
+  name: string,
+  typename: NodeTypename,
+  run: (tenant: Tenant, id: string) => Promise<Result<{ id: string }>>,
+  options: { description: string; scope: Scope },
+) {
+  builder.relayMutationField(
+    name,
+    { inputFields: (t) => ({ id: t.id({ required: true }) }) },
+    {
+      description: options.description,
+      authScopes: { [options.scope]: true },
+      resolve: (_root, { input }, { tenant }) => payloadOf(tenant, run(tenant, input.id)),
+    },
+    {
+      outputFields: (t) => ({
+        deletedId: t.id({ nullable: true, resolve: (p) => (p.id ? encodeId(typename, p.id) : null) }),
+        userErrors: userErrorsField(t),
+      }),
+    },
+  );
+}

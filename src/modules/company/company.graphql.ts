@@ -1,7 +1,8 @@
 import { builder } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
 import { decodeIdOf } from '../../graphql/ids.js';
-import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { deleteCompany, updateCompany } from './company-lifecycle.js';
 import { normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
@@ -103,5 +104,33 @@ builder.relayMutationField(
     }),
   },
 );
+
+builder.relayMutationField(
+  'updateCompany',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      name: t.string({ description: 'Unique in the organisation (after normalisation).' }),
+      domain: t.string({ description: 'null clears it.' }),
+      externalRefs: t.field({ type: [ExternalRefInput], description: "Replaces the company's refs." }),
+    }),
+  },
+  {
+    description: 'Changes a company: an absent field stays as it is.',
+    authScopes: { 'contacts:write': true },
+    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, updateCompany(tenant, input)),
+  },
+  {
+    outputFields: (t) => ({
+      company: t.prismaField({ type: CompanyNode, nullable: true, resolve: loadPayloadRecord('company') }),
+      userErrors: userErrorsField(t),
+    }),
+  },
+);
+
+deleteMutationField('deleteCompany', 'Company', deleteCompany, {
+  description: 'Deletes a company and unlinks it from its contacts (where it was primary, the next link becomes primary).',
+  scope: 'contacts:write',
+});
 
 builder.asEntity(CompanyNode, { key: idKey, resolveReference: resolveById('Company', (loaders) => loaders.companyById) });

@@ -4,27 +4,32 @@ import type { Tenant } from '../../graphql/context.js';
 import { normalizeName, tidyName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
-import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
+import { type ExternalRefValue, externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
+import type { Tx } from '../contact/write-contacts.js';
 
-const companyInput = z
-  .object({
-    name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
-    domain: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .max(255, 'must be at most 255 characters')
-      .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain name like acme.com')
-      .nullish(),
-    externalRefs: z.array(externalRefSchema).max(20, 'must have at most 20 entries').nullish(),
-  })
-  .superRefine((input, ctx) => {
-    const seen = new Set<string>();
-    (input.externalRefs ?? []).forEach((ref, index) => {
-      if (seen.has(externalRefKey(ref))) ctx.addIssue({ code: 'custom', message: 'is listed twice', path: ['externalRefs', index] });
-      seen.add(externalRefKey(ref));
-    });
+const companyFields = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
+  domain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(255, 'must be at most 255 characters')
+    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain name like acme.com')
+    .nullish(),
+  externalRefs: z.array(externalRefSchema).max(20, 'must have at most 20 entries').nullish(),
+});
+
+const refsListedOnce = (input: { externalRefs?: ExternalRefValue[] | null }, ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  (input.externalRefs ?? []).forEach((ref, index) => {
+    if (seen.has(externalRefKey(ref))) ctx.addIssue({ code: 'custom', message: 'is listed twice', path: ['externalRefs', index] });
+    seen.add(externalRefKey(ref));
   });
+};
+
+const companyInput = companyFields.superRefine(refsListedOnce);
+/** An absent field stays, null clears (not the name), a list given replaces the list. */
+export const companyPatch = companyFields.partial().superRefine(refsListedOnce);
 
 export type CreateCompanyInput = z.input<typeof companyInput>;
 
@@ -54,27 +59,7 @@ export async function createCompany(tenant: Tenant, input: CreateCompanyInput): 
             { code: 'DUPLICATE', message: `a company named "${holder?.name ?? name}" exists`, path: ['name'], ...(holder ? { existing: { typename: 'Company' as const, id: holder.id } } : {}) },
           ]);
         }
-        const refs = (externalRefs ?? []).map((ref) => ({ ref, id: newId() }));
-        if (refs.length === 0) return;
-        const done = await tx.externalRef.createManyAndReturn({
-          data: refs.map(({ ref, id }) => ({ id, organizationId, ownerType: 'COMPANY' as const, namespace: ref.namespace, externalId: ref.id, companyId })),
-          skipDuplicates: true,
-          select: { id: true },
-        });
-        if (done.length === refs.length) return;
-        const doneIds = new Set(done.map((row) => row.id));
-        const failures: Failure[] = [];
-        for (const [index, { ref, id }] of refs.entries()) {
-          if (doneIds.has(id)) continue;
-          const holder = await tx.externalRef.findFirst({ where: { organizationId, ownerType: 'COMPANY', namespace: ref.namespace, externalId: ref.id } });
-          failures.push({
-            code: 'DUPLICATE',
-            message: `the external ref ${ref.namespace}/${ref.id} already belongs to another company`,
-            path: ['externalRefs', index],
-            ...(holder?.companyId ? { existing: { typename: 'Company' as const, id: holder.companyId } } : {}),
-          });
-        }
-        throw new FailureAbort(failures);
+        await insertCompanyRefs(tx, organizationId, companyId, externalRefs ?? []);
       },
       { maxWait: 5_000, timeout: 10_000 },
     );
@@ -83,4 +68,29 @@ export async function createCompany(tenant: Tenant, input: CreateCompanyInput): 
     throw error;
   }
   return ok({ id: companyId });
+}
+
+/** Gives a company external refs; one another company holds fails the transaction (DUPLICATE). */
+export async function insertCompanyRefs(tx: Tx, organizationId: string, companyId: string, externalRefs: ExternalRefValue[]) {
+  const refs = externalRefs.map((ref) => ({ ref, id: newId() }));
+  if (refs.length === 0) return;
+  const done = await tx.externalRef.createManyAndReturn({
+    data: refs.map(({ ref, id }) => ({ id, organizationId, ownerType: 'COMPANY' as const, namespace: ref.namespace, externalId: ref.id, companyId })),
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  if (done.length === refs.length) return;
+  const doneIds = new Set(done.map((row) => row.id));
+  const failures: Failure[] = [];
+  for (const [index, { ref, id }] of refs.entries()) {
+    if (doneIds.has(id)) continue;
+    const holder = await tx.externalRef.findFirst({ where: { organizationId, ownerType: 'COMPANY', namespace: ref.namespace, externalId: ref.id } });
+    failures.push({
+      code: 'DUPLICATE',
+      message: `the external ref ${ref.namespace}/${ref.id} already belongs to another company`,
+      path: ['externalRefs', index],
+      ...(holder?.companyId ? { existing: { typename: 'Company' as const, id: holder.companyId } } : {}),
+    });
+  }
+  throw new FailureAbort(failures);
 }

@@ -185,7 +185,7 @@ export async function mergeContacts(
             });
             if (count === 0) throw new VersionRace();
           }
-          await rewriteContact(tx, tenant, target, will.contact, absorbed);
+          await rewriteContact(tx, tenant, target, will.contact, { absorbed });
           await tx.interaction.updateMany({ where: { organizationId, contactId: { in: absorbed } }, data: { contactId: target.id } });
           // Contacts merged into a source earlier now resolve to the target too.
           await tx.contact.updateMany({ where: { organizationId, mergedIntoId: { in: absorbed } }, data: { mergedIntoId: target.id } });

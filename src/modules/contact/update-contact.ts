@@ -140,19 +140,28 @@ const withPatchPath = (failures: Failure[]) => failures.map((f) => ({ ...f, path
 /**
  * Writes `next` over the contact as read (`current`): one version-guarded UPDATE (VersionRace
  * when another writer got in first), then its child rows rewritten. The child rows of
- * `absorbed` contacts are cleared first, so their emails and refs can move over.
+ * `absorbed` contacts are cleared first, so their emails and refs can move over; `revive`
+ * takes the contact out of the recycle bin in the same statement.
  */
 export async function rewriteContact(
   tx: Tx,
   tenant: Tenant,
   current: { id: string; version: number },
   next: PreparedContact,
-  absorbed: string[] = [],
+  options: { absorbed?: string[]; revive?: boolean } = {},
 ) {
   const { organizationId } = tenant;
+  const absorbed = options.absorbed ?? [];
   const { count } = await tx.contact.updateMany({
-    where: { id: current.id, organizationId, version: current.version, deletedAt: null, mergedIntoId: null },
-    data: { ...next.row, createdById: undefined, version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
+    where: { id: current.id, organizationId, version: current.version, mergedIntoId: null, ...(options.revive ? {} : { deletedAt: null }) },
+    data: {
+      ...next.row,
+      createdById: undefined,
+      ...(options.revive ? { deletedAt: null } : {}),
+      version: { increment: 1 },
+      updatedById: tenant.userId,
+      updatedAt: new Date(),
+    },
   });
   if (count === 0) throw new VersionRace();
   const { idByName } = await ensureCompanies(tx, organizationId, [next]);
@@ -184,7 +193,8 @@ export interface UpdateOutcome {
  */
 export async function updateContact(
   tenant: Tenant,
-  input: { id: string; ifMatch?: string | null; patch: ContactFieldsInput },
+  /** revive: a contact in the recycle bin is restored by the same write (upsert's REVIVED) */
+  input: { id: string; ifMatch?: string | null; patch: ContactFieldsInput; revive?: boolean },
 ): Promise<Result<UpdateOutcome>> {
   const id = decodeIdOf('Contact', input.id);
   const { organizationId } = tenant;
@@ -193,7 +203,8 @@ export async function updateContact(
       ? await tenant.prisma.contact.findFirst({ ...currentContactQuery, where: { id, organizationId, mergedIntoId: null } })
       : null;
     if (!current) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
-    if (current.deletedAt) {
+    const reviving = Boolean(input.revive && current.deletedAt);
+    if (current.deletedAt && !reviving) {
       return fail({ code: 'CONTACT_DELETED', message: 'the contact is in the recycle bin; restore it first', path: ['id'] });
     }
     if (input.ifMatch != null && input.ifMatch !== etagOf(current)) {
@@ -213,19 +224,20 @@ export async function updateContact(
       prepareContact(tenant, merged, { selfId: current.id }),
     ]);
     if (!will.ok) return fail(...withPatchPath(will.failures));
-    const changed = was.ok ? changedFields(was.contact, will.contact) : Object.keys(input.patch);
+    const changed = [...(reviving ? ['deletedAt'] : []), ...(was.ok ? changedFields(was.contact, will.contact) : Object.keys(input.patch))];
     if (changed.length === 0) return ok({ id: current.id, changedFields: [] });
+    const changeType = reviving ? 'RESTORED' : 'UPDATED';
 
     const next = will.contact;
     try {
       await tenant.prisma.$transaction(
         async (tx) => {
-          await rewriteContact(tx, tenant, current, next);
+          await rewriteContact(tx, tenant, current, next, { revive: reviving });
           await tx.contactChange.create({
             data: {
               organizationId,
               contactId: current.id,
-              changeType: 'UPDATED',
+              changeType,
               changedFields: changed,
               version: current.version + 1,
               changeOrigin: changeOrigin(tenant, next.externalRefs.map((r) => r.namespace)),
@@ -235,7 +247,7 @@ export async function updateContact(
         { maxWait: 5_000, timeout: 15_000 },
       );
       announceChanges(tenant, [
-        { contactId: current.id, changeType: 'UPDATED', version: current.version + 1, changedFields: changed, namespaces: next.externalRefs.map((r) => r.namespace) },
+        { contactId: current.id, changeType, version: current.version + 1, changedFields: changed, namespaces: next.externalRefs.map((r) => r.namespace) },
       ]);
       return ok({ id: current.id, changedFields: changed });
     } catch (error) {

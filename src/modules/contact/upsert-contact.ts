@@ -5,7 +5,6 @@ import { externalRefSchema, type ExternalRefValue } from '../external-ref/extern
 import { normalizeEmail } from '../user/user.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { createContact } from './create-contact.js';
-import { restoreContact } from './lifecycle.js';
 import { updateContact } from './update-contact.js';
 
 export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';
@@ -70,17 +69,14 @@ export async function upsertContact(
       if (!lostRace || attempt >= MAX_ATTEMPTS) return fail(...outcome.failures);
       continue;
     }
-    let revived = false;
-    if (found.deletedAt) {
-      const restored = await restoreContact(tenant, encodeId('Contact', found.id));
-      revived = restored.ok;
-    }
-    const updated = await updateContact(tenant, { id: encodeId('Contact', found.id), patch: input.fields });
+    // Out of the recycle bin and updated in one transaction, with one RESTORED feed entry.
+    const updated = await updateContact(tenant, { id: encodeId('Contact', found.id), patch: input.fields, revive: true });
     if (!updated.ok) {
       // A patch error is the client's: report it at its place in this input (fields at the top).
       return fail(...updated.failures.map((f) => ({ ...f, path: f.path?.[0] === 'patch' ? f.path.slice(1) : f.path })));
     }
+    const revived = updated.value.changedFields.includes('deletedAt');
     const action: UpsertAction = revived ? 'REVIVED' : updated.value.changedFields.length > 0 ? 'UPDATED' : 'NOOP';
-    return ok({ id: found.id, action, changedFields: updated.value.changedFields });
+    return ok({ id: found.id, action, changedFields: updated.value.changedFields.filter((f) => f !== 'deletedAt') });
   }
 }

@@ -7,31 +7,35 @@ import { normalizeName, tidyName } from '../common/names.js';
 import { fail, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 
-const SELECT_TYPES: CustomFieldType[] = [CustomFieldType.SINGLE_SELECT, CustomFieldType.MULTIPLE_SELECT];
+export const SELECT_TYPES: CustomFieldType[] = [CustomFieldType.SINGLE_SELECT, CustomFieldType.MULTIPLE_SELECT];
 
-const fieldInput = z
-  .object({
-    groupId: z.string(),
-    name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
-    type: z.enum(CustomFieldType),
-    options: z
-      .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
-      .max(100, 'must have at most 100 entries')
-      .nullish(),
-  })
-  .superRefine((input, ctx) => {
-    const options = input.options ?? [];
-    if (SELECT_TYPES.includes(input.type)) {
-      if (options.length === 0) ctx.addIssue({ code: 'custom', message: `a ${input.type} field needs options`, path: ['options'] });
-      const seen = new Set<string>();
-      options.forEach((option, index) => {
-        if (seen.has(option.toLowerCase())) ctx.addIssue({ code: 'custom', message: 'is listed twice', path: ['options', index] });
-        seen.add(option.toLowerCase());
-      });
-    } else if (options.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `a ${input.type} field takes no options`, path: ['options'] });
-    }
+export const fieldFields = z.object({
+  groupId: z.string(),
+  name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
+  type: z.enum(CustomFieldType),
+  options: z
+    .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+    .max(100, 'must have at most 100 entries')
+    .nullish(),
+});
+
+export function optionsListedOnce(options: string[], ctx: z.RefinementCtx) {
+  const seen = new Set<string>();
+  options.forEach((option, index) => {
+    if (seen.has(option.toLowerCase())) ctx.addIssue({ code: 'custom', message: 'is listed twice', path: ['options', index] });
+    seen.add(option.toLowerCase());
   });
+}
+
+const fieldInput = fieldFields.superRefine((input, ctx) => {
+  const options = input.options ?? [];
+  if (SELECT_TYPES.includes(input.type)) {
+    if (options.length === 0) ctx.addIssue({ code: 'custom', message: `a ${input.type} field needs options`, path: ['options'] });
+    optionsListedOnce(options, ctx);
+  } else if (options.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `a ${input.type} field takes no options`, path: ['options'] });
+  }
+});
 
 /** Creates a custom field in a group; its normalised name is unique within the group. */
 export async function createCustomField(

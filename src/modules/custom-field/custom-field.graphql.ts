@@ -1,6 +1,7 @@
 import { CustomFieldType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
-import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { deleteCustomField, updateCustomField } from './custom-field-lifecycle.js';
 import { GroupNode } from '../group/group.graphql.js';
 import { createCustomField } from './create-custom-field.js';
 
@@ -40,3 +41,30 @@ builder.relayMutationField(
     }),
   },
 );
+
+builder.relayMutationField(
+  'updateCustomField',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      name: t.string({ description: 'Unique within the group.' }),
+      options: t.stringList({ description: 'Replaces the options of a select field; an option contacts hold cannot be removed.' }),
+    }),
+  },
+  {
+    description: "Renames a field or changes a select field's options; the type never changes.",
+    authScopes: { admin: true },
+    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, updateCustomField(tenant, input)),
+  },
+  {
+    outputFields: (t) => ({
+      customField: t.prismaField({ type: CustomFieldNode, nullable: true, resolve: loadPayloadRecord('customField') }),
+      userErrors: userErrorsField(t),
+    }),
+  },
+);
+
+deleteMutationField('deleteCustomField', 'CustomField', deleteCustomField, {
+  description: 'Deletes a field and every value contacts hold for it.',
+  scope: 'admin',
+});

@@ -5,7 +5,7 @@ import { normalizeName, tidyName } from '../common/names.js';
 import { fail, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 
-const groupInput = z.object({
+export const groupInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
 });
 

@@ -2,7 +2,8 @@ import { builder } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
 import { decodeIdOf } from '../../graphql/ids.js';
 import { checkPageSize } from '../../graphql/paging.js';
-import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { deleteGroup, updateGroup } from './group-lifecycle.js';
 import { normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
@@ -104,5 +105,26 @@ for (const [name, mode, description] of [
     },
   );
 }
+
+builder.relayMutationField(
+  'updateGroup',
+  { inputFields: (t) => ({ id: t.id({ required: true }), name: t.string({ required: true }) }) },
+  {
+    description: 'Renames a group.',
+    authScopes: { admin: true },
+    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, updateGroup(tenant, input)),
+  },
+  {
+    outputFields: (t) => ({
+      group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadPayloadRecord('group') }),
+      userErrors: userErrorsField(t),
+    }),
+  },
+);
+
+deleteMutationField('deleteGroup', 'Group', deleteGroup, {
+  description: 'Deletes a group, its custom fields and their values; its contacts stay.',
+  scope: 'admin',
+});
 
 builder.asEntity(GroupNode, { key: idKey, resolveReference: resolveById('Group', (loaders) => loaders.groupById) });

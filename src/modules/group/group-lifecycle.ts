@@ -1,0 +1,68 @@
+import { Prisma } from '../../db/generated/prisma/client.js';
+import type { Tenant } from '../../graphql/context.js';
+import { decodeIdOf } from '../../graphql/ids.js';
+import { announceChanges } from '../change-feed/change-origin.js';
+import { type CascadeChange, recordCascade } from '../contact/cascade.js';
+import { normalizeName } from '../common/names.js';
+import { fail, ok, type Result } from '../common/result.js';
+import { validationFailures } from '../common/validation.js';
+import { groupInput } from './create-group.js';
+
+const notFound = () => fail({ code: 'NOT_FOUND', message: 'no group with this id', path: ['id'] });
+
+/** Renames a group; the name stays unique in the organisation (DUPLICATE names the holder). */
+export async function updateGroup(tenant: Tenant, input: { id: string; name: string }): Promise<Result<{ id: string }>> {
+  const id = decodeIdOf('Group', input.id);
+  if (!id) return notFound();
+  const parsed = groupInput.safeParse({ name: input.name });
+  if (!parsed.success) return fail(...validationFailures(parsed.error));
+  const { organizationId } = tenant;
+  const normalizedName = normalizeName(parsed.data.name);
+  try {
+    const holder = await tenant.prisma.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
+    if (holder && holder.id !== id) {
+      return fail({ code: 'DUPLICATE', message: `a group named "${holder.name}" exists`, path: ['name'], existing: { typename: 'Group', id: holder.id } });
+    }
+    const { count } = await tenant.prisma.group.updateMany({ where: { id, organizationId }, data: { name: parsed.data.name, normalizedName } });
+    return count === 0 ? notFound() : ok({ id });
+  } catch (error) {
+    // another writer took the name between our check and our write (one statement: no transaction to spoil)
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return fail({ code: 'DUPLICATE', message: `a group named "${parsed.data.name}" exists`, path: ['name'] });
+    }
+    throw error;
+  } finally {
+    tenant.loaders.clearAll();
+  }
+}
+
+/**
+ * Deletes a group with its custom fields and their values. Its members get a new version and an
+ * UPDATED feed entry (`groups`, and `customFieldValues` where they held a value of its fields).
+ */
+export async function deleteGroup(tenant: Tenant, publicId: string): Promise<Result<{ id: string }>> {
+  const id = decodeIdOf('Group', publicId);
+  if (!id) return notFound();
+  const { organizationId } = tenant;
+  const changes = await tenant.prisma.$transaction(
+    async (tx): Promise<CascadeChange[] | null> => {
+      const [members, holders] = await Promise.all([
+        tx.groupMembership.findMany({ where: { organizationId, groupId: id }, select: { contactId: true } }),
+        tx.customFieldValue.findMany({ where: { organizationId, field: { groupId: id } }, select: { contactId: true }, distinct: ['contactId'] }),
+      ]);
+      const { count } = await tx.group.deleteMany({ where: { id, organizationId } });
+      if (count === 0) return null;
+      const withValues = new Set(holders.map((h) => h.contactId));
+      const memberIds = [...new Set([...members.map((m) => m.contactId), ...withValues])];
+      return [
+        ...(await recordCascade(tx, tenant, memberIds.filter((c) => withValues.has(c)), ['groups', 'customFieldValues'])),
+        ...(await recordCascade(tx, tenant, memberIds.filter((c) => !withValues.has(c)), ['groups'])),
+      ];
+    },
+    { maxWait: 5_000, timeout: 15_000 },
+  );
+  tenant.loaders.clearAll();
+  if (!changes) return notFound();
+  announceChanges(tenant, changes);
+  return ok({ id });
+}
