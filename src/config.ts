@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits.js';
 
 export interface Config {
   port: number;
@@ -14,6 +15,12 @@ export interface Config {
   /** seconds to let in-flight requests finish on SIGTERM/SIGINT */
   shutdownGraceSeconds: number;
   production: boolean;
+  /** GraphiQL on GET /graphql from a browser */
+  graphiql: boolean;
+  limits: QueryLimits;
+  /** requests per API key per window; 0 turns the rate limit off */
+  rateLimitPoints: number;
+  rateLimitWindowSeconds: number;
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -25,7 +32,20 @@ function integer(name: string, value: string | undefined, fallback: number): num
   return parsed;
 }
 
+function flag(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|on|yes)$/i.test(value)) return true;
+  if (/^(0|false|off|no)$/i.test(value)) return false;
+  throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const positive = (name: string, fallback: number) => {
+    const value = integer(name, env[name], fallback);
+    if (value < 1) throw new Error(`${name} must be at least 1`);
+    return value;
+  };
   return {
     port: integer('PORT', env.PORT, 4000),
     host: env.HOST || '0.0.0.0',
@@ -35,6 +55,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_048_576),
     shutdownGraceSeconds: integer('SHUTDOWN_GRACE_SECONDS', env.SHUTDOWN_GRACE_SECONDS, 10),
-    production: env.NODE_ENV === 'production',
+    production,
+    graphiql: flag('GRAPHIQL', env.GRAPHIQL, !production),
+    limits: {
+      depth: positive('MAX_DEPTH', DEFAULT_LIMITS.depth),
+      aliases: positive('MAX_ALIASES', DEFAULT_LIMITS.aliases),
+      tokens: positive('MAX_TOKENS', DEFAULT_LIMITS.tokens),
+      directives: positive('MAX_DIRECTIVES', DEFAULT_LIMITS.directives),
+      cost: positive('MAX_COST', DEFAULT_LIMITS.cost),
+      batch: positive('MAX_BATCH_OPERATIONS', DEFAULT_LIMITS.batch),
+      introspection: flag('INTROSPECTION', env.INTROSPECTION, !production),
+      fieldSuggestions: !production,
+    },
+    rateLimitPoints: integer('RATE_LIMIT_REQUESTS', env.RATE_LIMIT_REQUESTS, 1200),
+    rateLimitWindowSeconds: positive('RATE_LIMIT_WINDOW_SECONDS', 60),
   };
 }

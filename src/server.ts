@@ -4,6 +4,8 @@ import { type Config, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { seedDemoIfEmpty } from './db/demo.js';
 import { migrate } from './db/migrator.js';
+import { Redis } from 'ioredis';
+import { createRateLimiter } from './graphql/rate-limit.js';
 import { createLogger } from './logger.js';
 import { createChangeEvents } from './modules/change-feed/events.js';
 
@@ -23,7 +25,11 @@ export async function serve(config: Config = loadConfig()) {
   void db.prisma.$connect().catch((error) => log.error({ error }, 'database connection failed'));
 
   const events = createChangeEvents(config.redisUrl);
-  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: !config.production });
+  const redis = config.redisUrl && config.rateLimitPoints > 0 ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;
+  redis?.on('error', (error) => log.warn({ error: error.message }, 'rate-limit redis unavailable: budgets are per instance meanwhile'));
+  const rateLimit =
+    config.rateLimitPoints > 0 ? createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis }) : undefined;
+  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit });
   const server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -55,7 +61,7 @@ export async function serve(config: Config = loadConfig()) {
       });
       clearInterval(reap);
       clearTimeout(force);
-      await Promise.all([db.close(), events.close()]);
+      await Promise.all([db.close(), events.close(), redis?.quit()]);
       log.info('stopped');
     })();
     return closing;

@@ -4,12 +4,14 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError, type Plugin } from 'graphql-yoga';
-import { ArgumentError } from './modules/common/result.js';
+import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
 import { type Context, createTenant, type Tenant } from './graphql/context.js';
 import { unauthenticated } from './graphql/errors.js';
+import { clientError, faultError, useFaults } from './graphql/faults.js';
+import { DEFAULT_LIMITS, type QueryLimits, useQueryLimits } from './graphql/limits.js';
+import { type RateLimiter, type RateLimitState, rateLimitHeaders } from './graphql/rate-limit.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
@@ -22,6 +24,9 @@ export interface AppOptions {
   events?: ChangeEvents;
   maxBodyBytes?: number;
   graphiql?: boolean;
+  limits?: QueryLimits;
+  /** a per-key request budget; none when absent */
+  rateLimit?: RateLimiter;
 }
 
 const json = (status: number, body: unknown) =>
@@ -50,23 +55,81 @@ function useHealthChecks(db: Database): Plugin {
   };
 }
 
-/** Refuses bodies over the limit before they are read. */
+const tooLarge = (maxBytes: number, size: string) =>
+  createGraphQLError(`Request body is ${size}; the limit is ${maxBytes} bytes.`, {
+    extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
+  });
+
+/**
+ * Refuses bodies over the limit: by Content-Length before reading, and a chunked body (no
+ * length) as soon as what has arrived passes the limit.
+ */
 function useBodyLimit(maxBytes: number): Plugin {
   return {
     onRequest({ request, endResponse }) {
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > maxBytes) {
-        endResponse(
-          json(413, {
-            errors: [
-              {
-                message: `Request body is ${length} bytes; the limit is ${maxBytes}.`,
-                extensions: { code: 'PAYLOAD_TOO_LARGE' },
-              },
-            ],
-          }),
-        );
+        endResponse(json(413, { errors: [{ message: tooLarge(maxBytes, `${length} bytes`).message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
       }
+    },
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.method !== 'POST' || request.headers.has('content-length') || !request.body || !requestParser) return;
+      setRequestParser(async (chunked) => {
+        const reader = chunked.body!.getReader();
+        const chunks: Uint8Array[] = [];
+        let size = 0;
+        for (let read = await reader.read(); !read.done; read = await reader.read()) {
+          size += read.value.byteLength;
+          if (size > maxBytes) {
+            await reader.cancel();
+            throw tooLarge(maxBytes, `over ${maxBytes} bytes`);
+          }
+          chunks.push(read.value);
+        }
+        return requestParser(new fetchAPI.Request(chunked.url, { method: 'POST', headers: chunked.headers, body: Buffer.concat(chunks) }));
+      });
+    },
+  };
+}
+
+/**
+ * Refuses what no operation can be run from: an empty batch, and U+0000 in any string
+ * (PostgreSQL text cannot hold it), before anything runs.
+ */
+function useRequestGuards(): Plugin {
+  return {
+    onRequestParse() {
+      return {
+        onRequestParseDone({ requestParserResult }) {
+          if (Array.isArray(requestParserResult) && requestParserResult.length === 0) {
+            throw createGraphQLError('A batched request needs at least one operation.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
+        },
+      };
+    },
+    onParams({ params }) {
+      if (JSON.stringify(params).includes('\\u0000')) {
+        throw createGraphQLError('Strings must not contain the NUL character (U+0000).', {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
+      }
+    },
+  };
+}
+
+/** Every response names its request: the client's X-Request-Id or a new one. */
+const requestIds = new WeakMap<Request, string>();
+const rateStates = new WeakMap<Request, RateLimitState>();
+function useRequestIds(): Plugin {
+  return {
+    onRequest({ request }) {
+      requestIds.set(request, request.headers.get('x-request-id')?.slice(0, 100) || randomUUID());
+    },
+    onResponse({ request, response }) {
+      const id = requestIds.get(request);
+      if (id) response.headers.set('X-Request-Id', id);
+      const state = rateStates.get(request);
+      if (state) for (const [name, value] of Object.entries(rateLimitHeaders(state))) response.headers.set(name, value);
     },
   };
 }
@@ -81,7 +144,15 @@ async function tenantFromRequest(request: Request, db: Database, events: ChangeE
   return createTenant(auth, db.prisma, events);
 }
 
-export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true, events = createChangeEvents() }: AppOptions) {
+export function createApp({
+  db,
+  log,
+  maxBodyBytes = 1_048_576,
+  graphiql = true,
+  events = createChangeEvents(),
+  limits = DEFAULT_LIMITS,
+  rateLimit,
+}: AppOptions) {
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -89,6 +160,7 @@ export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true, 
     // The key typed into the Headers pane is kept in the browser, so the schema loads on the next visit.
     graphiql: graphiql && { title: 'contactgraph', headers: '{"Authorization": "Bearer <api key>"}', shouldPersistHeaders: true },
     renderGraphiQL,
+    batching: { limit: limits.batch },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
@@ -96,27 +168,36 @@ export function createApp({ db, log, maxBodyBytes = 1_048_576, graphiql = true, 
       error: (...args) => log.error({ args }, 'yoga'),
     },
     plugins: [
+      useRequestIds(),
       useHealthChecks(db),
       useBodyLimit(maxBodyBytes),
       // A request a browser would send cross-site without a preflight (a form post, a bare GET)
       // must carry one of these headers; every API call carries Authorization, which a page on
       // another origin cannot add without a preflight.
       useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useRequestGuards(),
       useAPQ(),
+      ...useQueryLimits(limits),
       useDeferStream(),
+      useFaults(log),
     ],
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original instanceof ArgumentError) {
-          return new GraphQLError(original.message, { extensions: { code: 'BAD_USER_INPUT' } });
-        }
-        return maskError(error, message, isDev);
+        return clientError(original) ?? maskError(error, message, isDev);
       },
     },
     context: async ({ request }) => {
-      const tenant = await tenantFromRequest(request, db, events);
-      const requestId = request.headers.get('x-request-id') ?? randomUUID();
+      const requestId = requestIds.get(request) ?? randomUUID();
+      let tenant: Tenant;
+      try {
+        tenant = await tenantFromRequest(request, db, events);
+      } catch (error) {
+        if (error instanceof GraphQLError) throw error;
+        log.error({ err: error, requestId }, 'fault while authenticating');
+        throw faultError(error, requestId);
+      }
+      if (rateLimit) rateStates.set(request, await rateLimit(tenant.apiKeyId));
       return { tenant, db, log: log.child({ requestId }), requestId };
     },
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { schema } from '../src/graphql/schema.js';
+import { snapshotOrganization } from './support/consistency.js';
+import { idKindOf, type IdKind, minimalCall } from './support/fuzz.js';
 import { createHarness } from './support/harness.js';
+import { subscribe } from './support/sse.js';
 
 // Every path, given another organisation's identifiers, behaves as if they did not exist.
 const h = await createHarness();
@@ -132,3 +136,131 @@ describe('tenant isolation: a second organisation sees nothing and changes nothi
     expect(res.data.node).toEqual({ fullName: 'Secret Agent', customFieldValues: [{ text: 'classified' }] });
   });
 });
+
+describe('tenant isolation: federation, the change feed, subscriptions and every id-taking mutation', () => {
+  const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }';
+
+  it("_entities answers null for the victim's Contact, Company and Group", async () => {
+    const representations = [
+      { __typename: 'Contact', id: contact.id },
+      { __typename: 'Company', id: company.id },
+      { __typename: 'Group', id: group.id },
+    ];
+    const res = await intruder.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Contact { id fullName email } ... on Company { id name } ... on Group { id name } } }',
+      { r: representations },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data._entities).toEqual([null, null, null]);
+    // the same representations resolve for their owner, so the test can fail
+    const own = await victim.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } ... on Company { id } ... on Group { id } } }', { r: representations });
+    expect(own.data._entities).toEqual([{ id: contact.id }, { id: company.id }, { id: group.id }]);
+  });
+
+  it('the change feed shows each organisation only its own entries, whatever cursor it is given', async () => {
+    const victimContacts = new Set((await h.db.sql.query<{ id: string }>('SELECT id FROM contacts WHERE organization_id = $1', [victim.organizationId])).map((r) => `con_${r.id}`));
+    const intruderContacts = new Set((await h.db.sql.query<{ id: string }>('SELECT id FROM contacts WHERE organization_id = $1', [intruder.organizationId])).map((r) => `con_${r.id}`));
+    expect(intruderContacts.size).toBeGreaterThan(0);
+    const FEED = 'query($after: String) { contactChanges(first: 100, after: $after) { changes { contactId contact { id } } endCursor } }';
+
+    const theirs = await victim.gql(FEED);
+    expect(theirs.data.contactChanges.changes.length).toBeGreaterThan(0);
+    expect(theirs.data.contactChanges.changes.every((c: any) => victimContacts.has(c.contactId))).toBe(true);
+
+    const mine = await intruder.gql(FEED);
+    expect(mine.errors).toBeUndefined();
+    const ids = mine.data.contactChanges.changes.map((c: any) => c.contactId);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.filter((id: string) => !intruderContacts.has(id))).toEqual([]);
+
+    // a cursor from the victim's feed: an error, or the intruder's own entries only
+    for (const after of [theirs.data.contactChanges.endCursor, null]) {
+      const res = await intruder.gql(FEED, { after });
+      if (res.errors) {
+        expect(res.errors.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+        continue;
+      }
+      expect(res.data.contactChanges.changes.filter((c: any) => victimContacts.has(c.contactId) || !intruderContacts.has(c.contactId))).toEqual([]);
+    }
+  });
+
+  it("a contactChanged subscriber hears its own organisation's writes and nobody else's", async () => {
+    const appFetch = (input: string, init: RequestInit) => Promise.resolve(h.app.fetch(input, init));
+    const sub = await subscribe(appFetch, 'http://test/graphql', intruder.key, 'subscription { contactChanged { changeType contactId contact { fullName } } }');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const theirs = await victim.gql(CREATE, { input: { firstName: 'Victim', lastName: 'Write' } });
+      expect(theirs.data.createContact.userErrors).toEqual([]);
+      await victim.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: contact.id, patch: { strategy: 'moved' } } });
+      await victim.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: contact.id, patch: { strategy: null } } });
+      const mine = await intruder.gql(CREATE, { input: { firstName: 'Intruder', lastName: 'Write' } });
+      const myId = mine.data.createContact.contact.id;
+      const [event] = await sub.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(event.data.contactChanged).toEqual({ changeType: 'CREATED', contactId: myId, contact: { fullName: 'Intruder Write' } });
+      expect(sub.events).toHaveLength(1);
+    } finally {
+      sub.close();
+    }
+  });
+
+  it("every mutation that takes an id, given the victim's ids, changes none of the victim's rows", async () => {
+    const own = async (mutation: string, object: string, input: Record<string, unknown>) => (await one(intruder, `mutation($input: ${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { ${object} { id } userErrors { code } } }`, input))[object].id as string;
+    const ownGroup = await own('createGroup', 'group', { name: 'Own Group' });
+    const intruderIds: Record<IdKind, string> = {
+      Contact: await own('createContact', 'contact', { firstName: 'Own', groups: [ownGroup] }),
+      Company: await own('createCompany', 'company', { name: 'Own Corp' }),
+      Group: ownGroup,
+      CustomField: await own('createCustomField', 'customField', { groupId: ownGroup, name: 'Own Field', type: 'TEXT' }),
+      User: `usr_${intruder.userId}`,
+      Organization: `org_${intruder.organizationId}`,
+    };
+    const victimIds: Record<IdKind, string> = { Contact: contact.id, Company: company.id, Group: group.id, CustomField: field.id, User: victimUser, Organization: victimOrg };
+    const victimUuids = Object.values(victimIds).map((id) => id.slice(id.indexOf('_') + 1));
+
+    const before = await snapshotOrganization(h.db, victim.organizationId);
+    const mutations = Object.values(schema.getMutationType()!.getFields());
+    const aimed = new Set<string>();
+    const problems: string[] = [];
+    // which of the victim's kinds a variant aims at; the other kinds get the intruder's own ids
+    const variants: { name: string; allIds: boolean; victimKinds: IdKind[] }[] = [
+      { name: 'every id the victim’s', allIds: true, victimKinds: ['Contact', 'Company', 'Group', 'CustomField', 'User', 'Organization'] },
+      { name: 'required ids only, the victim’s', allIds: false, victimKinds: ['Contact', 'Company', 'Group', 'CustomField', 'User', 'Organization'] },
+      { name: 'own contacts, the victim’s companies/groups/fields', allIds: true, victimKinds: ['Company', 'Group', 'CustomField', 'User'] },
+      { name: 'the victim’s contacts, own companies/groups/fields', allIds: true, victimKinds: ['Contact'] },
+    ];
+    for (const variant of variants) {
+      for (const mutation of mutations) {
+        const call = minimalCall(mutation, (path) => {
+          const kind = idKindOf(mutation.name, path);
+          return (variant.victimKinds.includes(kind) ? victimIds : intruderIds)[kind];
+        }, { allIds: variant.allIds });
+        const text = JSON.stringify(call.variables);
+        if (!victimUuids.some((uuid) => text.includes(uuid))) continue;
+        aimed.add(mutation.name);
+        // try to overwrite something, too
+        const input = call.variables.input as Record<string, any> | undefined;
+        if (input && typeof input === 'object') {
+          if (input.patch && typeof input.patch === 'object') Object.assign(input.patch, { firstName: 'Pwned', tags: ['pwned'] });
+          const inputType = mutation.args.find((a) => a.name === 'input')?.type.toString().replace('!', '');
+          const fields = inputType ? (schema.getType(inputType) as any)?.getFields?.() ?? {} : {};
+          if ('firstName' in fields) input.firstName = 'Pwned';
+          if ('name' in fields && !input.name) input.name = 'Pwned';
+        }
+        const res = await intruder.gql(`mutation Aim${call.declarations} { ${mutation.name}${call.args} { __typename } }`, call.variables);
+        if (res.status >= 500 || (res.errors ?? []).some((e) => e.message === 'Unexpected error.' || !e.extensions?.code)) {
+          problems.push(`${mutation.name} (${variant.name}): HTTP ${res.status} ${JSON.stringify(res.errors)} for ${text}`);
+        }
+      }
+    }
+    const after = await snapshotOrganization(h.db, victim.organizationId);
+    for (const table of Object.keys(before)) expect(after[table], `victim's ${table} changed`).toBe(before[table]);
+    // the list comes from the schema; these must be among it, so the test can't pass by aiming at nothing
+    expect([...aimed]).toEqual(expect.arrayContaining([
+      'updateContact', 'deleteContact', 'restoreContact', 'purgeContact', 'upsertContact', 'upsertContacts',
+      'recordInteraction', 'addContactsToGroup', 'removeContactsFromGroup', 'createCustomField', 'createContact', 'createContacts',
+    ]));
+    expect(problems).toEqual([]);
+  });
+});
+

@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
@@ -12,6 +13,7 @@ import { getDatamodel } from '../db/generated/pothos-types.js';
 import type { Context, Scope } from './context.js';
 import { forbidden } from './errors.js';
 import { decodeId, encodeId, NIL_UUID } from './ids.js';
+import { fieldComplexity } from './limits.js';
 
 /** The id of the contact a merged contact's row points to, if it was merged. */
 const mergedInto = (row: unknown) =>
@@ -30,8 +32,10 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, DirectivesPlugin, FederationPlugin],
+  plugins: [ComplexityPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, DirectivesPlugin, FederationPlugin],
   defaultFieldNullability: false,
+  // costs only: the limit is checked during validation (see limits.ts), not per root field
+  complexity: { fieldComplexity },
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (context) => ({

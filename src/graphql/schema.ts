@@ -1,6 +1,7 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { type GraphQLInputObjectType, isInputObjectType } from 'graphql';
 import { builder } from './builder.js';
+import { guardEntities } from './federation.js';
 import './user-errors.js';
 import '../modules/organization/organization.graphql.js';
 import '../modules/user/user.graphql.js';
@@ -30,6 +31,8 @@ for (const type of Object.values(subgraph.getTypeMap())) {
     (type as GraphQLInputObjectType & { isOneOf: boolean }).isOneOf = true;
   }
 }
+
+guardEntities(subgraph);
 
 export const schema = subgraph;
 

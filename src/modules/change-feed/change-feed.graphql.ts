@@ -3,6 +3,7 @@ import { builder } from '../../graphql/builder.js';
 import { filter, pipe } from 'graphql-yoga';
 import { decodeIdOf, encodeId } from '../../graphql/ids.js';
 import { ContactNode } from '../contact/contact.graphql.js';
+import { contactsSelectedBy } from '../contact/contact-selection.js';
 import { type ChangeEntry, feedCursor, listChanges } from './change-feed.js';
 import type { ContactChangedEvent } from './events.js';
 
@@ -27,7 +28,9 @@ const ContactChangeDetails = builder.interfaceRef<ContactChangedEvent>('ContactC
       type: ContactNode,
       nullable: true,
       description: 'The contact as it is now (null once purged).',
-      resolve: (e, _args, { tenant }) => tenant.loaders.contactById.load(e.contactId),
+      // Loaded with what the client selected below, in one query for the whole page, so a
+      // contact purged meanwhile is simply null rather than a failed follow-up query.
+      resolve: (e, _args, context, info) => contactsSelectedBy(context, info).load(e.contactId),
     }),
     changedFields: t.stringList({ resolve: (e) => e.changedFields }),
     changeOrigin: t.field({ type: ChangeOrigin, resolve: (e) => e.changeOrigin }),

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The uniqueness key of a name: trimmed, inner whitespace collapsed, lower-cased. Two names
  * with the same key are the same company (or group, or field within a group).
@@ -6,3 +8,15 @@ export const normalizeName = (name: string): string => name.trim().replace(/\s+/
 
 /** The name as shown: trimmed with inner whitespace collapsed, case kept. */
 export const tidyName = (name: string): string => name.trim().replace(/\s+/g, ' ');
+
+/**
+ * A name as input: trimmed, 1–255 characters, tidied. Its uniqueness key must fit too: a few
+ * letters grow when lower-cased (İ becomes i + a combining dot).
+ */
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  .transform(tidyName)
+  .refine((name) => normalizeName(name).length <= 255, 'must be at most 255 characters once lower-cased');

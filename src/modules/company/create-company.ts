@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../graphql/context.js';
-import { normalizeName, tidyName } from '../common/names.js';
+import { nameSchema, normalizeName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 import { type ExternalRefValue, externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import type { Tx } from '../contact/write-contacts.js';
 
 const companyFields = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
+  name: nameSchema,
   domain: z
     .string()
     .trim()

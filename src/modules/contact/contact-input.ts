@@ -3,7 +3,7 @@ import ISO6391 from 'iso-639-1';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
-import { tidyName } from '../common/names.js';
+import { nameSchema } from '../common/names.js';
 import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 
@@ -114,7 +114,7 @@ const publicId = z.string().trim().min(1, 'must not be empty').max(100, 'is not 
 const companyRef = z
   .object({
     id: publicId.nullish(),
-    name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName).nullish(),
+    name: nameSchema.nullish(),
     externalRef: externalRefSchema.nullish(),
   })
   .refine((ref) => [ref.id, ref.name, ref.externalRef].filter((v) => v != null).length === 1, 'give exactly one of id, name, externalRef');

@@ -55,10 +55,18 @@ export async function purgeContact(tenant: Tenant, publicId: string): Promise<Re
     const [row] = await tx.contact.findMany({ where: { id, organizationId, mergedIntoId: null }, select: { version: true } });
     if (!row) return null;
     // The contacts merged into it go too: their ids resolved to it and hold nothing else.
-    const { count } = await tx.contact.deleteMany({ where: { organizationId, OR: [{ id }, { mergedIntoId: id }] } });
+    const tombstones = await tx.contact.findMany({ where: { organizationId, mergedIntoId: id }, select: { id: true, version: true } });
+    const { count } = await tx.contact.deleteMany({ where: { organizationId, id: { in: [id, ...tombstones.map((t) => t.id)] } } });
     if (count === 0) return null;
-    await tx.contactChange.create({
-      data: { organizationId, contactId: id, changeType: 'PURGED', changedFields: [], version: row.version + 1, changeOrigin: changeOrigin(tenant) },
+    await tx.contactChange.createMany({
+      data: [{ id, version: row.version }, ...tombstones].map((contact) => ({
+        organizationId,
+        contactId: contact.id,
+        changeType: 'PURGED' as const,
+        changedFields: [],
+        version: contact.version + 1,
+        changeOrigin: changeOrigin(tenant),
+      })),
     });
     return row.version + 1;
   });

@@ -3,7 +3,7 @@ import { CustomFieldType } from '../../db/generated/prisma/enums.js';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../graphql/context.js';
 import { decodeIdOf } from '../../graphql/ids.js';
-import { normalizeName, tidyName } from '../common/names.js';
+import { nameSchema, normalizeName } from '../common/names.js';
 import { fail, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 
@@ -11,7 +11,7 @@ export const SELECT_TYPES: CustomFieldType[] = [CustomFieldType.SINGLE_SELECT, C
 
 export const fieldFields = z.object({
   groupId: z.string(),
-  name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
+  name: nameSchema,
   type: z.enum(CustomFieldType),
   options: z
     .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../graphql/context.js';
-import { normalizeName, tidyName } from '../common/names.js';
+import { nameSchema, normalizeName } from '../common/names.js';
 import { fail, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 
 export const groupInput = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').transform(tidyName),
+  name: nameSchema,
 });
 
 /** Creates a group; its normalised name is unique in the organisation (race-free). */

@@ -1,0 +1,97 @@
+// CPU and memory of a process from /proc (Linux): CPU = (utime + stime) delta / wall time,
+// peak RSS = VmHWM after resetting it (echo 5 > /proc/<pid>/clear_refs), with VmRSS polled
+// every 100 ms as a fallback where the reset is not allowed.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+let clockTicks = 100;
+try {
+  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  // Linux's usual USER_HZ
+}
+
+/** utime + stime of `pid`, in clock ticks; null when the process is gone */
+export function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+function statusKb(pid, name) {
+  try {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples one process from start() to stop(). */
+export function processSampler(pid) {
+  let started;
+  let ticks0;
+  let peakKb = 0;
+  let timer;
+  let hwmReset = false;
+  return {
+    start() {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        hwmReset = true;
+      } catch {
+        hwmReset = false;
+      }
+      peakKb = statusKb(pid, 'VmRSS') ?? 0;
+      ticks0 = cpuTicks(pid);
+      started = performance.now();
+      timer = setInterval(() => {
+        peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS') ?? 0);
+      }, 100);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      const wallS = (performance.now() - started) / 1000;
+      const ticks = cpuTicks(pid);
+      peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS') ?? 0);
+      if (hwmReset) peakKb = Math.max(peakKb, statusKb(pid, 'VmHWM') ?? 0);
+      return {
+        cpuPct: ticks === null || ticks0 === null ? null : ((ticks - ticks0) / clockTicks / wallS) * 100,
+        peakRssMB: peakKb / 1024,
+        wallS,
+      };
+    },
+  };
+}
+
+/**
+ * CPU of the PostgreSQL backends serving one database (by pg_stat_activity), summed: the
+ * database's share of the work. Backends that end during the run lose their last ticks.
+ */
+export function postgresSampler(client, database) {
+  let before;
+  let started;
+  const snapshot = async () => {
+    const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    return new Map(rows.map(({ pid }) => [pid, cpuTicks(pid)]).filter(([, ticks]) => ticks !== null));
+  };
+  return {
+    async start() {
+      before = await snapshot();
+      started = performance.now();
+    },
+    async stop() {
+      const wallS = (performance.now() - started) / 1000;
+      const after = await snapshot();
+      let ticks = 0;
+      for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
+      return { cpuPct: (ticks / clockTicks / wallS) * 100, backends: after.size };
+    },
+  };
+}

@@ -1,0 +1,545 @@
+#!/usr/bin/env node
+// npm run bench [-- --duration 10] [-- --pglite]
+//
+// Seeds a database reproducibly, checks the seeded rows are what createContact writes, counts
+// the SQL statements of each operation in-process, then drives `contactgraph serve` (a child
+// process) over loopback HTTP with autocannon (10 connections) and samples its CPU and memory.
+// The canonical list query is also run against bench/raw-sql-server.mjs (hand-written SQL) for
+// a reference. Writes bench/results/latest.md and latest.json and prints the table.
+// See bench/README.md.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openDatabase } from '../dist/db/client.js';
+import { migrate } from '../dist/db/migrator.js';
+import { SCOPES } from '../dist/graphql/context.js';
+import { createLogger } from '../dist/logger.js';
+import { createApiKey } from '../dist/modules/api-key/api-key.js';
+import { createOrganization } from '../dist/modules/organization/organization.js';
+import { createUser } from '../dist/modules/user/user.js';
+import { createApp } from '../dist/yoga.js';
+import { CONTACT_TABLES, contactInputAt, rowsFor } from './lib/data.mjs';
+import { bodies, CANONICAL, checkResponse, CONTACT_QUERY, CREATE_CONTACT } from './lib/operations.mjs';
+import { cpuTicks, postgresSampler, processSampler } from './lib/proc.mjs';
+import { insertRows, seed } from './lib/seed.mjs';
+
+const ROOT = path.resolve(new URL('..', import.meta.url).pathname);
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const CONNECTIONS = 10;
+
+const { values: options } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    contacts: { type: 'string', default: '10000' },
+    pglite: { type: 'boolean', default: false },
+    'skip-cold-start': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+const duration = Number(options.duration);
+const warmup = Number(options.warmup);
+const contactCount = Number(options.contacts);
+if (!(duration > 0 && duration <= 20)) fail(`--duration must be in (0, 20] seconds, got ${options.duration}`);
+if (!(warmup >= 0 && warmup <= 10)) fail(`--warmup must be in [0, 10] seconds, got ${options.warmup}`);
+if (!(Number.isInteger(contactCount) && contactCount >= 200)) fail(`--contacts must be an integer ≥ 200, got ${options.contacts}`);
+
+const benchStarted = performance.now();
+const log = (line) => process.stderr.write(`${line}\n`);
+const children = new Set();
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(1);
+}
+
+const round = (value, digits = 1) => (value == null || Number.isNaN(value) ? null : Number(value.toFixed(digits)));
+
+async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  return port;
+}
+
+async function waitFor(url, { timeoutMs = 60_000, intervalMs = 50 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Spawns a node script as a child process with its output in a log file. */
+function spawnNode(args, env, logFile) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (logFile) {
+    const out = createWriteStream(logFile);
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+  } else {
+    child.stdout.resume();
+    child.stderr.resume();
+  }
+  return child;
+}
+
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The database
+
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGB: round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.type()} ${os.release()}`,
+  loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
+};
+
+let databaseUrl;
+let databaseName;
+let dataDir;
+let benchDatabaseCreated = false;
+if (options.pglite) {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'contactgraph-bench-pglite-'));
+  log(`database: PGlite in ${dataDir}`);
+} else if (process.env.DATABASE_URL) {
+  databaseUrl = process.env.DATABASE_URL;
+  databaseName = new URL(databaseUrl).pathname.slice(1);
+  log(`database: DATABASE_URL (${databaseName}); a new organisation is seeded into it`);
+} else {
+  const admin = new pg.Client({ connectionString: 'postgres://root@127.0.0.1:5432/postgres' });
+  await admin.connect().catch((error) => fail(`cannot reach PostgreSQL at 127.0.0.1:5432 (${error.message}); set DATABASE_URL or use --pglite`));
+  databaseName = 'contactgraph_bench';
+  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${databaseName}`);
+  await admin.end();
+  benchDatabaseCreated = true;
+  databaseUrl = `postgres://root@127.0.0.1:5432/${databaseName}`;
+  log(`database: ${databaseUrl} (dropped and created)`);
+}
+
+const db = await openDatabase(databaseUrl ? { url: databaseUrl, recordStatements: true } : { dataDir, recordStatements: true });
+await migrate(db.sql);
+const [{ server_version: postgresVersion }] = await db.sql.query('SHOW server_version');
+machine.postgres = options.pglite ? `PGlite (PostgreSQL ${postgresVersion})` : `PostgreSQL ${postgresVersion}`;
+
+// The organisation, user and key, with the project's own functions.
+const organizationName = benchDatabaseCreated || options.pglite ? 'Bench' : `Bench ${new Date().toISOString()}`;
+const organization = await createOrganization(db.prisma, organizationName);
+const user = await createUser(db.prisma, { organizationId: organization.id, email: 'bench@example.com', fullName: 'Bench User' });
+const { key, record: keyRecord } = await createApiKey(db.prisma, { organizationId: organization.id, userId: user.id, scopes: [...SCOPES] });
+const tenant = { organizationId: organization.id, userId: user.id, apiKeyId: keyRecord.id, apiKeyPrefix: keyRecord.prefix };
+
+log(`seeding ${contactCount} contacts (2,000 companies, 20 groups with 3 custom fields each)…`);
+const seeded = await seed(db, tenant, { count: contactCount, organizationName, log: (line) => (/000\//.test(line) ? log(line) : null) });
+log(`seeded in ${(seeded.timings.totalMs / 1000).toFixed(1)} s (building rows ${(seeded.timings.buildMs / 1000).toFixed(1)} s, inserting ${(seeded.timings.insertMs / 1000).toFixed(1)} s, ANALYZE ${(seeded.timings.analyzeMs / 1000).toFixed(1)} s)`);
+
+// ---------------------------------------------------------------------------------------------
+// 2. In-process: the seeded rows are the API's, and how many statements each operation sends
+
+const app = createApp({ db, log: createLogger('warn') });
+async function gql(body) {
+  const res = await app.fetch('http://bench/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, json: JSON.parse(text) };
+}
+
+/** Differences between two JSON values, as "path: a ≠ b" lines. */
+function differences(a, b, at = '', out = []) {
+  if (out.length >= 25) return out;
+  if (a === b) return out;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${at || '(root)'}: ${JSON.stringify(a)?.slice(0, 200)} ≠ ${JSON.stringify(b)?.slice(0, 200)}`);
+    return out;
+  }
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences(a[k], b[k], `${at}${Array.isArray(a) ? `[${k}]` : `.${k}`}`, out);
+  return out;
+}
+
+const IGNORED = {
+  contacts: ['created_at', 'updated_at'],
+  contact_emails: ['id'],
+  external_refs: ['id'],
+  contact_phones: ['id'],
+  contact_addresses: ['id'],
+  contact_urls: ['id'],
+  contact_companies: [],
+  group_memberships: ['created_at'],
+  custom_field_values: [],
+  contact_changes: ['seq', 'txid', 'occurred_at'],
+};
+const sortKey = (row) => `${row.position ?? ''}|${row.group_id ?? ''}|${row.field_id ?? ''}|${row.namespace ?? ''}`;
+const comparable = (table, rows) =>
+  rows
+    .map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !IGNORED[table].includes(k))))
+    .sort((x, y) => (sortKey(x) < sortKey(y) ? -1 : 1));
+
+async function databaseRows(table, contactId) {
+  const rows = await db.sql.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE ${table === 'contacts' ? 'id' : 'contact_id'} = $1::uuid`, [contactId]);
+  return rows.map((r) => r.row);
+}
+
+async function rowsAsStored(table, rows) {
+  if (rows.length === 0) return [];
+  const out = await db.sql.query(`SELECT to_jsonb(r) AS row FROM json_populate_recordset(NULL::"${table}", $1::json) r`, [JSON.stringify(rows)]);
+  return out.map((r) => r.row);
+}
+
+log('checking that seeded rows are what createContact writes…');
+const verification = { contacts: [], rowsChecked: Object.fromEntries(CONTACT_TABLES.map((table) => [table, 0])) };
+
+/** Writes contact number `index` with createContact and checks the seeder would write the same. */
+async function verifyAgainstApi(index) {
+  // The contact is written by createContact…
+  const { input, createdAt, random } = contactInputAt(index, seeded.cat);
+  const created = await gql({ query: CREATE_CONTACT, variables: { input } });
+  const payload = created.json.data?.createContact;
+  if (!payload?.contact || payload.userErrors.length > 0) fail(`createContact of check contact ${index} failed: ${created.text.slice(0, 500)}`);
+  if (payload.companyResolutions.some((r) => r.action !== 'MATCHED')) fail(`check contact ${index}: its companies should all match seeded ones`);
+  const contactId = payload.contact.id.replace(/^con_/, '');
+  // …and its rows must equal what the seeder would have inserted for the same input.
+  const built = await rowsFor(input, { ...seeded.context, contactId, createdAt, random });
+  const problems = [];
+  for (const table of CONTACT_TABLES) {
+    const api = comparable(table, await databaseRows(table, contactId));
+    const ours = comparable(table, await rowsAsStored(table, built[table]));
+    problems.push(...differences(api, ours, table));
+    verification.rowsChecked[table] += api.length;
+  }
+  if (problems.length > 0) fail(`check contact ${index}: seeded rows differ from createContact's:\n  ${problems.join('\n  ')}`);
+
+  // Then the same contact read through the API, once as createContact wrote it and once as the
+  // seeder writes it (its rows replaced by the seeder's, same id and times): identical answers.
+  const read = async () => (await gql({ query: CONTACT_QUERY, variables: { id: `con_${contactId}` } })).json;
+  const asWritten = await read();
+  if (asWritten.errors || !asWritten.data?.contact) fail(`reading check contact ${index} failed: ${JSON.stringify(asWritten.errors)}`);
+  const [{ created_at: apiCreatedAt }] = await db.sql.query('SELECT created_at FROM contacts WHERE id = $1::uuid', [contactId]);
+  const rebuilt = await rowsFor(input, { ...seeded.context, contactId, createdAt: new Date(apiCreatedAt).getTime(), random });
+  await db.sql.transaction(async (tx) => {
+    await tx.query('DELETE FROM contact_changes WHERE contact_id = $1::uuid', [contactId]);
+    await tx.query('DELETE FROM contacts WHERE id = $1::uuid', [contactId]);
+    for (const table of CONTACT_TABLES) await insertRows(tx, table, rebuilt[table]);
+  });
+  const asSeeded = await read();
+  const diff = differences(asWritten, asSeeded);
+  if (diff.length > 0) fail(`check contact ${index}: a seeded contact reads differently from one createContact wrote:\n  ${diff.join('\n  ')}`);
+  verification.contacts.push(`con_${contactId}`);
+}
+
+// Contact number `contactCount` (one past the seeded ones), and the next one that has an
+// address, a URL, a mobile phone and three companies (so every kind of row is compared).
+const full = (index) => {
+  const { input } = contactInputAt(index, seeded.cat);
+  return input.addresses && input.urls && input.phones[0].label === 'MOBILE' && input.companies.length === 3;
+};
+const checkIndexes = [contactCount];
+for (let index = contactCount + 1; index < contactCount + 2000; index += 1) {
+  if (full(index)) {
+    checkIndexes.push(index);
+    break;
+  }
+}
+for (const index of checkIndexes) await verifyAgainstApi(index);
+log(`  ok: ${checkIndexes.length} contacts written by createContact, ${CONTACT_TABLES.length} tables row for row (${Object.values(verification.rowsChecked).reduce((a, b) => a + b, 0)} rows), and the GraphQL read of every field`);
+
+const feedCursors = (
+  await db.sql.query('SELECT txid::text AS txid, seq::text AS seq FROM contact_changes WHERE organization_id = $1::uuid ORDER BY txid, seq', [tenant.organizationId])
+).map((row) => Buffer.from(`${row.txid}:${row.seq}`).toString('base64url'));
+const contactIds = seeded.contacts.map((c) => c.id);
+const make = bodies({ cat: seeded.cat, contactIds, feedCursors });
+
+const OPERATIONS = [
+  { name: 'list', label: '(a) contacts(first: 50), canonical query' },
+  { name: 'contact', label: '(b) contact(by: {id}), all fields' },
+  { name: 'createContact', label: '(c) createContact, 3 companies by name' },
+  { name: 'createContacts', label: '(d) createContacts, 500 items' },
+  { name: 'changes', label: '(e) contactChanges(first: 100)' },
+];
+
+log('counting SQL statements per operation (in-process, Prisma query events)…');
+const statements = {};
+for (const op of OPERATIONS) {
+  const first = await gql(make[op.name]()); // warms up caches and the first-call paths
+  const problem = checkResponse(op.name, first.status, first.text);
+  if (problem) fail(`${op.name}: ${problem}`);
+  const seen = [];
+  const body = make[op.name]();
+  const unsubscribe = db.onStatement((sql) => seen.push(sql));
+  const t0 = performance.now();
+  const res = await gql(body);
+  const singleMs = performance.now() - t0;
+  unsubscribe();
+  const problem2 = checkResponse(op.name, res.status, res.text);
+  if (problem2) fail(`${op.name}: ${problem2}`);
+  statements[op.name] = { count: seen.length, singleRequestMs: round(singleMs), statements: seen.map((sql) => sql.replace(/\s+/g, ' ').trim().slice(0, 300)) };
+  log(`  ${op.name}: ${seen.length} statements (one request alone, in-process: ${singleMs.toFixed(0)} ms)`);
+}
+await db.close();
+
+// ---------------------------------------------------------------------------------------------
+// 3. The servers
+
+mkdirSync(RESULTS, { recursive: true });
+const logDir = mkdtempSync(path.join(os.tmpdir(), 'contactgraph-bench-logs-'));
+const port = await freePort();
+const serverEnv = {
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'production',
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '', DATA_DIR: dataDir }),
+};
+let shuttingDown = false;
+const server = spawnNode(['bin/contactgraph.js', 'serve'], serverEnv, path.join(logDir, 'server.log'));
+server.once('exit', (code, signal) => {
+  if (!shuttingDown) fail(`contactgraph exited (${code ?? signal}) during the benchmark; see ${logDir}/server.log`);
+});
+const baseUrl = `http://127.0.0.1:${port}`;
+await waitFor(`${baseUrl}/readyz`);
+log(`contactgraph serving at ${baseUrl} (pid ${server.pid})`);
+
+let raw;
+let rawUrl;
+if (databaseUrl) {
+  const rawPort = await freePort();
+  raw = spawnNode(['bench/raw-sql-server.mjs'], { PORT: String(rawPort), HOST: '127.0.0.1', DATABASE_URL: databaseUrl }, path.join(logDir, 'raw-sql.log'));
+  rawUrl = `http://127.0.0.1:${rawPort}`;
+  await waitFor(`${rawUrl}/healthz`);
+  log(`raw-SQL reference serving at ${rawUrl} (pid ${raw.pid})`);
+}
+
+const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` };
+async function post(url, body) {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body });
+  return { status: res.status, json: await res.json() };
+}
+
+// The reference must answer exactly what contactgraph answers.
+const equality = { checked: false };
+if (rawUrl) {
+  const body = make.list();
+  const [ours, theirs] = await Promise.all([post(baseUrl, body), post(rawUrl, body)]);
+  if (ours.json.errors) fail(`contactgraph answered errors: ${JSON.stringify(ours.json.errors)}`);
+  try {
+    assert.deepStrictEqual(theirs.json.data, ours.json.data);
+  } catch {
+    fail(`the raw-SQL server's answer differs from contactgraph's:\n  ${differences(ours.json.data, theirs.json.data).join('\n  ')}`);
+  }
+  equality.checked = true;
+  equality.sameKeyOrder = JSON.stringify(ours.json.data) === JSON.stringify(theirs.json.data);
+  equality.contacts = ours.json.data.contacts.edges.length;
+  log(`raw-SQL answer equals contactgraph's (${equality.contacts} contacts, same key order: ${equality.sameKeyOrder})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Load
+
+let pgClient;
+if (databaseUrl) {
+  pgClient = new pg.Client({ connectionString: databaseUrl });
+  await pgClient.connect();
+}
+
+async function cannon(url, name, seconds, connections = CONNECTIONS) {
+  const errors = [];
+  let checked = 0;
+  const result = await autocannon({
+    url: `${url}/graphql`,
+    connections,
+    duration: seconds,
+    timeout: 60,
+    method: 'POST',
+    headers,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => ({ ...request, body: make[name]() }),
+        onResponse: (status, body) => {
+          checked += 1;
+          const problem = checkResponse(name, status, body);
+          if (problem) errors.push(problem);
+        },
+      },
+    ],
+  });
+  return { result, errors, checked };
+}
+
+/**
+ * Waits until a process is idle (under ~10 % CPU over 250 ms): autocannon stops at the end of a
+ * run with requests still in flight, and the server finishes them; the next run must not pay.
+ */
+async function settle(pid, maxMs = 20_000) {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const before = cpuTicks(pid);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const after = cpuTicks(pid);
+    if (before === null || after === null || after - before <= 2) return;
+  }
+}
+
+async function measure(op, { url = baseUrl, pid = server.pid, label = op.label, key: resultKey = op.name, connections = CONNECTIONS, seconds = duration, warm = warmup } = {}) {
+  if (warm > 0) {
+    const { errors } = await cannon(url, op.name, warm, connections);
+    if (errors.length > 0) fail(`${resultKey} (warm-up): ${errors.length} bad responses, e.g. ${errors[0]}`);
+  }
+  await settle(pid);
+  const proc = processSampler(pid);
+  const pgSampler = pgClient ? postgresSampler(pgClient, databaseName) : null;
+  await pgSampler?.start();
+  proc.start();
+  const { result, errors, checked } = await cannon(url, op.name, seconds, connections);
+  const usage = proc.stop();
+  const dbUsage = await pgSampler?.stop();
+  await settle(pid);
+  const ok = result['2xx'] - errors.filter((e) => !e.startsWith('HTTP')).length;
+  const row = {
+    key: resultKey,
+    label,
+    connections,
+    requests: result.requests.total,
+    ok,
+    failed: result.requests.total - ok + result.errors + result.timeouts,
+    durationS: result.duration,
+    reqPerSec: ok / result.duration,
+    latencyMs: ok === 0 ? { p50: null, p90: null, p99: null, max: null, mean: null } : { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    serverCpuPct: usage.cpuPct,
+    serverCpuMsPerRequest: ok > 0 && usage.cpuPct != null ? (usage.cpuPct / 100) * usage.wallS * 1000 / ok : null,
+    peakRssMB: usage.peakRssMB,
+    dbCpuPct: dbUsage?.cpuPct ?? null,
+    sampleErrors: errors.slice(0, 3),
+    responsesChecked: checked,
+  };
+  if (op.name === 'createContacts') row.contactsPerSec = row.reqPerSec * 500;
+  log(`  ${resultKey}: ${row.reqPerSec.toFixed(1)} req/s, p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, CPU ${usage.cpuPct?.toFixed(0)} %, peak RSS ${usage.peakRssMB.toFixed(0)} MB${errors.length ? `, ${errors.length} bad responses (${errors[0]})` : ''}`);
+  return row;
+}
+
+log(`load: ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up`);
+const rows = [];
+const byName = Object.fromEntries(OPERATIONS.map((op) => [op.name, op]));
+rows.push({ ...(await measure(byName.list)), statementsPerRequest: statements.list.count });
+if (raw) {
+  rows.push({ ...(await measure(byName.list, { url: rawUrl, pid: raw.pid, label: '(a′) same query, raw-SQL reference server', key: 'list-raw-sql' })), statementsPerRequest: 2 });
+}
+for (const name of ['contact', 'changes', 'createContact']) {
+  rows.push({ ...(await measure(byName[name])), statementsPerRequest: statements[name].count });
+}
+// One createContacts of 500 takes seconds: at 10 connections few (or none) finish within a
+// bounded run, and a warm-up would leave ten of them running into the measurement. So: first one
+// connection for up to 20 s (its first request warms the path), then 10 connections, last.
+const bulkSeconds = Math.min(20, duration * 2);
+rows.push({
+  ...(await measure(byName.createContacts, { connections: 1, seconds: bulkSeconds, warm: 0, key: 'createContacts-1', label: `(d′) createContacts, 500 items, 1 connection, ${bulkSeconds} s` })),
+  statementsPerRequest: statements.createContacts.count,
+});
+rows.push({ ...(await measure(byName.createContacts, { warm: 0 })), statementsPerRequest: statements.createContacts.count });
+await pgClient?.end();
+shuttingDown = true;
+await stop(server);
+if (raw) await stop(raw);
+
+// ---------------------------------------------------------------------------------------------
+// 5. Cold start on an existing PGlite data folder
+
+let coldStart = null;
+if (!options['skip-cold-start']) {
+  log('cold start: `contactgraph serve` on an existing PGlite data folder until /healthz answers 200…');
+  const coldDir = mkdtempSync(path.join(os.tmpdir(), 'contactgraph-bench-cold-'));
+  const coldPort = await freePort();
+  const env = { PORT: String(coldPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', DATABASE_URL: '', DATA_DIR: coldDir };
+  const first = spawnNode(['bin/contactgraph.js', 'serve'], env);
+  await waitFor(`http://127.0.0.1:${coldPort}/healthz`);
+  await stop(first);
+  const times = [];
+  for (let i = 0; i < 3; i += 1) {
+    const started = performance.now();
+    const child = spawnNode(['bin/contactgraph.js', 'serve'], env);
+    await waitFor(`http://127.0.0.1:${coldPort}/healthz`, { intervalMs: 10 });
+    times.push(performance.now() - started);
+    await stop(child);
+  }
+  rmSync(coldDir, { recursive: true, force: true });
+  const sorted = [...times].sort((a, b) => a - b);
+  coldStart = { runsMs: times.map((t) => Math.round(t)), medianMs: Math.round(sorted[1]) };
+  log(`  ${coldStart.runsMs.join(', ')} ms (median ${coldStart.medianMs} ms)`);
+}
+if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+
+// ---------------------------------------------------------------------------------------------
+// 6. Results
+
+const list = rows.find((r) => r.key === 'list');
+const rawRow = rows.find((r) => r.key === 'list-raw-sql');
+const ratio = rawRow ? list.reqPerSec / rawRow.reqPerSec : null;
+const fmt = (value, digits = 1) => (value == null ? '–' : value.toFixed(digits));
+const table = [
+  '| operation | req/s | p50 ms | p90 ms | p99 ms | statements/request | server CPU % | peak RSS MB | server CPU ms/request |' + (databaseUrl ? ' PostgreSQL CPU % |' : ''),
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |' + (databaseUrl ? ' ---: |' : ''),
+  ...rows.map(
+    (r) =>
+      `| ${r.label} | ${fmt(r.reqPerSec)}${r.contactsPerSec ? ` (${fmt(r.contactsPerSec, 0)} contacts/s)` : ''} | ${fmt(r.latencyMs.p50, 0)} | ${fmt(r.latencyMs.p90, 0)} | ${fmt(r.latencyMs.p99, 0)} | ${r.statementsPerRequest} | ${fmt(r.serverCpuPct, 0)} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.serverCpuMsPerRequest, 1)} |` +
+      (databaseUrl ? ` ${fmt(r.dbCpuPct, 0)} |` : ''),
+  ),
+].join('\n');
+const seedS = seeded.timings.totalMs / 1000;
+const notes = [
+  ratio != null ? `**contactgraph / raw-SQL req/s for the canonical list query: ${ratio.toFixed(2)}** (${fmt(list.reqPerSec)} vs ${fmt(rawRow.reqPerSec)} req/s; the reference's answer was checked equal to contactgraph's before measuring)` : 'No raw-SQL reference on PGlite (its data folder serves one process).',
+  coldStart ? `Cold start (\`contactgraph serve\` on an existing PGlite data folder, spawn → first 200 on /healthz): median ${coldStart.medianMs} ms (runs: ${coldStart.runsMs.join(', ')} ms).` : null,
+  `Data: ${contactCount.toLocaleString('en')} contacts seeded in ${seedS.toFixed(1)} s (+${verification.contacts.length} written by createContact to check the seeder against), each with 1–3 of 2,000 companies, 2 emails, 1 phone, 2 of 20 groups, 3 custom values (TEXT, NUMBER, SINGLE_SELECT), 1 external ref; half have an address, 30 % a URL. Seed ${'20261122'}.`,
+  `Load: autocannon, ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up, loopback; req/s counts checked 200 answers without errors. Statements/request: counted in-process (Prisma query events, authentication included; Prisma reports a transaction's COMMIT but not its BEGIN, so writes make one round trip more); the reference server sends 2. Server CPU ms/request = server CPU time / answered requests (less sensitive to other load than req/s).`,
+  `One request alone (in-process, no concurrency): ${OPERATIONS.map((op) => `${op.name} ${fmt(statements[op.name].singleRequestMs, 0)} ms`).join(', ')}.`,
+  ...rows.filter((r) => r.ok === 0).map((r) => `${r.label}: no request completed within ${r.durationS} s at ${r.connections} connection(s) (autocannon drops requests still in flight at the end).`),
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.postgres}; load average at start ${machine.loadAverageAtStart.join(' / ')} (other work shares this machine: treat numbers as noisy).`,
+].filter(Boolean);
+const markdown = `# contactgraph benchmark\n\n${new Date().toISOString()} — \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`\n\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
+const json = {
+  date: new Date().toISOString(),
+  options: { duration, warmup, contacts: contactCount, pglite: options.pglite, connections: CONNECTIONS },
+  machine,
+  dataset: { rowCounts: seeded.rowCounts, seedTimings: seeded.timings, seed: 20261122 },
+  verification,
+  equality,
+  ratio,
+  coldStart,
+  operations: rows,
+  statements,
+  totalSeconds: (performance.now() - benchStarted) / 1000,
+};
+writeFileSync(path.join(RESULTS, 'latest.md'), markdown);
+writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nwritten: bench/results/latest.md, bench/results/latest.json (${json.totalSeconds.toFixed(0)} s in all)\n`);
+rmSync(logDir, { recursive: true, force: true });

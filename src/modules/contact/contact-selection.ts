@@ -1,0 +1,36 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Contact } from '../../db/generated/prisma/client.js';
+import type { Context } from '../../graphql/context.js';
+
+const loadersByField = new WeakMap<Context, WeakMap<object, DataLoader<string, Contact | null>>>();
+
+/**
+ * The contacts a list's items point to, loaded with exactly what the client selected below
+ * the field: one query for every item of the list (the field's AST nodes are shared by all
+ * of them). A merged contact's id loads the contact it was merged into.
+ */
+export function contactsSelectedBy(context: Context, info: GraphQLResolveInfo): DataLoader<string, Contact | null> {
+  const byField = loadersByField.get(context) ?? new WeakMap();
+  loadersByField.set(context, byField);
+  let loader = byField.get(info.fieldNodes);
+  if (!loader) {
+    const query = queryFromInfo({ context, info });
+    const { prisma, organizationId } = context.tenant;
+    const find = (ids: string[]) =>
+      prisma.contact.findMany({ ...query, where: { organizationId, id: { in: ids } } }) as unknown as Promise<Contact[]>;
+    loader = new DataLoader(async (ids) => {
+      const rows = await find([...ids]);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const targets = rows.flatMap((row) => (row.mergedIntoId && !byId.has(row.mergedIntoId) ? [row.mergedIntoId] : []));
+      if (targets.length > 0) for (const row of await find(targets)) byId.set(row.id, row);
+      return ids.map((id) => {
+        const row = byId.get(id);
+        return (row?.mergedIntoId ? byId.get(row.mergedIntoId) : row) ?? null;
+      });
+    });
+    byField.set(info.fieldNodes, loader);
+  }
+  return loader;
+}

@@ -1,0 +1,217 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/client.js';
+import { DEFAULT_LIMITS } from '../src/graphql/limits.js';
+import { createRateLimiter } from '../src/graphql/rate-limit.js';
+import { createLogger } from '../src/logger.js';
+import { createApp } from '../src/yoga.js';
+import { createHarness } from './support/harness.js';
+import { listenOnLoopback } from './support/http-server.js';
+
+// Redis tests run whenever Redis is there to run them on: always in CI (.ci/run exports
+// REDIS_URL); on a laptop without Redis they are reported as skipped.
+const REDIS_URL = process.env.REDIS_URL ?? (process.env.CI ? 'redis://127.0.0.1:6379' : undefined);
+
+const h = await createHarness();
+const owner = await h.organization();
+const log = createLogger('silent');
+
+const codesOf = (res: { errors?: { extensions?: Record<string, any> }[] }) => (res.errors ?? []).map((e) => e.extensions?.code);
+const countContacts = async () => (await h.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM contacts'))[0]!.n;
+
+/** An app on the harness database with other settings, and a caller of it. */
+function appWith(options: Partial<Parameters<typeof createApp>[0]>) {
+  const app = createApp({ db: h.db, log, ...options });
+  const send = async (body: unknown, headers: Record<string, string> = {}) => {
+    const response = await app.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}`, ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+  };
+  return { app, send };
+}
+
+describe('query limits (each rejects with a stable code and runs nothing)', () => {
+  it('depth: 6 levels below the root field pass, 7 do not', async () => {
+    const six = '{ contacts(first: 1) { edges { node { interactionMetadata { workspace { lastInteractedBy { id } } } } } } }';
+    expect((await owner.gql(six)).errors).toBeUndefined();
+    const seven = '{ contacts(first: 1) { edges { node { companies { company { contacts(first: 1) { edges { node { id } } } } } } } } }';
+    const res = await owner.gql(seven);
+    expect(res.status, JSON.stringify(res.errors)).toBe(400);
+    expect(codesOf(res)).toEqual(['DEPTH_LIMIT_EXCEEDED']);
+  });
+
+  it('aliases: 15 pass, 16 do not', async () => {
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: viewer { scopes }`).join(' ')} }`;
+    expect((await owner.gql(aliased(15))).errors).toBeUndefined();
+    expect(codesOf(await owner.gql(aliased(16)))).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+  });
+
+  it('tokens: a document over 1000 tokens is refused before it is parsed further', async () => {
+    const res = await owner.gql(`{ viewer { ${'scopes '.repeat(1000)} } }`);
+    expect(codesOf(res)).toEqual(['TOKEN_LIMIT_EXCEEDED']);
+  });
+
+  it('directives: over 50 are refused', async () => {
+    const res = await owner.gql(`{ viewer ${'@include(if: true) '.repeat(51)} { scopes } }`);
+    expect(codesOf(res)).toEqual(['DIRECTIVE_LIMIT_EXCEEDED']);
+  });
+
+  it('cost: lists multiply by the page size asked; a costly mutation writes nothing', async () => {
+    const costly = '{ contacts(first: 100) { edges { node { companies { company { contacts(first: 100) { totalCount } } } } } } }';
+    const res = await owner.gql(costly);
+    expect(codesOf(res)).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(res.errors![0]!.extensions!.cost.actual).toBeGreaterThan(DEFAULT_LIMITS.cost);
+    // the same shape with small pages is cheap enough
+    expect((await owner.gql('{ contacts(first: 5) { edges { node { companies { company { id } } } } } }')).errors).toBeUndefined();
+
+    const before = await countContacts();
+    const { send } = appWith({ limits: { ...DEFAULT_LIMITS, cost: 50 } });
+    const write = await send({ query: 'mutation { createContact(input: { firstName: "Costly" }) { contact { groups { contacts(first: 100) { totalCount } } } } }' });
+    expect(codesOf(write.body)).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(await countContacts()).toBe(before);
+  });
+
+  it('each limit is configurable', async () => {
+    const { send } = appWith({ limits: { ...DEFAULT_LIMITS, depth: 1, aliases: 1, cost: 10 } });
+    expect(codesOf((await send({ query: '{ viewer { organization { name } } }' })).body)).toEqual(['DEPTH_LIMIT_EXCEEDED']);
+    expect(codesOf((await send({ query: '{ a: viewer { scopes } b: viewer { scopes } }' })).body)).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+    expect(codesOf((await send({ query: '{ contacts(first: 20) { totalCount } }' })).body)).toEqual(['COST_LIMIT_EXCEEDED']);
+  });
+
+  it('batches: up to 10 operations are answered in order; more are refused, and an empty batch too', async () => {
+    const op = (n: number) => ({ query: `{ viewer { scopes } n${n}: __typename }` });
+    const { send } = appWith({});
+    const two = await send([op(1), op(2)]);
+    expect(two.status).toBe(200);
+    expect(two.body.map((r: any) => Object.keys(r.data))).toEqual([['viewer', 'n1'], ['viewer', 'n2']]);
+    const eleven = await send(Array.from({ length: 11 }, (_, i) => op(i)));
+    expect(eleven.status).toBe(413);
+    const empty = await send([]);
+    expect(empty.status).toBe(400);
+    expect(codesOf(empty.body)).toEqual(['BAD_REQUEST']);
+  });
+
+  it('introspection is on by default and can be turned off; field suggestions can be hidden', async () => {
+    expect((await owner.gql('{ __schema { queryType { name } } }')).data.__schema.queryType.name).toBe('Query');
+    const { send } = appWith({ limits: { ...DEFAULT_LIMITS, introspection: false, fieldSuggestions: false } });
+    const closed = await send({ query: '{ __schema { queryType { name } } }' });
+    expect(closed.body.data).toBeUndefined();
+    expect(new Set(codesOf(closed.body))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+    const typo = await send({ query: '{ viewr { scopes } }' });
+    expect(JSON.stringify(typo.body.errors)).not.toMatch(/Did you mean/);
+    expect(JSON.stringify((await owner.gql('{ viewr { scopes } }')).errors)).toMatch(/Did you mean \\"viewer\\"/);
+  });
+
+  it('refuses U+0000 in any string with BAD_USER_INPUT, writing nothing', async () => {
+    const before = await countContacts();
+    const res = await owner.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }', { input: { firstName: 'nul\u0000inside' } });
+    expect(res.status).toBe(400);
+    expect(codesOf(res)).toEqual(['BAD_USER_INPUT']);
+    expect(await countContacts()).toBe(before);
+  });
+});
+
+describe('request body limit', () => {
+  it('refuses a chunked body (no Content-Length) as soon as it passes the limit', async () => {
+    const server = await listenOnLoopback(createApp({ db: h.db, log, maxBodyBytes: 10_000 }));
+    try {
+      const chunk = new TextEncoder().encode(`{"query":"{ viewer { scopes } }","variables":{"pad":"${'x'.repeat(8_000)}`);
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(chunk);
+          controller.enqueue(new TextEncoder().encode(`${'y'.repeat(8_000)}"}}`));
+          controller.close();
+        },
+      });
+      const response = await fetch(`${server.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+      // a small chunked body is fine
+      const small = await fetch(`${server.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` },
+        body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('{"query":"{ viewer { scopes } }"}')), c.close()) }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(small.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('rate limit per API key', () => {
+  it('answers 429 with Retry-After and RATE_LIMITED once the budget is spent, showing what is left meanwhile', async () => {
+    const { send } = appWith({ rateLimit: createRateLimiter({ points: 3, windowSeconds: 60 }) });
+    const remaining: (string | null)[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const res = await send({ query: '{ viewer { scopes } }' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('ratelimit-limit')).toBe('3');
+      remaining.push(res.headers.get('ratelimit-remaining'));
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
+    const refused = await send({ query: '{ viewer { scopes } }' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(codesOf(refused.body)).toEqual(['RATE_LIMITED']);
+    // another key has its own budget
+    const other = await h.organization();
+    expect((await send({ query: '{ viewer { scopes } }' }, { authorization: `Bearer ${other.key}` })).status).toBe(200);
+  });
+
+  describe.skipIf(!REDIS_URL)('with Redis', () => {
+    const clients: Redis[] = [];
+    afterAll(() => Promise.all(clients.map((c) => c.quit())));
+
+    it('shares one budget across instances', async () => {
+      const limiter = () => {
+        const redis = new Redis(REDIS_URL!);
+        clients.push(redis);
+        return createRateLimiter({ points: 4, windowSeconds: 60, redis });
+      };
+      const caller = await h.organization();
+      const one = appWith({ rateLimit: limiter() });
+      const two = appWith({ rateLimit: limiter() });
+      const auth = { authorization: `Bearer ${caller.key}` };
+      const statuses: number[] = [];
+      for (const instance of [one, two, one, two, one, two]) statuses.push((await instance.send({ query: '{ viewer { scopes } }' }, auth)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    });
+  });
+});
+
+describe('faults', () => {
+  it('a database that cannot be reached answers 503 SERVICE_UNAVAILABLE with a request id, and no internals', async () => {
+    const unreachable = await openDatabase({ url: 'postgres://root@127.0.0.1:1/nowhere' });
+    try {
+      const app = createApp({ db: unreachable, log });
+      const response = await app.fetch('http://test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}`, 'x-request-id': 'req-42' },
+        body: JSON.stringify({ query: '{ viewer { scopes } }' }),
+      });
+      const text = await response.text();
+      expect(response.status).toBe(503);
+      expect(response.headers.get('x-request-id')).toBe('req-42');
+      expect(JSON.parse(text).errors[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', requestId: 'req-42' });
+      expect(text).not.toMatch(/ECONNREFUSED|prisma|127\.0\.0\.1|stack/i);
+      expect((await app.fetch('http://test/readyz')).status).toBe(503);
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it('every answer carries a request id, the client’s or a new one', async () => {
+    const res = await h.request({ query: '{ viewer { scopes } }' }, { authorization: `Bearer ${owner.key}` });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
