@@ -17,6 +17,11 @@ const USAGE = `usage: contactgraph <command>
                                                  create an API key (printed once)
   keys revoke <prefix>                           revoke the key starting with <prefix>
   schema print [--output <file>]                 print the GraphQL SDL
+  import <file.csv|file.jsonl> --org <id|name> [--user <email>] [--upsert-by externalRef:<ns>|email]
+         [--reject-file <file>] [--batch-size <n>] [--stats]
+                                                 import contacts (exit 0 all rows, 2 some failed, 1 fatal)
+  export --org <id|name> --format csv|jsonl [--output <file>]
+                                                 export the organisation's contacts
 
 The database is PostgreSQL when DATABASE_URL is set, else the embedded one in DATA_DIR (./.data).`;
 
@@ -56,6 +61,13 @@ export async function run(argv: string[], out = (line: string) => console.log(li
     output: { type: 'string' },
   } as const;
   const parse = (args: string[]) => parseArgs({ args, options, allowPositionals: true, strict: true });
+
+  if (command === 'import' || command === 'export') {
+    // Their own flags and exit codes (1 fatal, 2 some rows failed): see import-export.ts.
+    const { importCommand, exportCommand } = await import('./import-export.js');
+    process.exitCode = await (command === 'import' ? importCommand(argv.slice(1), out) : exportCommand(argv.slice(1)));
+    return;
+  }
 
   switch (`${command ?? ''} ${subcommand ?? ''}`.trim()) {
     case 'serve': {

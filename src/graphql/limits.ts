@@ -1,6 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { getNullableType, GraphQLError, type GraphQLField, isListType, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { getNamedType, getNullableType, GraphQLError, type GraphQLField, isListType, NoSchemaIntrospectionCustomRule, validate } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { DEFAULT_PAGE_SIZE } from '../modules/common/paging.js';
 
@@ -25,7 +25,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   aliases: 15,
   tokens: 1000,
   directives: 50,
-  cost: 50_000,
+  cost: 100_000,
   batch: 10,
   introspection: true,
   fieldSuggestions: true,
@@ -39,10 +39,12 @@ const SMALL_LIST_MULTIPLIER = 10;
  * may hold — `first`/`last` when given, else the default page size for connections and 10
  * for other lists (a contact's emails, companies, ...).
  */
-export function fieldComplexity(args: Record<string, unknown>, _context: unknown, field: Pick<GraphQLField<unknown, never>, 'args' | 'type'>) {
+export function fieldComplexity(args: Record<string, unknown>, _context: unknown, field: Pick<GraphQLField<unknown, never>, 'args' | 'type' | 'name'>) {
   const pageSize = [args.first, args.last].find((n): n is number => typeof n === 'number');
   if (pageSize !== undefined) return { field: 1, multiplier: Math.max(0, pageSize) };
   if (field.args.some((arg) => arg.name === 'first')) return { field: 1, multiplier: DEFAULT_PAGE_SIZE };
+  // a connection's edges are the page its `first` already counted
+  if (field.name === 'edges' && getNamedType(field.type).name.endsWith('Edge')) return { field: 1, multiplier: 1 };
   return isListType(getNullableType(field.type)) ? { field: 1, multiplier: SMALL_LIST_MULTIPLIER } : 1;
 }
 
@@ -54,8 +56,8 @@ const coded = (code: string) => ({
 
 /**
  * Depth, aliases, tokens and directives through graphql-armor; cost through Pothos' complexity
- * rule, which reads `first`/`last` (armor's cost limit does not), checked during validation so
- * an operation over a limit never starts.
+ * rule, which reads `first`/`last` (armor's cost limit does not). Each is checked before the
+ * operation starts, so one over a limit runs nothing.
  */
 export function useQueryLimits(limits: QueryLimits): Plugin[] {
   return [
@@ -71,13 +73,17 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
       blockFieldSuggestion: { enabled: !limits.fieldSuggestions },
     }),
     {
-      onValidate({ addValidationRule, context }) {
-        const { params } = context as { params?: { variables?: Record<string, unknown> | null; operationName?: string | null } };
-        addValidationRule(
+      onValidate({ addValidationRule }) {
+        if (!limits.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
+      },
+      // Cost depends on the variables (`first: $first`), so it is checked per execution: yoga
+      // caches validation by document text alone.
+      onExecute({ args, setResultAndStopExecution }) {
+        const errors = validate(args.schema, args.document, [
           createComplexityRule({
-            context,
-            variableValues: params?.variables ?? {},
-            operationName: params?.operationName ?? undefined,
+            context: args.contextValue as object,
+            variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
+            operationName: args.operationName ?? undefined,
             validate: (state, report) => {
               if (state.complexity <= limits.cost) return;
               report(
@@ -87,8 +93,9 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
               );
             },
           }),
-        );
-        if (!limits.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
+        ]);
+        const overCost = errors.filter((error) => error.extensions.code === 'COST_LIMIT_EXCEEDED');
+        if (overCost.length > 0) setResultAndStopExecution({ errors: overCost });
       },
     },
   ];
