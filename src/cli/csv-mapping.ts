@@ -6,7 +6,7 @@ import { normalizeName } from '../modules/common/names.js';
 import type { Failure } from '../modules/common/result.js';
 import type { StoredValue } from '../modules/custom-field/custom-field-value.js';
 import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
-import { currentAsInput } from '../modules/contact/update-contact.js';
+import { currentAsInput, currentContactQuery } from '../modules/contact/update-contact.js';
 
 // How contacts map to CSV columns (and to JSONL objects that name groups and custom fields
 // by name), both ways. The README's "Import and export" section documents the mapping.
@@ -357,14 +357,8 @@ export function resolveNames(
 /** What an export reads per contact: the current contact with its companies' names. */
 export const exportQuery = {
   include: {
-    emails: { orderBy: { position: 'asc' } },
-    phones: { orderBy: { position: 'asc' } },
-    addresses: { orderBy: { position: 'asc' } },
-    urls: { orderBy: { position: 'asc' } },
-    externalRefs: { orderBy: [{ namespace: 'asc' }, { externalId: 'asc' }] },
+    ...currentContactQuery.include,
     companies: { orderBy: { position: 'asc' }, include: { company: { select: { name: true } } } },
-    groups: { orderBy: { createdAt: 'asc' } },
-    customFieldValues: true,
   },
 } as const satisfies Prisma.ContactDefaultArgs;
 
