@@ -6,9 +6,8 @@ import { ContactLookup, ContactNode, contactInputFields } from './contact.graphq
 import { deleteContact, purgeContact, restoreContact } from './lifecycle.js';
 import { MAX_MERGE_SOURCES, type MergeConflict, mergeContacts } from './merge-contacts.js';
 import { updateContact } from './update-contact.js';
-import { type UpsertAction as UpsertActionValue, upsertContact } from './upsert-contact.js';
+import { type UpsertItemOutcome, upsertContact, upsertContacts } from './upsert-contact.js';
 import { MAX_BATCH } from './create-contact.js';
-import type { Failure } from '../common/result.js';
 
 const ContactPatch = builder.inputType('ContactPatch', {
   description: 'An absent field stays as it is, null clears it, a list given replaces the whole list.',
@@ -123,14 +122,8 @@ const UpsertContactsItem = builder.inputType('UpsertContactsItem', {
   }),
 });
 
-interface UpsertItemResult {
-  clientRef: string | null;
-  id: string | null;
-  action: UpsertActionValue | null;
-  failures: Failure[];
-}
 
-const UpsertContactsResult = builder.objectRef<UpsertItemResult>('UpsertContactsResult').implement({
+const UpsertContactsResult = builder.objectRef<UpsertItemOutcome>('UpsertContactsResult').implement({
   description: 'The outcome of one item, in input order. Error paths start at the item.',
   fields: (t) => ({
     clientRef: t.exposeString('clientRef', { nullable: true }),
@@ -151,21 +144,11 @@ builder.relayMutationField(
     description: 'upsertContact for many contacts; each item is applied on its own, in order.',
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant }) => {
-      if (input.contacts.length > MAX_BATCH) {
-        return { results: [], failures: [{ code: 'LIMIT_EXCEEDED' as const, message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] }] };
-      }
-      const results: UpsertItemResult[] = [];
-      // One after another: items naming the same contact apply in input order.
-      for (const { clientRef, by, ...fields } of input.contacts) {
-        const result = await upsertContact(tenant, { by, fields: fields as ContactFieldsInput });
-        tenant.loaders.clearAll();
-        results.push(
-          result.ok
-            ? { clientRef: clientRef ?? null, id: result.value.id, action: result.value.action, failures: [] }
-            : { clientRef: clientRef ?? null, id: null, action: null, failures: result.failures },
-        );
-      }
-      return { results, failures: [] };
+      const outcome = await upsertContacts(
+        tenant,
+        input.contacts.map(({ clientRef, by, ...fields }) => ({ clientRef, by, fields: fields as ContactFieldsInput })),
+      );
+      return outcome.ok ? { results: outcome.value, failures: [] } : { results: [], failures: outcome.failures };
     },
   },
   {

@@ -1,10 +1,10 @@
 import type { Tenant } from '../../graphql/context.js';
 import { decodeIdOf, encodeId } from '../../graphql/ids.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { fail, type Failure, ok, type Result } from '../common/result.js';
 import { externalRefSchema, type ExternalRefValue } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 import type { ContactFieldsInput } from './contact-input.js';
-import { createContact } from './create-contact.js';
+import { createContact, MAX_BATCH } from './create-contact.js';
 import { updateContact } from './update-contact.js';
 
 export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';
@@ -79,4 +79,33 @@ export async function upsertContact(
     const action: UpsertAction = revived ? 'REVIVED' : updated.value.changedFields.length > 0 ? 'UPDATED' : 'NOOP';
     return ok({ id: found.id, action, changedFields: updated.value.changedFields.filter((f) => f !== 'deletedAt') });
   }
+}
+
+export interface UpsertItemOutcome {
+  clientRef: string | null;
+  id: string | null;
+  action: UpsertAction | null;
+  failures: Failure[];
+}
+
+/**
+ * upsertContact for up to MAX_BATCH items, one after another so items naming the same contact
+ * apply in input order; each succeeds or fails on its own.
+ */
+export async function upsertContacts(
+  tenant: Tenant,
+  items: { clientRef?: string | null; by: ContactLookupInput; fields: ContactFieldsInput }[],
+): Promise<Result<UpsertItemOutcome[]>> {
+  if (items.length > MAX_BATCH) return fail({ code: 'LIMIT_EXCEEDED', message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] });
+  const outcomes: UpsertItemOutcome[] = [];
+  for (const { clientRef, by, fields } of items) {
+    const result = await upsertContact(tenant, { by, fields });
+    tenant.loaders.clearAll();
+    outcomes.push(
+      result.ok
+        ? { clientRef: clientRef ?? null, id: result.value.id, action: result.value.action, failures: [] }
+        : { clientRef: clientRef ?? null, id: null, action: null, failures: result.failures },
+    );
+  }
+  return ok(outcomes);
 }
