@@ -14,6 +14,8 @@ export default defineConfig({
         name: database,
         env: { CG_TEST_DB: database, LOG_LEVEL: 'silent' },
         include: ['test/**/*.test.ts'],
+        // the minutes-long suites run with `npm run test:stress` (vitest.stress.config.ts)
+        exclude: ['test/stress/**', '**/node_modules/**'],
       },
     })),
   },

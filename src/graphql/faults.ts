@@ -10,22 +10,41 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', '57P02', '57P03', '53300', // PostgreSQL: shutting down, cannot connect now, too many connections
 ]);
 
-function isUnavailable(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== 'object' || depth > 5) return false;
-  const { code, message, cause, kind } = error as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown };
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout' || kind === 'TooManyConnections') return true;
-  if (typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|Can't reach database server|Server has closed the connection/i.test(message)) return true;
-  return isUnavailable(cause, depth + 1);
+/**
+ * The errors an error wraps: its `cause`, and the driver adapter's error Prisma keeps in
+ * `meta.driverAdapterError` (e.g. P2039 around PostgreSQL's 57P01 "terminating connection").
+ */
+function* chainOf(error: unknown): Generator<Record<string, unknown>> {
+  for (let depth = 0; error && typeof error === 'object' && depth < 6; depth += 1) {
+    const current = error as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    yield current as Record<string, unknown>;
+    const adapterError = current.meta?.driverAdapterError;
+    if (adapterError && typeof adapterError === 'object') yield* chainOf(adapterError);
+    error = current.cause;
+  }
+}
+
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connect ECONNREFUSED|Can't reach database server|Server has closed the connection|not queryable|the database system is (shutting down|starting up)/i;
+
+function isUnavailable(error: unknown): boolean {
+  for (const { code, originalCode, kind, message } of chainOf(error)) {
+    if ((typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || (typeof originalCode === 'string' && UNAVAILABLE_CODES.has(originalCode))) return true;
+    if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  }
+  return false;
 }
 
 /** Prisma's codes for a write that lost a race: a row it refers to was deleted, or a unique value taken. */
 const CONFLICT_CODES = new Set(['P2002', 'P2003', 'P2025', 'P2034', '23503', '23505', '40001', '40P01']);
 
-function isConflict(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== 'object' || depth > 5) return false;
-  const { code, cause } = error as { code?: unknown; cause?: unknown };
-  return (typeof code === 'string' && CONFLICT_CODES.has(code)) || isConflict(cause, depth + 1);
+function isConflict(error: unknown): boolean {
+  for (const { code, originalCode } of chainOf(error)) {
+    if ((typeof code === 'string' && CONFLICT_CODES.has(code)) || (typeof originalCode === 'string' && CONFLICT_CODES.has(originalCode))) return true;
+  }
+  return false;
 }
 
 /**
@@ -35,7 +54,7 @@ function isConflict(error: unknown, depth = 0): boolean {
  * message, SQL or stack of the original. The request id ties it to the server's log.
  */
 export function faultError(error: unknown, requestId: string | undefined): GraphQLError {
-  if (isConflict(error)) {
+  if (!isUnavailable(error) && isConflict(error)) {
     return new GraphQLError('A record this request refers to changed meanwhile (deleted or taken by a concurrent request); retry.', {
       extensions: { code: 'CONFLICT', ...(requestId ? { requestId } : {}) },
     });

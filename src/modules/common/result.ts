@@ -9,6 +9,8 @@ export const FAILURE_CODES = [
   'STALE_ETAG',
   'CONTACT_DELETED',
   'LIMIT_EXCEEDED',
+  /** concurrent writers kept changing the record; the same request may be sent again */
+  'CONFLICT',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

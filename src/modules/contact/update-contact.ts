@@ -3,6 +3,7 @@ import type { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../graphql/context.js';
 import { decodeIdOf, encodeId } from '../../graphql/ids.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
+import { serialized } from '../common/serialized.js';
 import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import type { StoredValue } from '../custom-field/custom-field-value.js';
 import type { ContactFieldsInput } from './contact-input.js';
@@ -197,11 +198,18 @@ export async function updateContact(
   input: { id: string; ifMatch?: string | null; patch: ContactFieldsInput; revive?: boolean },
 ): Promise<Result<UpdateOutcome>> {
   const id = decodeIdOf('Contact', input.id);
+  if (!id) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
+  return serialized(`contact:${id}`, () => applyPatch(tenant, id, input));
+}
+
+async function applyPatch(
+  tenant: Tenant,
+  id: string,
+  input: { ifMatch?: string | null; patch: ContactFieldsInput; revive?: boolean },
+): Promise<Result<UpdateOutcome>> {
   const { organizationId } = tenant;
   for (let attempt = 1; ; attempt += 1) {
-    const current = id
-      ? await tenant.prisma.contact.findFirst({ ...currentContactQuery, where: { id, organizationId, mergedIntoId: null } })
-      : null;
+    const current = await tenant.prisma.contact.findFirst({ ...currentContactQuery, where: { id, organizationId, mergedIntoId: null } });
     if (!current) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
     const reviving = Boolean(input.revive && current.deletedAt);
     if (current.deletedAt && !reviving) {
@@ -254,11 +262,14 @@ export async function updateContact(
       if (error instanceof WriteConflict) return fail(...withPatchPath(error.failures.get(0) ?? []));
       if (error instanceof FailureAbort) return fail(...error.failures);
       if (!(error instanceof VersionRace)) throw error;
-      // Another writer got in between our read and our write.
-      if (input.ifMatch != null || attempt >= MAX_ATTEMPTS) {
+      // Another writer (in another process: this one queues them) got in between our read and our write.
+      if (input.ifMatch != null) {
         return fail({ code: 'STALE_ETAG', message: 'the contact changed while this update was applied', path: ['ifMatch'] });
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      if (attempt >= MAX_ATTEMPTS) {
+        return fail({ code: 'CONFLICT', message: 'the contact kept changing under concurrent writes while this update was applied; send it again' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
     } finally {
       tenant.loaders.clearAll();
     }
