@@ -319,6 +319,9 @@ const serverEnv = {
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   NODE_ENV: 'production',
+  // the benchmark measures throughput: the per-key rate limit (1200/min by default) is off
+  RATE_LIMIT_REQUESTS: '0',
+  REDIS_URL: '',
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '', DATA_DIR: dataDir }),
 };
 let shuttingDown = false;

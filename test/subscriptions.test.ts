@@ -1,3 +1,5 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { createChangeEvents } from '../src/modules/change-feed/events.js';
@@ -14,6 +16,21 @@ const SUBSCRIPTION = `subscription($filter: ContactChangedFilter) {
   contactChanged(filter: $filter) { changeType contactId version changedFields changeOrigin { apiKeyPrefix } contact { fullName } }
 }`;
 const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }';
+
+/** Waits until a subscriber of the organisation's changes is registered in Redis. */
+async function subscribedInRedis(organizationId: string) {
+  const redis = new Redis(REDIS_URL!);
+  try {
+    for (let waited = 0; waited < 10_000; waited += 25) {
+      const [, subscribers] = (await redis.pubsub('NUMSUB', `contactChanged:${organizationId}`)) as [string, number];
+      if (Number(subscribers) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`no subscriber of contactChanged:${organizationId} reached Redis within 10 s`);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 const h = await createHarness();
 const owner = await h.organization();
@@ -60,7 +77,7 @@ describe('contactChanged (Server-Sent Events)', () => {
     const appB = createApp({ db: h.db, log, events: eventsB });
     try {
       const sub = await subscribe((i, init) => Promise.resolve(appA.fetch(i, init)), 'http://a/graphql', owner.key, SUBSCRIPTION);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await subscribedInRedis(owner.organizationId);
       const res = await appB.fetch('http://b/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` },
@@ -91,7 +108,11 @@ if (shared && REDIS_URL) {
       const [a, b] = await Promise.all([startServer(env), startServer(env)]);
       try {
         const sub = await subscribe(fetch, a.url, key, SUBSCRIPTION);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        const client = new pg.Client({ connectionString: shared.url });
+        await client.connect();
+        const { rows } = await client.query<{ id: string }>("SELECT id::text AS id FROM organizations WHERE name = 'Fanout'");
+        await client.end();
+        await subscribedInRedis(rows[0]!.id);
         const res = await fetch(b.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },

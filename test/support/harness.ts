@@ -61,8 +61,26 @@ export async function createHarness() {
       key,
       organizationId: org.id,
       userId: user.id,
-      gql: (query, variables) => request({ query, variables }, { authorization: `Bearer ${key}` }),
+      gql: async (query, variables) => {
+        if (query.includes('contactChanges')) await feedSettled();
+        return request({ query, variables }, { authorization: `Bearer ${key}` });
+      },
     };
+  }
+
+  /**
+   * Waits until every change entry written so far is readable. The feed shows an entry once
+   * every older transaction of the PostgreSQL cluster has ended (what keeps its cursor durable),
+   * and other test files write to the same cluster at the same time.
+   */
+  async function feedSettled() {
+    for (let waited = 0; waited < 10_000; waited += 20) {
+      const [row] = await db.sql.query<{ pending: number }>(
+        'SELECT count(*)::int AS pending FROM contact_changes WHERE txid >= (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint',
+      );
+      if (row!.pending === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** Runs `work` and returns the SQL statements Prisma sent meanwhile. */

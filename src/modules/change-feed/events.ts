@@ -21,7 +21,10 @@ export type ChangeEvents = ReturnType<typeof createChangeEvents>;
  * change written on one server instance reaches subscribers on every instance.
  */
 export function createChangeEvents(redisUrl?: string) {
-  const clients = redisUrl ? [new Redis(redisUrl), new Redis(redisUrl)] : [];
+  // The subscriber skips ioredis' ready check: its INFO can follow a SUBSCRIBE sent while the
+  // connection opened, which Redis refuses in subscriber mode, and ioredis then reconnects in a
+  // loop that delivers nothing (redis/ioredis#2037).
+  const clients = redisUrl ? [new Redis(redisUrl), new Redis(redisUrl, { enableReadyCheck: false })] : [];
   const pubSub = createPubSub<Channels>(
     redisUrl ? { eventTarget: createRedisEventTarget({ publishClient: clients[0]!, subscribeClient: clients[1]! }) } : {},
   );

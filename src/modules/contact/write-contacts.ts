@@ -1,4 +1,5 @@
 import type { Prisma } from '../../db/generated/prisma/client.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../graphql/context.js';
 import type { Failure } from '../common/result.js';
@@ -39,11 +40,12 @@ export async function ensureCompanies(tx: Tx, organizationId: string, contacts: 
   const idByName = new Map<string, string>();
   const created = new Set<string>();
   if (wanted.size === 0) return { idByName, created };
-  const inserted = await tx.company.createManyAndReturn({
-    data: [...wanted].map(([normalizedName, name]) => ({ id: newId(), organizationId, name, normalizedName })),
-    skipDuplicates: true,
-    select: { id: true, normalizedName: true },
-  });
+  const inserted = await insertRows<{ id: string; normalizedName: string }>(
+    tx,
+    'companies',
+    [...wanted].map(([normalizedName, name]) => ({ id: newId(), organizationId, name, normalizedName })),
+    { onConflictDoNothing: true, returning: ['id', 'normalizedName'] },
+  );
   for (const row of inserted) {
     idByName.set(row.normalizedName, row.id);
     created.add(row.id);
@@ -73,11 +75,7 @@ export async function insertChildren(tx: Tx, tenant: Tenant, contacts: PreparedC
   const conflicts = new Map<number, Failure[]>();
   const emails = contacts.flatMap((c) => c.emails.map((email) => ({ ...email, id: newId(), contactId: c.id })));
   if (emails.length > 0) {
-    const inserted = await tx.contactEmail.createManyAndReturn({
-      data: scoped(emails),
-      skipDuplicates: true,
-      select: { id: true },
-    });
+    const inserted = await insertRows<{ id: string }>(tx, 'contact_emails', scoped(emails), { onConflictDoNothing: true, returning: ['id'] });
     if (inserted.length < emails.length) {
       const done = new Set(inserted.map((row) => row.id));
       const lost = emails.filter((email) => !done.has(email.id));
@@ -107,18 +105,12 @@ export async function insertChildren(tx: Tx, tenant: Tenant, contacts: PreparedC
     c.externalRefs.map((ref, position) => ({ ref, position, contactId: c.id, id: newId() })),
   );
   if (refs.length > 0) {
-    const inserted = await tx.externalRef.createManyAndReturn({
-      data: refs.map(({ ref, contactId, id }) => ({
-        id,
-        organizationId,
-        ownerType: 'CONTACT' as const,
-        namespace: ref.namespace,
-        externalId: ref.id,
-        contactId,
-      })),
-      skipDuplicates: true,
-      select: { id: true },
-    });
+    const inserted = await insertRows<{ id: string }>(
+      tx,
+      'external_refs',
+      refs.map(({ ref, contactId, id }) => ({ id, organizationId, ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.id, contactId })),
+      { onConflictDoNothing: true, returning: ['id'] },
+    );
     if (inserted.length < refs.length) {
       const done = new Set(inserted.map((row) => row.id));
       const lost = refs.filter((r) => !done.has(r.id));
@@ -147,12 +139,9 @@ export async function insertChildren(tx: Tx, tenant: Tenant, contacts: PreparedC
 
   const children = <T>(pick: (c: PreparedContact) => T[]) =>
     contacts.flatMap((c) => pick(c).map((row) => ({ ...row, id: newId(), contactId: c.id, organizationId })));
-  const phones = children((c) => c.phones);
-  if (phones.length > 0) await tx.contactPhone.createMany({ data: phones });
-  const addresses = children((c) => c.addresses);
-  if (addresses.length > 0) await tx.contactAddress.createMany({ data: addresses });
-  const urls = children((c) => c.urls);
-  if (urls.length > 0) await tx.contactUrl.createMany({ data: urls });
+  await insertRows(tx, 'contact_phones', children((c) => c.phones));
+  await insertRows(tx, 'contact_addresses', children((c) => c.addresses));
+  await insertRows(tx, 'contact_urls', children((c) => c.urls));
 
   const links = contacts.flatMap((c) =>
     c.companyLinks.map((link, position) => ({
@@ -165,16 +154,15 @@ export async function insertChildren(tx: Tx, tenant: Tenant, contacts: PreparedC
       position,
     })),
   );
-  if (links.length > 0) await tx.contactCompany.createMany({ data: links });
+  await insertRows(tx, 'contact_companies', links);
 
   const memberships = contacts.flatMap((c) => c.groupIds.map((groupId) => ({ organizationId, groupId, contactId: c.id })));
-  if (memberships.length > 0) await tx.groupMembership.createMany({ data: memberships });
+  await insertRows(tx, 'group_memberships', memberships);
 
   const values = contacts.flatMap((c) =>
     c.customValues.map(({ fieldId, value }) => ({ organizationId, contactId: c.id, fieldId, value })),
   );
-  if (values.length > 0) await tx.customFieldValue.createMany({ data: values });
-
+  await insertRows(tx, 'custom_field_values', values);
 }
 
 /**
@@ -192,20 +180,22 @@ export async function writeContacts(
   const resolutions = await tenant.prisma.$transaction(async (tx) => {
     const { idByName, created } = await ensureCompanies(tx, organizationId, contacts);
 
-    await tx.contact.createMany({ data: contacts.map((c) => ({ ...c.row, id: c.id, organizationId })) });
+    await insertRows(tx, 'contacts', contacts.map((c) => ({ ...c.row, id: c.id, organizationId })));
 
     await insertChildren(tx, tenant, contacts, idByName);
 
-    await tx.contactChange.createMany({
-      data: contacts.map((c) => ({
+    await insertRows(
+      tx,
+      'contact_changes',
+      contacts.map((c) => ({
         organizationId,
         contactId: c.id,
-        changeType: 'CREATED' as const,
+        changeType: 'CREATED',
         changedFields: [],
         version: 1,
         changeOrigin: changeOrigin(tenant, c.externalRefs.map((ref) => ref.namespace)),
       })),
-    });
+    );
 
     // The first reference in the batch to a company this write created is CREATED.
     const announced = new Set<string>();
