@@ -16,6 +16,7 @@ import { createChangeEvents } from '../modules/change-feed/events.js';
 import type { Failure } from '../modules/common/result.js';
 import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
 import { createContacts, MAX_BATCH } from '../modules/contact/create-contact.js';
+import { refreshContactStatistics } from '../modules/contact/write-contacts.js';
 import { type ContactLookupInput, upsertContact } from '../modules/contact/upsert-contact.js';
 import { externalRefSchema } from '../modules/external-ref/external-ref.js';
 import { findOrganizationByName } from '../modules/organization/organization.js';
@@ -532,11 +533,15 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
     let fatal: Error | null = null;
     try {
       let batch: SourceRow[] = [];
+      let batches = 0;
       for await (const row of rows) {
         batch.push(row);
         if (batch.length >= options.batchSize) {
           await run.handle(batch);
           batch = [];
+          // after batches 1, 2, 4, 8, …: each time the rows imported have doubled
+          batches += 1;
+          if ((batches & (batches - 1)) === 0) await refreshContactStatistics(db.prisma);
           collect();
           progress.update({ rows: run.rows, bytesRead: stream.bytesRead });
         }

@@ -216,3 +216,19 @@ export async function writeContacts(
   );
   return resolutions;
 }
+
+/** The tables a contact write fills. */
+const CONTACT_TABLES = [
+  'contacts', 'contact_emails', 'contact_phones', 'contact_addresses', 'contact_urls', 'contact_companies',
+  'companies', 'group_memberships', 'custom_field_values', 'external_refs', 'contact_changes',
+];
+
+/**
+ * Refreshes the planner's statistics of the contact tables. A long write (an import) grows
+ * them many times over while its connections keep the plans made when they were small, such
+ * as the foreign-key checks' (seen here: 660 rows/s falling to 144 over 100,000 rows with
+ * autovacuum off); ANALYZE makes PostgreSQL plan those again.
+ */
+export async function refreshContactStatistics(prisma: Pick<Tx, '$executeRawUnsafe'>) {
+  await prisma.$executeRawUnsafe(`ANALYZE ${CONTACT_TABLES.join(', ')}`);
+}
