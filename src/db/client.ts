@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -94,7 +95,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
   const prisma = new PrismaClient({
-    adapter: new PrismaPg(pool),
+    // Named statements are parsed once per connection: later runs send only their parameters.
+    // Prisma's statements for a page of contacts with its relations run to many kilobytes of
+    // SQL, which PostgreSQL would otherwise receive and parse again on every request.
+    adapter: new PrismaPg(pool, { statementNameGenerator: ({ sql }) => `cg_${createHash('sha1').update(sql).digest('base64url')}` }),
     ...withStatementEvents(options.recordStatements),
   });
   const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({
