@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkConsistency } from './support/consistency.js';
-import { databaseKind } from './support/database.js';
+import { createPostgresDatabase, databaseKind } from './support/database.js';
 import { createHarness } from './support/harness.js';
+import { startServer } from './support/process.js';
+import { createKeyWithCli, postGraphQL } from './support/server-client.js';
 
 // The races a client can start with one request sent 50 times at once: the etag guard, upserts of
 // one external ref, creates naming one new company, creates claiming one external ref or email. On both
@@ -155,3 +157,43 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
     expect(await checkConsistency(h.db)).toEqual([]);
   });
 });
+
+// Two server processes on one PostgreSQL: writers of one contact queue inside each process, and
+// across them only the version guard decides. Every update without ifMatch is applied whole or
+// answered CONFLICT (after 10 lost rounds), and the version counts exactly the applied ones.
+const shared = databaseKind === 'postgres' ? await createPostgresDatabase() : null;
+afterAll(() => shared?.drop());
+
+if (shared) describe(`${CLIENTS} updates without ifMatch through two server processes`, () => {
+  it('each is applied whole or answered CONFLICT; the version counts the applied ones; the last applied wins', async () => {
+    const env = { DATABASE_URL: shared.url, DATA_DIR: '', REDIS_URL: '', RATE_LIMIT_REQUESTS: '0' };
+    const key = await createKeyWithCli(env, 'TwoWriters');
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    try {
+      const created = await postGraphQL(a.url, key, CREATE, { input: { firstName: 'Shared' } });
+      const id = created.body.data.createContact.contact.id as string;
+      const UPDATE = `mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { version description phones { number } } userErrors { code field message } } }`;
+      const answers = await all((i) =>
+        postGraphQL(i % 2 ? b.url : a.url, key, UPDATE, { input: { id, patch: { description: `writer ${i}`, phones: [{ number: `+1415555${4000 + i}` }] } } }),
+      );
+      expect(answers.filter((r) => r.status !== 200 || r.body.errors)).toEqual([]);
+      const payloads = answers.map((r) => r.body.data.updateContact);
+      const applied = payloads.filter((p) => p.contact);
+      const refused = payloads.filter((p) => !p.contact);
+      for (const p of refused) expect(p.userErrors).toEqual([{ code: 'CONFLICT', field: null, message: expect.any(String) }]);
+      console.info(`[races] two processes, ${CLIENTS} updates without ifMatch: ${applied.length} applied, ${refused.length} CONFLICT`);
+      expect(applied.length).toBeGreaterThan(0);
+      // each applied update made exactly one version, and the last one is what is stored
+      expect(new Set(applied.map((p) => p.contact.version)).size).toBe(applied.length);
+      const last = applied.reduce((x, y) => (y.contact.version > x.contact.version ? y : x));
+      const stored = await postGraphQL(a.url, key, `query($id: ID!) { contact(by: { id: $id }) { version description phones { number } } }`, { id });
+      expect(stored.body.data.contact).toEqual({ version: 1 + applied.length, description: last.contact.description, phones: last.contact.phones });
+      // a whole patch: the description and the phone of one writer, never a mix
+      const writer = Number(String(last.contact.description).replace('writer ', ''));
+      expect(last.contact.phones).toEqual([{ number: `+1415555${4000 + writer}` }]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
+
