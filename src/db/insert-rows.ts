@@ -4,7 +4,7 @@ type Client = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUns
 
 /** Columns whose name is not the field's name in snake_case (prisma/schema.prisma, @map). */
 const IRREGULAR_COLUMNS: Record<string, string> = { linkedInUrl: 'linkedin_url' };
-const columnOf = (field: string) => IRREGULAR_COLUMNS[field] ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const columnOf = (field: string) => IRREGULAR_COLUMNS[field] ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
