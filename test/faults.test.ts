@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { databaseKind } from './support/database.js';
 import { createHarness } from './support/harness.js';
 import { startPostgresInstance } from './support/postgres-instance.js';
 import { type RunningServer, startServer } from './support/process.js';
-import { createKeyWithCli, type HttpAnswer, postGraphQL, probe, sleep } from './support/server-client.js';
+import { createKeyWithCli, type HttpAnswer, postGraphQL, probe } from './support/server-client.js';
 
 // Faults the server must survive without a wrong answer. (SIGKILL during a bulk import, which
 // takes minutes, is in test/stress/sigkill.test.ts.)

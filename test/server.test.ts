@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, databaseKind } from './support/database.js';
-import { runCli, startServer } from './support/process.js';
+import { startServer } from './support/process.js';
+import { createKeyWithCli, postGraphQL } from './support/server-client.js';
 
 // The real server process: `contactgraph serve` on the file's own database.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'contactgraph-'));
@@ -20,18 +21,10 @@ async function keyFor(server: { stderr: () => string }) {
   const demo = /cgk_[A-Za-z0-9_-]{43}/.exec(server.stderr())?.[0];
   if (demo) return demo;
   // On PostgreSQL no demo is seeded: make an organisation with the CLI, as an operator would.
-  await runCli(['orgs', 'create', '--name', 'Acme'], env);
-  await runCli(['users', 'create', '--org', 'Acme', '--email', 'ops@acme.example', '--name', 'Ops'], env);
-  const created = await runCli(['keys', 'create', '--org', 'Acme', '--user', 'ops@acme.example', '--scopes', 'contacts:read,contacts:write'], env);
-  return created.stdout.trim();
+  return createKeyWithCli(env, 'Acme', 'contacts:read,contacts:write');
 }
 
-const post = (url: string, key: string, query: string) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query }),
-  }).then((r) => r.json() as Promise<any>);
+const post = async (url: string, key: string, query: string) => (await postGraphQL(url, key, query)).body;
 
 describe('contactgraph serve', () => {
   let key = '';

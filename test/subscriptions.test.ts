@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,8 @@ import { createChangeEvents } from '../src/modules/change-feed/events.js';
 import { createApp } from '../src/yoga.js';
 import { createPostgresDatabase, databaseKind } from './support/database.js';
 import { createHarness } from './support/harness.js';
-import { runCli, startServer } from './support/process.js';
+import { startServer } from './support/process.js';
+import { createKeyWithCli } from './support/server-client.js';
 import { subscribe } from './support/sse.js';
 
 // Redis tests run where Redis is configured, and always in CI (.ci/run starts Redis and sets
@@ -24,7 +26,7 @@ async function subscribedInRedis(organizationId: string) {
     for (let waited = 0; waited < 10_000; waited += 25) {
       const [, subscribers] = (await redis.pubsub('NUMSUB', `contactChanged:${organizationId}`)) as [string, number];
       if (Number(subscribers) > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await sleep(25);
     }
     throw new Error(`no subscriber of contactChanged:${organizationId} reached Redis within 10 s`);
   } finally {
@@ -102,9 +104,7 @@ if (shared && REDIS_URL) {
     const env = { DATABASE_URL: shared.url, REDIS_URL, DATA_DIR: '' };
 
     it('a change written through one server reaches a subscriber on the other', async () => {
-      await runCli(['orgs', 'create', '--name', 'Fanout'], env);
-      await runCli(['users', 'create', '--org', 'Fanout', '--email', 'f@fanout.example', '--name', 'F'], env);
-      const key = (await runCli(['keys', 'create', '--org', 'Fanout', '--user', 'f@fanout.example', '--scopes', 'contacts:read,contacts:write'], env)).stdout.trim();
+      const key = await createKeyWithCli(env, 'Fanout', 'contacts:read,contacts:write');
       const [a, b] = await Promise.all([startServer(env), startServer(env)]);
       try {
         const sub = await subscribe(fetch, a.url, key, SUBSCRIPTION);

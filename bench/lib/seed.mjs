@@ -2,20 +2,15 @@
 // json_populate_recordset($1) per table and batch of 500 contacts (one transaction per
 // batch, as createContacts writes them). Works on PostgreSQL (pg) and PGlite alike, through the
 // project's own SqlRunner (src/db/client.ts).
+import { insertRows as insertWith } from '../../dist/db/insert-rows.js';
 import { CONTACT_TABLES, catalog, contactInputAt, idAt, rowsFor, saltOf } from './data.mjs';
 
 export const BATCH = 500;
 
-const quote = (name) => `"${name}"`;
-
-/** Inserts rows (objects keyed by column name) with one statement; absent columns take their defaults. */
-export async function insertRows(session, table, rows) {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]).map(quote).join(', ');
-  await session.query(
-    `INSERT INTO ${quote(table)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(table)}, $1::json)`,
-    [JSON.stringify(rows)],
-  );
+/** Inserts rows (objects keyed by column name) with the app's own bulk insert, through a SqlRunner session. */
+export function insertRows(session, table, rows) {
+  const run = (sql, json) => session.query(sql, [json]);
+  return insertWith({ $executeRawUnsafe: run, $queryRawUnsafe: run }, table, rows);
 }
 
 /** What rowsFor needs to know about the organisation and its catalog. */
@@ -73,7 +68,7 @@ export async function seed(db, tenant, { count = 10_000, companies = 2000, group
   const analyzeMs = performance.now() - analyzeStarted;
   const rowCounts = {};
   for (const table of ['companies', 'groups', 'custom_fields', ...CONTACT_TABLES]) {
-    const [row] = await db.sql.query(`SELECT count(*)::int AS n FROM ${quote(table)} WHERE organization_id = $1::uuid`, [organization_id]);
+    const [row] = await db.sql.query(`SELECT count(*)::int AS n FROM "${table}" WHERE organization_id = $1::uuid`, [organization_id]);
     rowCounts[table] = row.n;
   }
   return {

@@ -4,7 +4,7 @@ import type { CustomFieldType } from '../db/generated/prisma/enums.js';
 import { decodeIdOf, encodeId } from '../graphql/ids.js';
 import { normalizeName } from '../modules/common/names.js';
 import type { Failure } from '../modules/common/result.js';
-import type { StoredValue } from '../modules/custom-field/custom-field-value.js';
+import { type StoredValue, storedAsInput } from '../modules/custom-field/custom-field-value.js';
 import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
 import { currentAsInput, currentContactQuery } from '../modules/contact/update-contact.js';
 
@@ -365,16 +365,8 @@ export const exportQuery = {
 export type ExportedContact = Prisma.ContactGetPayload<typeof exportQuery>;
 
 /** A stored custom value as it is written in a file (users by email, so files travel). */
-function portableValue(value: StoredValue, directory: Directory): unknown {
-  if ('text' in value) return value.text;
-  if ('number' in value) return value.number;
-  if ('date' in value) return value.date;
-  if ('option' in value) return value.option;
-  if ('options' in value) return value.options;
-  if ('contactIds' in value) return value.contactIds.map((id) => ({ id: encodeId('Contact', id) }));
-  if ('userIds' in value) return value.userIds.map((id) => (directory.userEmailsById.has(id) ? { email: directory.userEmailsById.get(id)! } : { id: encodeId('User', id) }));
-  return value.objects.map((ref) => ({ id: encodeId(ref.typename, ref.id) }));
-}
+const portableValue = (value: StoredValue, directory: Directory) =>
+  storedAsInput(value, (id) => (directory.userEmailsById.has(id) ? { email: directory.userEmailsById.get(id)! } : { id: encodeId('User', id) }));
 
 const isEmpty = (value: unknown) => value === null || value === undefined || (Array.isArray(value) && value.length === 0);
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import { type Database, openDatabase } from '../../src/db/client.js';
 import { checkConsistency } from '../support/consistency.js';
 import { createPostgresDatabase, databaseKind } from '../support/database.js';
 import { type RunningServer, startServer } from '../support/process.js';
-import { createKeyWithCli, postGraphQL, postGraphQLTracked, probe, sleep } from '../support/server-client.js';
+import { createKeyWithCli, postGraphQL, postGraphQLTracked, probe } from '../support/server-client.js';
 
 /** Runs SQL on the file's database: PostgreSQL directly; PGlite only while no server holds the folder. */
 type Sql = { query<Row = any>(text: string, params?: unknown[]): Promise<Row[]> };

@@ -99,4 +99,3 @@ export async function createKeyWithCli(env: Record<string, string | undefined>, 
   return created.stdout.trim();
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,7 @@ import { decodeIdOf, encodeId } from '../../graphql/ids.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { serialized } from '../common/serialized.js';
 import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
-import type { StoredValue } from '../custom-field/custom-field-value.js';
+import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { ensureCompanies, insertChildren, type Tx, WriteConflict } from './write-contacts.js';
@@ -29,18 +29,6 @@ export const currentContactQuery = {
 } as const satisfies Prisma.ContactDefaultArgs;
 
 export type CurrentContact = Prisma.ContactGetPayload<typeof currentContactQuery>;
-
-/** A stored custom value as the input that would store it again. */
-function storedAsInput(value: StoredValue): unknown {
-  if ('text' in value) return value.text;
-  if ('number' in value) return value.number;
-  if ('date' in value) return value.date;
-  if ('option' in value) return value.option;
-  if ('options' in value) return value.options;
-  if ('contactIds' in value) return value.contactIds.map((id) => ({ id: encodeId('Contact', id) }));
-  if ('userIds' in value) return value.userIds.map((id) => ({ id: encodeId('User', id) }));
-  return value.objects.map((ref) => ({ id: encodeId(ref.typename, ref.id) }));
-}
 
 /** The contact as it is, written as the input that would create it. */
 export function currentAsInput(contact: CurrentContact): ContactFieldsInput {

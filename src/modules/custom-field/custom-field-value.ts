@@ -1,5 +1,5 @@
 import type { CustomFieldType } from '../../db/generated/prisma/enums.js';
-import { decodeId, decodeIdOf, type NodeTypename } from '../../graphql/ids.js';
+import { decodeId, decodeIdOf, encodeId, type NodeTypename } from '../../graphql/ids.js';
 import type { Loaders } from '../../graphql/loaders.js';
 
 /** How each type's value is stored in custom_field_values.value. */
@@ -109,3 +109,19 @@ export async function customFieldValueOf(
     }
   }
 }
+
+/**
+ * A stored value as the input that would store it again; `userRef` says how a referenced user
+ * is written (by id unless told otherwise: an export names them by email, so files travel).
+ */
+export function storedAsInput(value: StoredValue, userRef: (id: string) => unknown = (id) => ({ id: encodeId('User', id) })): unknown {
+  if ('text' in value) return value.text;
+  if ('number' in value) return value.number;
+  if ('date' in value) return value.date;
+  if ('option' in value) return value.option;
+  if ('options' in value) return value.options;
+  if ('contactIds' in value) return value.contactIds.map((id) => ({ id: encodeId('Contact', id) }));
+  if ('userIds' in value) return value.userIds.map(userRef);
+  return value.objects.map((ref) => ({ id: encodeId(ref.typename, ref.id) }));
+}
+
