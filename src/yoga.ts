@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Database } from './db/client.js';
@@ -159,7 +158,8 @@ export function createApp({
     landingPage: false,
     // The key typed into the Headers pane is kept in the browser, so the schema loads on the next visit.
     graphiql: graphiql && { title: 'contactgraph', headers: '{"Authorization": "Bearer <api key>"}', shouldPersistHeaders: true },
-    renderGraphiQL,
+    // The GraphiQL bundle is ~45 MB of memory once loaded: only a browser asking for the page loads it.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     batching: { limit: limits.batch },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),

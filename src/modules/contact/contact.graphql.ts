@@ -18,6 +18,7 @@ export const PhoneLabelEnum = builder.enumType(PhoneLabel, { name: 'PhoneLabel' 
 export const byPosition = { orderBy: { position: 'asc' } } as const;
 
 builder.prismaObject('ContactEmail', {
+  select: {},
   fields: (t) => ({
     address: t.exposeString('address'),
     label: t.exposeString('label', { nullable: true }),
@@ -26,6 +27,7 @@ builder.prismaObject('ContactEmail', {
 });
 
 builder.prismaObject('ContactPhone', {
+  select: {},
   fields: (t) => ({
     number: t.exposeString('number', { description: 'E.164' }),
     original: t.exposeString('original', { description: 'The number as it was given.' }),
@@ -37,6 +39,7 @@ builder.prismaObject('ContactPhone', {
 
 builder.prismaObject('ContactAddress', {
   name: 'Address',
+  select: {},
   fields: (t) => ({
     street: t.exposeString('street', { nullable: true }),
     secondaryAddress: t.exposeString('secondaryAddress', { nullable: true }),
@@ -46,6 +49,7 @@ builder.prismaObject('ContactAddress', {
     country: t.exposeString('country', { nullable: true, description: 'ISO 3166-1 alpha-2' }),
     formatted: t.string({
       description: 'The parts on one line, in the usual order.',
+      select: { street: true, secondaryAddress: true, postalCode: true, city: true, state: true, country: true },
       resolve: (a) =>
         [a.street, a.secondaryAddress, [a.postalCode, a.city].filter(Boolean).join(' '), a.state, a.country]
           .filter(Boolean)
@@ -56,6 +60,7 @@ builder.prismaObject('ContactAddress', {
 });
 
 builder.prismaObject('ContactUrl', {
+  select: {},
   fields: (t) => ({
     url: t.exposeString('url'),
     isPrimary: t.exposeBoolean('isPrimary'),
@@ -64,6 +69,7 @@ builder.prismaObject('ContactUrl', {
 
 builder.prismaObject('ContactCompany', {
   description: "A contact's link to a company.",
+  select: {},
   fields: (t) => ({
     company: t.relation('company'),
     jobTitle: t.exposeString('jobTitle', { nullable: true }),

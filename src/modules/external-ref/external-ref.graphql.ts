@@ -1,6 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 
 export const ExternalRefType = builder.prismaObject('ExternalRef', {
+  select: {},
   description: 'The id of this record in another system. namespace + id is unique per organisation.',
   fields: (t) => ({
     namespace: t.exposeString('namespace', { description: 'The other system, e.g. salesforce, hubspot.' }),
