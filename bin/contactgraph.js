@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// Runs the transpiled sources (npm run build; postinstall and npm start do it).
-const { cli } = await import('../dist/cli/index.js');
+// Runs the bundled CLI (npm run build; postinstall and npm start do it).
+const { cli } = await import('../dist/bundle/index.js');
 await cli();

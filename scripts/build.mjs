@@ -1,7 +1,8 @@
-// Transpiles src/ (TypeScript, generated Prisma client included) to dist/ with esbuild: the
-// server then starts without a TypeScript loader. Run by postinstall and before `npm start`;
-// it takes a fraction of a second. Type checking is `npm run typecheck`.
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+// Builds src/ (TypeScript, generated Prisma client included) with esbuild, so the server starts
+// without a TypeScript loader: dist/<file>.js, one per source (the benchmark imports these), and
+// dist/bundle/, the CLI bundled with its GraphQL libraries (bin/contactgraph.js runs it).
+// Run by postinstall and before `npm start`. Type checking is `npm run typecheck`.
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -33,5 +34,27 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+});
+
+// Node's module loader resolves, reads and links ~1,000 files of graphql, Apollo federation,
+// Pothos and yoga one by one: bundled, `serve` answers in 1.4 s instead of 2.0 s. Kept outside
+// are the packages that load files beside their own (Prisma's and PGlite's WebAssembly, pino's
+// workers) or that read their package.json (ioredis), and pg with them. The bundle lives two
+// levels below the project, as every dist/ module does: src/db/migrations.ts finds
+// prisma/migrations relative to itself.
+rmSync('dist/bundle', { recursive: true, force: true }); // chunk names change with their content
+await build({
+  entryPoints: ['src/cli/index.ts'],
+  outdir: 'dist/bundle',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['@electric-sql/pglite', 'pglite-prisma-adapter', '@prisma/*', 'prisma', 'pg', 'ioredis', 'pino'],
+  // Bundled CommonJS packages call require() for Node's own modules.
+  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
 });
 writeFileSync(stamp, new Date().toISOString());
