@@ -7,40 +7,87 @@ const IRREGULAR_COLUMNS: Record<string, string> = { linkedInUrl: 'linkedin_url' 
 export const columnOf = (field: string) => IRREGULAR_COLUMNS[field] ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/**
- * Inserts rows (keyed by Prisma field name; an absent or undefined field takes the column's
- * default) with one `INSERT … SELECT FROM json_populate_recordset($1)` per shape of row: the
- * rows travel as one JSON parameter, so the statement's text does not depend on how many rows
- * there are. Prisma's createMany builds and compiles a query per batch size, which cost more
- * than the database's work in a 500-contact write. `returning` names fields to read back from
- * the rows actually inserted (with `onConflictDoNothing`, those that took no conflict).
- */
-export async function insertRows<Row extends Record<string, unknown> = Record<string, never>>(
-  client: Client,
-  table: string,
-  rows: Record<string, unknown>[],
-  options: { onConflictDoNothing?: boolean; returning?: (keyof Row & string)[] } = {},
-): Promise<Row[]> {
+export interface InsertOptions<Row> {
+  onConflictDoNothing?: boolean;
+  /** fields to read back from the rows actually inserted (with onConflictDoNothing, those that took no conflict) */
+  returning?: (keyof Row & string)[];
+}
+
+/** Rows for one table, as `insertTogether` takes them. */
+export interface InsertPart<Row = Record<string, unknown>> extends InsertOptions<Row> {
+  table: string;
+  rows: Record<string, unknown>[];
+}
+
+/** One INSERT per shape of row (the fields given): its text, given the placeholder of its rows' JSON. */
+function statementsOf(part: InsertPart): { text: (placeholder: string) => string; json: string }[] {
   const shapes = new Map<string, { fields: string[]; rows: Record<string, unknown>[] }>();
-  for (const row of rows) {
+  for (const row of part.rows) {
     const fields = Object.keys(row).filter((field) => row[field] !== undefined);
     const key = fields.join(',');
     const shape = shapes.get(key) ?? shapes.set(key, { fields, rows: [] }).get(key)!;
     shape.rows.push(Object.fromEntries(fields.map((field) => [columnOf(field), row[field]])));
   }
-  const inserted: Row[] = [];
-  for (const { fields, rows: shaped } of shapes.values()) {
+  const returning = part.returning?.length
+    ? ` RETURNING ${part.returning.map((field) => `${quote(columnOf(field))} AS ${quote(field)}`).join(', ')}`
+    : '';
+  return [...shapes.values()].map(({ fields, rows }) => {
     const columns = fields.map((field) => quote(columnOf(field))).join(', ');
-    const sql =
-      `INSERT INTO ${quote(table)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(table)}, $1::json)` +
-      (options.onConflictDoNothing ? ' ON CONFLICT DO NOTHING' : '');
-    const json = JSON.stringify(shaped);
-    if (options.returning?.length) {
-      const returning = options.returning.map((field) => `${quote(columnOf(field))} AS ${quote(field)}`).join(', ');
-      inserted.push(...(await client.$queryRawUnsafe<Row[]>(`${sql} RETURNING ${returning}`, json)));
-    } else {
-      await client.$executeRawUnsafe(sql, json);
-    }
+    return {
+      text: (placeholder) =>
+        `INSERT INTO ${quote(part.table)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.table)}, ${placeholder}::json)` +
+        (part.onConflictDoNothing ? ' ON CONFLICT DO NOTHING' : '') +
+        returning,
+      json: JSON.stringify(rows),
+    };
+  });
+}
+
+/**
+ * Inserts rows (keyed by Prisma field name; an absent or undefined field takes the column's
+ * default) with one `INSERT … SELECT FROM json_populate_recordset($1)` per shape of row: the
+ * rows travel as one JSON parameter, so the statement's text does not depend on how many rows
+ * there are. Prisma's createMany builds and compiles a query per batch size, which cost more
+ * than the database's work in a 500-contact write.
+ */
+export async function insertRows<Row extends Record<string, unknown> = Record<string, never>>(
+  client: Client,
+  table: string,
+  rows: Record<string, unknown>[],
+  options: InsertOptions<Row> = {},
+): Promise<Row[]> {
+  const inserted: Row[] = [];
+  for (const { text, json } of statementsOf({ table, rows, ...options })) {
+    if (options.returning?.length) inserted.push(...(await client.$queryRawUnsafe<Row[]>(text('$1'), json)));
+    else await client.$executeRawUnsafe(text('$1'), json);
   }
   return inserted;
+}
+
+/**
+ * Inserts into several tables with one statement (each INSERT a data-modifying WITH clause),
+ * so a write of many tables costs one round trip. Rows may refer to rows of another part:
+ * foreign keys are checked at the end of the statement. Returns, per part, the fields its
+ * `returning` names of the rows inserted.
+ */
+export async function insertTogether(client: Client, parts: InsertPart[]): Promise<Record<string, unknown>[][]> {
+  const parameters: string[] = [];
+  const clauses: string[] = [];
+  const readBack: string[] = [];
+  parts.forEach((part, index) => {
+    for (const { text, json } of statementsOf(part)) {
+      parameters.push(json);
+      const name = `i${clauses.length}`;
+      clauses.push(`${name} AS (${text(`$${parameters.length}`)})`);
+      if (part.returning?.length) readBack.push(`SELECT ${index} AS part, to_json(${name}) AS row FROM ${name}`);
+    }
+  });
+  const result: Record<string, unknown>[][] = parts.map(() => []);
+  if (clauses.length === 0) return result;
+  const sql = `WITH ${clauses.join(', ')} ${readBack.length > 0 ? readBack.join(' UNION ALL ') : 'SELECT NULL::int AS part, NULL::json AS row WHERE false'}`;
+  const rows = await client.$queryRawUnsafe<{ part: number | null; row: unknown }[]>(sql, ...parameters);
+  for (const { part, row } of rows) {
+    if (part !== null) result[Number(part)]!.push((typeof row === 'string' ? JSON.parse(row) : row) as Record<string, unknown>);
+  }
+  return result;
 }

@@ -1,5 +1,5 @@
 import type { Prisma } from '../../db/generated/prisma/client.js';
-import { insertRows } from '../../db/insert-rows.js';
+import { type InsertPart, insertRows, insertTogether } from '../../db/insert-rows.js';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../graphql/context.js';
 import type { Failure } from '../common/result.js';
@@ -65,84 +65,26 @@ const companyIdOf = (target: CompanyTarget, idByName: Map<string, string>) =>
   'companyId' in target ? target.companyId : idByName.get(target.normalizedName)!;
 
 /**
- * Inserts the rows a contact owns (lists, links, memberships, values, external refs). Unique
- * values go in with ON CONFLICT DO NOTHING; when one was taken meanwhile, this throws a
- * WriteConflict naming the contacts concerned (by their index in `contacts`).
+ * Inserts the rows a contact owns (lists, links, memberships, values, external refs), with
+ * `before` and `after` (the contacts themselves, their change-feed entries), in one statement.
+ * Unique values go in with ON CONFLICT DO NOTHING; when one was taken meanwhile, this throws a
+ * WriteConflict naming the contacts concerned (by their index in `contacts`), and the caller's
+ * transaction rolls back.
  */
-export async function insertChildren(tx: Tx, tenant: Tenant, contacts: PreparedContact[], idByName: Map<string, string>) {
+export async function insertChildren(
+  tx: Tx,
+  tenant: Tenant,
+  contacts: PreparedContact[],
+  idByName: Map<string, string>,
+  extra: { before?: InsertPart[]; after?: InsertPart[] } = {},
+) {
   const { organizationId } = tenant;
-  const scoped = <T>(rows: T[]) => rows.map((row) => ({ ...row, organizationId }));
-  const conflicts = new Map<number, Failure[]>();
-  const emails = contacts.flatMap((c) => c.emails.map((email) => ({ ...email, id: newId(), contactId: c.id })));
-  if (emails.length > 0) {
-    const inserted = await insertRows<{ id: string }>(tx, 'contact_emails', scoped(emails), { onConflictDoNothing: true, returning: ['id'] });
-    if (inserted.length < emails.length) {
-      const done = new Set(inserted.map((row) => row.id));
-      const lost = emails.filter((email) => !done.has(email.id));
-      const holders = await tx.contactEmail.findMany({
-        where: { organizationId, addressNormalized: { in: lost.map((e) => e.addressNormalized) }, contactId: { notIn: contacts.map((c) => c.id) } },
-        select: { addressNormalized: true, contactId: true },
-      });
-      contacts.forEach((contact, index) => {
-        contact.emails.forEach((email, position) => {
-          if (!lost.some((l) => l.contactId === contact.id && l.addressNormalized === email.addressNormalized)) return;
-          const holder = holders.find((h) => h.addressNormalized === email.addressNormalized);
-          conflicts.set(index, [
-            ...(conflicts.get(index) ?? []),
-            {
-              code: 'DUPLICATE',
-              message: `${email.address} already belongs to another contact`,
-              path: contact.emailPaths[position],
-              ...(holder ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
-            },
-          ]);
-        });
-      });
-    }
-  }
-
+  const children = <T>(pick: (c: PreparedContact) => T[]) =>
+    contacts.flatMap((c) => pick(c).map((row) => ({ ...row, id: newId(), contactId: c.id, organizationId })));
+  const emails = children((c) => c.emails);
   const refs = contacts.flatMap((c) =>
     c.externalRefs.map((ref, position) => ({ ref, position, contactId: c.id, id: newId() })),
   );
-  if (refs.length > 0) {
-    const inserted = await insertRows<{ id: string }>(
-      tx,
-      'external_refs',
-      refs.map(({ ref, contactId, id }) => ({ id, organizationId, ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.id, contactId })),
-      { onConflictDoNothing: true, returning: ['id'] },
-    );
-    if (inserted.length < refs.length) {
-      const done = new Set(inserted.map((row) => row.id));
-      const lost = refs.filter((r) => !done.has(r.id));
-      const holders = await tx.externalRef.findMany({
-        where: { organizationId, ownerType: 'CONTACT', OR: lost.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.id })) },
-        select: { namespace: true, externalId: true, contactId: true },
-      });
-      for (const lostRef of lost) {
-        const index = contacts.findIndex((c) => c.id === lostRef.contactId);
-        const holder = holders.find(
-          (h) => externalRefKey({ namespace: h.namespace, id: h.externalId }) === externalRefKey(lostRef.ref) && h.contactId !== lostRef.contactId,
-        );
-        conflicts.set(index, [
-          ...(conflicts.get(index) ?? []),
-          {
-            code: 'DUPLICATE',
-            message: `the external ref ${lostRef.ref.namespace}/${lostRef.ref.id} already belongs to another contact`,
-            path: ['externalRefs', lostRef.position],
-            ...(holder?.contactId ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
-          },
-        ]);
-      }
-    }
-  }
-  if (conflicts.size > 0) throw new WriteConflict(conflicts);
-
-  const children = <T>(pick: (c: PreparedContact) => T[]) =>
-    contacts.flatMap((c) => pick(c).map((row) => ({ ...row, id: newId(), contactId: c.id, organizationId })));
-  await insertRows(tx, 'contact_phones', children((c) => c.phones));
-  await insertRows(tx, 'contact_addresses', children((c) => c.addresses));
-  await insertRows(tx, 'contact_urls', children((c) => c.urls));
-
   const links = contacts.flatMap((c) =>
     c.companyLinks.map((link, position) => ({
       organizationId,
@@ -154,15 +96,72 @@ export async function insertChildren(tx: Tx, tenant: Tenant, contacts: PreparedC
       position,
     })),
   );
-  await insertRows(tx, 'contact_companies', links);
+  const before = extra.before ?? [];
+  const [insertedEmails, insertedRefs] = (
+    await insertTogether(tx, [
+      ...before,
+      { table: 'contact_emails', rows: emails, onConflictDoNothing: true, returning: ['id'] },
+      {
+        table: 'external_refs',
+        rows: refs.map(({ ref, contactId, id }) => ({ id, organizationId, ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.id, contactId })),
+        onConflictDoNothing: true,
+        returning: ['id'],
+      },
+      { table: 'contact_phones', rows: children((c) => c.phones) },
+      { table: 'contact_addresses', rows: children((c) => c.addresses) },
+      { table: 'contact_urls', rows: children((c) => c.urls) },
+      { table: 'contact_companies', rows: links },
+      { table: 'group_memberships', rows: contacts.flatMap((c) => c.groupIds.map((groupId) => ({ organizationId, groupId, contactId: c.id }))) },
+      {
+        table: 'custom_field_values',
+        rows: contacts.flatMap((c) => c.customValues.map(({ fieldId, value }) => ({ organizationId, contactId: c.id, fieldId, value }))),
+      },
+      ...(extra.after ?? []),
+    ])
+  ).slice(before.length);
 
-  const memberships = contacts.flatMap((c) => c.groupIds.map((groupId) => ({ organizationId, groupId, contactId: c.id })));
-  await insertRows(tx, 'group_memberships', memberships);
-
-  const values = contacts.flatMap((c) =>
-    c.customValues.map(({ fieldId, value }) => ({ organizationId, contactId: c.id, fieldId, value })),
-  );
-  await insertRows(tx, 'custom_field_values', values);
+  const conflicts = new Map<number, Failure[]>();
+  const conflict = (index: number, failure: Failure) => conflicts.set(index, [...(conflicts.get(index) ?? []), failure]);
+  if (insertedEmails!.length < emails.length) {
+    const done = new Set(insertedEmails!.map((row) => row.id));
+    const lost = emails.filter((email) => !done.has(email.id));
+    const holders = await tx.contactEmail.findMany({
+      where: { organizationId, addressNormalized: { in: lost.map((e) => e.addressNormalized) }, contactId: { notIn: contacts.map((c) => c.id) } },
+      select: { addressNormalized: true, contactId: true },
+    });
+    contacts.forEach((contact, index) => {
+      contact.emails.forEach((email, position) => {
+        if (!lost.some((l) => l.contactId === contact.id && l.addressNormalized === email.addressNormalized)) return;
+        const holder = holders.find((h) => h.addressNormalized === email.addressNormalized);
+        conflict(index, {
+          code: 'DUPLICATE',
+          message: `${email.address} already belongs to another contact`,
+          path: contact.emailPaths[position],
+          ...(holder ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
+        });
+      });
+    });
+  }
+  if (insertedRefs!.length < refs.length) {
+    const done = new Set(insertedRefs!.map((row) => row.id));
+    const lost = refs.filter((r) => !done.has(r.id));
+    const holders = await tx.externalRef.findMany({
+      where: { organizationId, ownerType: 'CONTACT', OR: lost.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.id })) },
+      select: { namespace: true, externalId: true, contactId: true },
+    });
+    for (const lostRef of lost) {
+      const holder = holders.find(
+        (h) => externalRefKey({ namespace: h.namespace, id: h.externalId }) === externalRefKey(lostRef.ref) && h.contactId !== lostRef.contactId,
+      );
+      conflict(contacts.findIndex((c) => c.id === lostRef.contactId), {
+        code: 'DUPLICATE',
+        message: `the external ref ${lostRef.ref.namespace}/${lostRef.ref.id} already belongs to another contact`,
+        path: ['externalRefs', lostRef.position],
+        ...(holder?.contactId ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
+      });
+    }
+  }
+  if (conflicts.size > 0) throw new WriteConflict(conflicts);
 }
 
 /**
@@ -180,22 +179,22 @@ export async function writeContacts(
   const resolutions = await tenant.prisma.$transaction(async (tx) => {
     const { idByName, created } = await ensureCompanies(tx, organizationId, contacts);
 
-    await insertRows(tx, 'contacts', contacts.map((c) => ({ ...c.row, id: c.id, organizationId })));
-
-    await insertChildren(tx, tenant, contacts, idByName);
-
-    await insertRows(
-      tx,
-      'contact_changes',
-      contacts.map((c) => ({
-        organizationId,
-        contactId: c.id,
-        changeType: 'CREATED',
-        changedFields: [],
-        version: 1,
-        changeOrigin: changeOrigin(tenant, c.externalRefs.map((ref) => ref.namespace)),
-      })),
-    );
+    await insertChildren(tx, tenant, contacts, idByName, {
+      before: [{ table: 'contacts', rows: contacts.map((c) => ({ ...c.row, id: c.id, organizationId })) }],
+      after: [
+        {
+          table: 'contact_changes',
+          rows: contacts.map((c) => ({
+            organizationId,
+            contactId: c.id,
+            changeType: 'CREATED',
+            changedFields: [],
+            version: 1,
+            changeOrigin: changeOrigin(tenant, c.externalRefs.map((ref) => ref.namespace)),
+          })),
+        },
+      ],
+    });
 
     // The first reference in the batch to a company this write created is CREATED.
     const announced = new Set<string>();
