@@ -4,7 +4,15 @@ type Client = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUns
 
 /** Columns whose name is not the field's name in snake_case (prisma/schema.prisma, @map). */
 const IRREGULAR_COLUMNS: Record<string, string> = { linkedInUrl: 'linkedin_url' };
-export const columnOf = (field: string) => IRREGULAR_COLUMNS[field] ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const columnByField = new Map<string, string>();
+export function columnOf(field: string): string {
+  let column = columnByField.get(field);
+  if (column === undefined) {
+    column = IRREGULAR_COLUMNS[field] ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    columnByField.set(field, column);
+  }
+  return column;
+}
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 export interface InsertOptions<Row> {
@@ -21,18 +29,23 @@ export interface InsertPart<Row = Record<string, unknown>> extends InsertOptions
 
 /** One INSERT per shape of row (the fields given): its text, given the placeholder of its rows' JSON. */
 function statementsOf(part: InsertPart): { text: (placeholder: string) => string; json: string }[] {
-  const shapes = new Map<string, { fields: string[]; rows: Record<string, unknown>[] }>();
+  // A write of 500 contacts shapes thousands of rows: plain loops, columns named once per shape.
+  const shapes = new Map<string, { fields: string[]; columns: string[]; rows: Record<string, unknown>[] }>();
   for (const row of part.rows) {
-    const fields = Object.keys(row).filter((field) => row[field] !== undefined);
+    const fields: string[] = [];
+    for (const field in row) if (row[field] !== undefined) fields.push(field);
     const key = fields.join(',');
-    const shape = shapes.get(key) ?? shapes.set(key, { fields, rows: [] }).get(key)!;
-    shape.rows.push(Object.fromEntries(fields.map((field) => [columnOf(field), row[field]])));
+    let shape = shapes.get(key);
+    if (!shape) shapes.set(key, (shape = { fields, columns: fields.map(columnOf), rows: [] }));
+    const shaped: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i += 1) shaped[shape.columns[i]!] = row[fields[i]!];
+    shape.rows.push(shaped);
   }
   const returning = part.returning?.length
     ? ` RETURNING ${part.returning.map((field) => `${quote(columnOf(field))} AS ${quote(field)}`).join(', ')}`
     : '';
-  return [...shapes.values()].map(({ fields, rows }) => {
-    const columns = fields.map((field) => quote(columnOf(field))).join(', ');
+  return [...shapes.values()].map(({ columns: names, rows }) => {
+    const columns = names.map(quote).join(', ');
     return {
       text: (placeholder) =>
         `INSERT INTO ${quote(part.table)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.table)}, ${placeholder}::json)` +

@@ -1,0 +1,11 @@
+import v8 from 'node:v8';
+if (process.env.FLAGS) v8.setFlagsFromString(process.env.FLAGS);
+const r = (l) => console.log(l, Math.round(process.memoryUsage().rss/1e6));
+const { openDatabase } = await import('./dist/db/client.js');
+const db = await openDatabase({ url: 'postgres://root@127.0.0.1:5432/contactgraph_bench' });
+let t = performance.now();
+await db.prisma.organization.findFirst(); r('first query ' + (performance.now()-t).toFixed(0) + 'ms');
+t = performance.now();
+for (let i = 0; i < 200; i++) await db.prisma.contact.findMany({ where: { firstName: 'x' + (i % 7) }, take: 50, include: { emails: true, companies: { include: { company: true } } } });
+r('200 relation queries ' + (performance.now()-t).toFixed(0) + 'ms');
+await db.close();
