@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits.js';
 
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   /** requests per API key per window; 0 turns the rate limit off */
   rateLimitPoints: number;
   rateLimitWindowSeconds: number;
+  /** bulk writes (createContacts, upsertContacts) one process runs at once; more wait their turn */
+  bulkConcurrency: number;
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -69,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimitPoints: integer('RATE_LIMIT_REQUESTS', env.RATE_LIMIT_REQUESTS, 1200),
     rateLimitWindowSeconds: positive('RATE_LIMIT_WINDOW_SECONDS', 60),
+    bulkConcurrency: positive('BULK_CONCURRENCY', DEFAULT_BULK_CONCURRENCY),
   };
 }

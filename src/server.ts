@@ -29,7 +29,7 @@ export async function serve(config: Config = loadConfig()) {
   redis?.on('error', (error) => log.warn({ error: error.message }, 'rate-limit redis unavailable: budgets are per instance meanwhile'));
   const rateLimit =
     config.rateLimitPoints > 0 ? createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis }) : undefined;
-  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit });
+  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit, bulkConcurrency: config.bulkConcurrency });
   const server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;

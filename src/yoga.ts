@@ -4,9 +4,10 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
+import pLimit from 'p-limit';
 import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
-import { type Context, createTenant, type Tenant } from './graphql/context.js';
+import { type Context, createTenant, DEFAULT_BULK_CONCURRENCY, type Tenant } from './graphql/context.js';
 import { unauthenticated } from './graphql/errors.js';
 import { clientError, faultError, useFaults } from './graphql/faults.js';
 import { DEFAULT_LIMITS, type QueryLimits, useQueryLimits } from './graphql/limits.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   limits?: QueryLimits;
   /** a per-key request budget; none when absent */
   rateLimit?: RateLimiter;
+  /** bulk writes this app runs at once */
+  bulkConcurrency?: number;
 }
 
 const json = (status: number, body: unknown) =>
@@ -151,7 +154,9 @@ export function createApp({
   events = createChangeEvents(),
   limits = DEFAULT_LIMITS,
   rateLimit,
+  bulkConcurrency = DEFAULT_BULK_CONCURRENCY,
 }: AppOptions) {
+  const bulkWrites = pLimit(bulkConcurrency);
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -198,7 +203,7 @@ export function createApp({
         throw faultError(error, requestId);
       }
       if (rateLimit) rateStates.set(request, await rateLimit(tenant.apiKeyId));
-      return { tenant, db, log: log.child({ requestId }), requestId };
+      return { tenant, bulkWrites, db, log: log.child({ requestId }), requestId };
     },
   });
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+import { type App, createApp } from '../src/yoga.js';
 import { createHarness } from './support/harness.js';
 
 const h = await createHarness();
@@ -40,6 +42,39 @@ describe('createContacts (bulk)', () => {
     // lookups (companies, emails), the new company's INSERT, one INSERT of the contacts with
     // everything they own, COMMIT, and the read-back (contacts, then their companies).
     expect(statements.length).toBe(8);
+  });
+
+  describe('bulk writes at once in one process (BULK_CONCURRENCY)', () => {
+    /** Two 3-item createContacts calls sent together; the SQL the process sent meanwhile. */
+    async function twoBatchesAgainst(send: (body: string) => Promise<Response>, tag: string) {
+      const batch = (n: number) => ({
+        query: BULK,
+        variables: { input: { contacts: Array.from({ length: 3 }, (_, i) => ({ firstName: `${tag}${n}-${i}`, email: `${tag}${n}-${i}@slots.example` })) } },
+      });
+      await send(JSON.stringify({ query: '{ viewer { scopes } }' })); // a warm app: its first request compiles caches
+      const { result, statements } = await h.statementsOf(() =>
+        Promise.all([1, 2].map((n) => send(JSON.stringify(batch(n))).then((r) => r.json()))),
+      );
+      for (const answer of result) expect(answer.data.createContacts.userErrors).toEqual([]);
+      const emailLookups = statements.flatMap((sql, at) => (/FROM "public"."contact_emails"/.test(sql) ? [at] : []));
+      const commits = statements.flatMap((sql, at) => (/COMMIT/.test(sql) ? [at] : []));
+      expect(emailLookups).toHaveLength(2);
+      expect(commits).toHaveLength(2);
+      return { secondLookup: emailLookups[1]!, firstCommit: commits[0]! };
+    }
+    const post = (app: App) => async (body: string) =>
+      app.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` }, body });
+
+    it('with one slot, a second call starts only when the first has committed', async () => {
+      const oneAtATime = createApp({ db: h.db, log: createLogger('silent'), bulkConcurrency: 1 });
+      const { secondLookup, firstCommit } = await twoBatchesAgainst(post(oneAtATime), 'one');
+      expect(secondLookup).toBeGreaterThan(firstCommit);
+    });
+
+    it('with two slots (the default), two calls are prepared side by side', async () => {
+      const { secondLookup, firstCommit } = await twoBatchesAgainst(post(h.app), 'two');
+      expect(secondLookup).toBeLessThan(firstCommit);
+    });
   });
 
   it('keeps a failing item out and writes the others; error paths start at the item', async () => {

@@ -143,10 +143,12 @@ builder.relayMutationField(
   {
     description: 'upsertContact for many contacts; each item is applied on its own, in order.',
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant }) => {
-      const outcome = await upsertContacts(
-        tenant,
-        input.contacts.map(({ clientRef, by, ...fields }) => ({ clientRef, by, fields: fields as ContactFieldsInput })),
+    resolve: async (_root, { input }, { tenant, bulkWrites }) => {
+      const outcome = await bulkWrites(() =>
+        upsertContacts(
+          tenant,
+          input.contacts.map(({ clientRef, by, ...fields }) => ({ clientRef, by, fields: fields as ContactFieldsInput })),
+        ),
       );
       return outcome.ok ? { results: outcome.value, failures: [] } : { results: [], failures: outcome.failures };
     },

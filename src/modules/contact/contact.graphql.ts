@@ -388,17 +388,19 @@ builder.relayMutationField(
   },
   {
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant }) => {
+    resolve: async (_root, { input }, { tenant, bulkWrites }) => {
       if (input.contacts.length > MAX_BATCH) {
         return {
           results: [],
           failures: [{ code: 'LIMIT_EXCEEDED' as const, message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] }],
         };
       }
-      const outcomes = await createContacts(
-        tenant,
-        input.contacts.map(({ clientRef: _ref, ...fields }) => fields as ContactFieldsInput),
-        { allOrNone: input.allOrNone ?? false },
+      const outcomes = await bulkWrites(() =>
+        createContacts(
+          tenant,
+          input.contacts.map(({ clientRef: _ref, ...fields }) => fields as ContactFieldsInput),
+          { allOrNone: input.allOrNone ?? false },
+        ),
       );
       return {
         results: outcomes.map((outcome, index) => ({ ...outcome, clientRef: input.contacts[index]!.clientRef ?? null })),
