@@ -74,6 +74,18 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
     expect(await countContacts()).toBe(before);
   });
 
+  it('cost: each call is judged by its own page sizes, however often the document is sent', async () => {
+    const { send } = appWith({ limits: { ...DEFAULT_LIMITS, cost: 50 } });
+    const query = 'query($n: Int = 100) { contacts(first: $n) { totalCount } }';
+    const verdicts = [];
+    // an explicit null takes the default page size (20); an absent $n takes its default, 100
+    for (const variables of [{ n: 10 }, { n: 100 }, { n: 10 }, { n: null }, {}, { n: 100 }, { n: 'x' }, { n: 49 }]) {
+      const { status, body } = await send({ query, variables });
+      verdicts.push(codesOf(body)[0] ?? status);
+    }
+    expect(verdicts).toEqual([200, 'COST_LIMIT_EXCEEDED', 200, 200, 'COST_LIMIT_EXCEEDED', 'COST_LIMIT_EXCEEDED', 'BAD_USER_INPUT', 200]);
+  });
+
   it('each limit is configurable', async () => {
     const { send } = appWith({ limits: { ...DEFAULT_LIMITS, depth: 1, aliases: 1, cost: 10 } });
     expect(codesOf((await send({ query: '{ viewer { organization { name } } }' })).body)).toEqual(['DEPTH_LIMIT_EXCEEDED']);
