@@ -98,9 +98,7 @@ export async function insertTogether(client: Client, parts: InsertPart[]): Promi
   const result: Record<string, unknown>[][] = parts.map(() => []);
   if (clauses.length === 0) return result;
   const sql = `WITH ${clauses.join(', ')} ${readBack.length > 0 ? readBack.join(' UNION ALL ') : 'SELECT NULL::int AS part, NULL::json AS row WHERE false'}`;
-  const rows = await client.$queryRawUnsafe<{ part: number | null; row: unknown }[]>(sql, ...parameters);
-  for (const { part, row } of rows) {
-    if (part !== null) result[Number(part)]!.push((typeof row === 'string' ? JSON.parse(row) : row) as Record<string, unknown>);
-  }
+  const rows = await client.$queryRawUnsafe<{ part: number; row: Record<string, unknown> }[]>(sql, ...parameters);
+  for (const { part, row } of rows) result[part]!.push(row);
   return result;
 }

@@ -122,16 +122,20 @@ export async function insertChildren(
 
   const conflicts = new Map<number, Failure[]>();
   const conflict = (index: number, failure: Failure) => conflicts.set(index, [...(conflicts.get(index) ?? []), failure]);
-  if (insertedEmails!.length < emails.length) {
-    const done = new Set(insertedEmails!.map((row) => row.id));
-    const lost = emails.filter((email) => !done.has(email.id));
+  /** the rows ON CONFLICT DO NOTHING left out: another writer took their unique value */
+  const lostOf = <T extends { id: string }>(rows: T[], inserted: Record<string, unknown>[]) => {
+    const done = new Set(inserted.map((row) => row.id));
+    return rows.filter((row) => !done.has(row.id));
+  };
+  const lostEmails = lostOf(emails, insertedEmails!);
+  if (lostEmails.length > 0) {
     const holders = await tx.contactEmail.findMany({
-      where: { organizationId, addressNormalized: { in: lost.map((e) => e.addressNormalized) }, contactId: { notIn: contacts.map((c) => c.id) } },
+      where: { organizationId, addressNormalized: { in: lostEmails.map((e) => e.addressNormalized) }, contactId: { notIn: contacts.map((c) => c.id) } },
       select: { addressNormalized: true, contactId: true },
     });
     contacts.forEach((contact, index) => {
       contact.emails.forEach((email, position) => {
-        if (!lost.some((l) => l.contactId === contact.id && l.addressNormalized === email.addressNormalized)) return;
+        if (!lostEmails.some((l) => l.contactId === contact.id && l.addressNormalized === email.addressNormalized)) return;
         const holder = holders.find((h) => h.addressNormalized === email.addressNormalized);
         conflict(index, {
           code: 'DUPLICATE',
@@ -142,14 +146,13 @@ export async function insertChildren(
       });
     });
   }
-  if (insertedRefs!.length < refs.length) {
-    const done = new Set(insertedRefs!.map((row) => row.id));
-    const lost = refs.filter((r) => !done.has(r.id));
+  const lostRefs = lostOf(refs, insertedRefs!);
+  if (lostRefs.length > 0) {
     const holders = await tx.externalRef.findMany({
-      where: { organizationId, ownerType: 'CONTACT', OR: lost.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.id })) },
+      where: { organizationId, ownerType: 'CONTACT', OR: lostRefs.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.id })) },
       select: { namespace: true, externalId: true, contactId: true },
     });
-    for (const lostRef of lost) {
+    for (const lostRef of lostRefs) {
       const holder = holders.find(
         (h) => externalRefKey({ namespace: h.namespace, id: h.externalId }) === externalRefKey(lostRef.ref) && h.contactId !== lostRef.contactId,
       );
