@@ -77,7 +77,7 @@ SELECT (SELECT count(*)::int FROM contacts c WHERE ${WHERE}) AS total,
                       FROM contact_addresses a WHERE a.organization_id = c.organization_id AND a.contact_id = c.id),
          'urls', (SELECT coalesce(json_agg(json_build_object('url', u.url, 'isPrimary', u.is_primary) ORDER BY u.position), '[]')
                     FROM contact_urls u WHERE u.organization_id = c.organization_id AND u.contact_id = c.id),
-         'externalRefs', (SELECT coalesce(json_agg(json_build_object('namespace', r.namespace, 'id', r.external_id) ORDER BY r.namespace, r.external_id), '[]')
+         'externalRefs', (SELECT coalesce(json_agg(json_build_object('namespace', r.namespace, 'externalId', r.external_id) ORDER BY r.namespace, r.external_id), '[]')
                             FROM external_refs r WHERE r.organization_id = c.organization_id AND r.contact_id = c.id),
          'companies', (SELECT coalesce(json_agg(json_build_object('jobTitle', l.job_title, 'isPrimary', l.is_primary,
                                                                   'company', json_build_object('id', 'com_' || co.id, 'name', co.name, 'domain', co.domain)) ORDER BY l.position), '[]')

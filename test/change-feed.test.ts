@@ -32,7 +32,7 @@ describe('contactChanges', () => {
     expect(start.seen).toEqual([]);
     const ids: string[] = [];
     for (let i = 0; i < 12; i += 1) {
-      const res = await owner.gql(CREATE, { input: { firstName: `Feed${i}`, externalRefs: [{ namespace: 'hubspot', id: `H${i}` }] } });
+      const res = await owner.gql(CREATE, { input: { firstName: `Feed${i}`, externalRefs: [{ namespace: 'hubspot', externalId: `H${i}` }] } });
       ids.push(res.data.createContact.contact.id);
     }
     const { seen, cursor } = await drain(owner, start.cursor);

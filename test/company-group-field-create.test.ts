@@ -21,18 +21,18 @@ const rows = async () => ({
 
 describe('createCompany', () => {
   it('creates a company readable through node(id), with a domain and external refs', async () => {
-    const created = await company({ name: '  Acme   Corp ', domain: 'ACME.com', externalRefs: [{ namespace: 'erp', id: 'A1' }] });
+    const created = await company({ name: '  Acme   Corp ', domain: 'ACME.com', externalRefs: [{ namespace: 'erp', externalId: 'A1' }] });
     expect(created.userErrors).toEqual([]);
-    const res = await owner.gql('query($id: ID!) { node(id: $id) { ... on Company { name domain externalRefs { namespace id } } } }', { id: created.company.id });
-    expect(res.data.node).toEqual({ name: 'Acme Corp', domain: 'acme.com', externalRefs: [{ namespace: 'erp', id: 'A1' }] });
+    const res = await owner.gql('query($id: ID!) { node(id: $id) { ... on Company { name domain externalRefs { namespace externalId } } } }', { id: created.company.id });
+    expect(res.data.node).toEqual({ name: 'Acme Corp', domain: 'acme.com', externalRefs: [{ namespace: 'erp', externalId: 'A1' }] });
   });
 
   it('refuses a name that normalises to an existing one, and a taken external ref, writing nothing', async () => {
     const first = await company({ name: 'Dup Corp' });
     const before = await rows();
     expect(await company({ name: ' dup   CORP ' })).toEqual({ company: null, userErrors: [{ code: 'DUPLICATE', field: ['name'], existingId: first.company.id }] });
-    const holder = await company({ name: 'Ref Holder', externalRefs: [{ namespace: 'erp', id: 'TAKEN' }] });
-    const taken = await company({ name: 'Ref Taker', externalRefs: [{ namespace: 'crm', id: 'free' }, { namespace: 'ERP', id: 'TAKEN' }] });
+    const holder = await company({ name: 'Ref Holder', externalRefs: [{ namespace: 'erp', externalId: 'TAKEN' }] });
+    const taken = await company({ name: 'Ref Taker', externalRefs: [{ namespace: 'crm', externalId: 'free' }, { namespace: 'ERP', externalId: 'TAKEN' }] });
     expect(taken).toEqual({ company: null, userErrors: [{ code: 'DUPLICATE', field: ['externalRefs', '1'], existingId: holder.company.id }] });
     expect((await rows()).companies).toBe(before.companies + 1);
     expect((await rows()).refs).toBe(before.refs + 1);
@@ -42,7 +42,7 @@ describe('createCompany', () => {
     ['an empty name', { name: '  ' }, ['name']],
     ['a name over 255', { name: 'x'.repeat(256) }, ['name']],
     ['a bad domain', { name: 'D', domain: 'not a domain' }, ['domain']],
-    ['an external ref listed twice', { name: 'E', externalRefs: [{ namespace: 'a', id: '1' }, { namespace: 'A', id: '1' }] }, ['externalRefs', '1']],
+    ['an external ref listed twice', { name: 'E', externalRefs: [{ namespace: 'a', externalId: '1' }, { namespace: 'A', externalId: '1' }] }, ['externalRefs', '1']],
   ])('refuses %s (VALIDATION) and writes nothing', async (_name, input, path) => {
     const before = await rows();
     expect(await company(input)).toEqual({ company: null, userErrors: [{ code: 'VALIDATION', field: path, existingId: null }] });

@@ -26,12 +26,12 @@ const feedOf = async (id: string) =>
 
 describe('updateCompany / deleteCompany', () => {
   it('renames, changes the domain and replaces the refs; contacts show the new name without a new version', async () => {
-    const acme = await created('createCompany', { name: 'Acme', domain: 'acme.example', externalRefs: [{ namespace: 'crm', id: 'c-1' }] }, 'company');
+    const acme = await created('createCompany', { name: 'Acme', domain: 'acme.example', externalRefs: [{ namespace: 'crm', externalId: 'c-1' }] }, 'company');
     const contact = await createContact({ firstName: 'Wile', companies: [{ company: { id: acme } }] });
-    const res = await mutate('updateCompany', { id: acme, name: '  Acme   Corp ', domain: null, externalRefs: [{ namespace: 'erp', id: 'E1' }] }, 'company { name domain externalRefs { namespace id } }');
-    expect(res).toEqual({ company: { name: 'Acme Corp', domain: null, externalRefs: [{ namespace: 'erp', id: 'E1' }] }, userErrors: [] });
+    const res = await mutate('updateCompany', { id: acme, name: '  Acme   Corp ', domain: null, externalRefs: [{ namespace: 'erp', externalId: 'E1' }] }, 'company { name domain externalRefs { namespace externalId } }');
+    expect(res).toEqual({ company: { name: 'Acme Corp', domain: null, externalRefs: [{ namespace: 'erp', externalId: 'E1' }] }, userErrors: [] });
     expect(await contactOf(contact)).toMatchObject({ version: 1, companies: [{ company: { name: 'Acme Corp' }, isPrimary: true }] });
-    const lookups = await gql('{ old: company(by: { externalRef: { namespace: "crm", id: "c-1" } }) { id } now: company(by: { name: "acme corp" }) { id } }');
+    const lookups = await gql('{ old: company(by: { externalRef: { namespace: "crm", externalId: "c-1" } }) { id } now: company(by: { name: "acme corp" }) { id } }');
     expect(lookups).toEqual({ old: null, now: { id: acme } });
     // an absent field stays
     const again = await mutate('updateCompany', { id: acme, domain: 'acme.example' }, 'company { name domain }');
@@ -39,13 +39,13 @@ describe('updateCompany / deleteCompany', () => {
   });
 
   it('refuses a taken name or ref (DUPLICATE naming the holder), bad values and foreign ids, changing nothing', async () => {
-    const one = await created('createCompany', { name: 'One Ltd', externalRefs: [{ namespace: 'crm', id: 'one' }] }, 'company');
+    const one = await created('createCompany', { name: 'One Ltd', externalRefs: [{ namespace: 'crm', externalId: 'one' }] }, 'company');
     const two = await created('createCompany', { name: 'Two Ltd' }, 'company');
     expect((await mutate('updateCompany', { id: two, name: 'ONE ltd' }, 'company { id }'))).toMatchObject({
       company: null,
       userErrors: [{ code: 'DUPLICATE', field: ['name'], existingId: one }],
     });
-    expect((await mutate('updateCompany', { id: two, externalRefs: [{ namespace: 'crm', id: 'one' }] }, 'company { id }')).userErrors).toMatchObject([
+    expect((await mutate('updateCompany', { id: two, externalRefs: [{ namespace: 'crm', externalId: 'one' }] }, 'company { id }')).userErrors).toMatchObject([
       { code: 'DUPLICATE', field: ['externalRefs', '0'], existingId: one },
     ]);
     expect((await mutate('updateCompany', { id: two, name: '' }, 'company { id }')).userErrors).toMatchObject([{ code: 'VALIDATION', field: ['name'] }]);

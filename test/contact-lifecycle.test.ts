@@ -96,7 +96,7 @@ describe('updateContact', () => {
 
 describe('recycle bin and purge', () => {
   it('deletes to the bin (hidden from lists, email still reserved), refuses writes, restores, purges', async () => {
-    const c = await create({ firstName: 'Binned', email: 'binned@x.example', externalRefs: [{ namespace: 'crm', id: 'BIN' }] });
+    const c = await create({ firstName: 'Binned', email: 'binned@x.example', externalRefs: [{ namespace: 'crm', externalId: 'BIN' }] });
     const deleted = await lifecycle('deleteContact', c.id);
     expect(deleted).toMatchObject({ userErrors: [], contact: { id: c.id, deletedAt: expect.any(String), version: 2 } });
     const listed = await owner.gql('{ contacts(first: 100, filter: { search: "binned" }) { totalCount } bin: contacts(first: 100, filter: { onlyDeleted: true }) { edges { node { id } } } }');
@@ -112,7 +112,7 @@ describe('recycle bin and purge', () => {
 
     expect(await lifecycle('purgeContact', c.id)).toEqual({ purgedId: c.id, userErrors: [] });
     expect((await owner.gql('query($id: ID!) { node(id: $id) { id } }', { id: c.id })).data.node).toBeNull();
-    await create({ firstName: 'Reuses', email: 'binned@x.example', externalRefs: [{ namespace: 'crm', id: 'BIN' }] });
+    await create({ firstName: 'Reuses', email: 'binned@x.example', externalRefs: [{ namespace: 'crm', externalId: 'BIN' }] });
     expect((await feedOf(c.id)).map((e: { changeType: string }) => e.changeType)).toEqual(['CREATED', 'DELETED', 'RESTORED', 'PURGED']);
     expect((await lifecycle('purgeContact', c.id)).userErrors).toEqual([{ code: 'NOT_FOUND', field: ['id'] }]);
   });

@@ -17,7 +17,7 @@ export const CANONICAL = `query($first: Int!) {
       phones { number original label countryCode isPrimary }
       addresses { street postalCode city country formatted isPrimary }
       urls { url isPrimary }
-      externalRefs { namespace id }
+      externalRefs { namespace externalId }
       companies { jobTitle isPrimary company { id name domain } }
       primaryCompany { id name }
       groups { id name }
@@ -77,7 +77,7 @@ async function seed(count: number) {
     phones: [{ number: `+4420794${String(60000 + i).padStart(5, '0')}` }],
     addresses: [{ city: 'London', country: 'GB' }],
     urls: [{ url: `https://canon${i}.example` }],
-    externalRefs: [{ namespace: 'crm', id: `C${i}` }],
+    externalRefs: [{ namespace: 'crm', externalId: `C${i}` }],
     tags: ['canon'],
     companies: [{ company: { name: `Canon Co ${i % 7}` }, jobTitle: 'Engineer' }, { company: { name: 'Canon Shared' } }],
     groups: [group.group.id],
@@ -137,7 +137,7 @@ describe('what the canonical query reads', () => {
       mobile: null,
       tags: ['canon'],
       jobTitle: 'Engineer',
-      externalRefs: [{ namespace: 'crm', id: 'C0' }],
+      externalRefs: [{ namespace: 'crm', externalId: 'C0' }],
       primaryCompany: { name: 'Canon Co 0' },
       addresses: [{ street: null, postalCode: null, city: 'London', country: 'GB', formatted: 'London, GB', isPrimary: true }],
       urls: [{ url: 'https://canon0.example', isPrimary: true }],

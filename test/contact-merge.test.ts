@@ -5,7 +5,7 @@ const h = await createHarness();
 const owner = await h.organization();
 
 const FIELDS = `id fullName firstName lastName jobTitle birthday tags version
-  emails { address isPrimary } phones { number isPrimary } urls { url } externalRefs { namespace id }
+  emails { address isPrimary } phones { number isPrimary } urls { url } externalRefs { namespace externalId }
   companies { company { name } jobTitle isPrimary } groups { name }
   customFieldValues { field { name } ... on TextFieldValue { text } }`;
 
@@ -50,7 +50,7 @@ describe('mergeContacts', () => {
     const source = await create({
       firstName: 'A.', lastName: 'King', jobTitle: 'Countess', birthday: '1915-12-10', tags: ['poet', 'VIP'],
       emails: [{ address: 'ada@source.example' }], phones: [{ number: '+442079460000' }, { number: '+44 20 7946 0001' }],
-      urls: [{ url: 'https://ada.example' }], externalRefs: [{ namespace: 'crm', id: 'ada-1' }],
+      urls: [{ url: 'https://ada.example' }], externalRefs: [{ namespace: 'crm', externalId: 'ada-1' }],
       companies: [{ company: { name: 'Engines Ltd' }, jobTitle: 'Countess' }, { company: { name: 'Analytical Society' } }],
       groups: [sales, events], customFieldValues: [{ field: region, value: 'APAC' }, { field: badge, value: 'gold' }],
     });
@@ -71,7 +71,7 @@ describe('mergeContacts', () => {
       emails: [{ address: 'ada@target.example', isPrimary: true }, { address: 'ada@source.example', isPrimary: false }],
       phones: [{ number: '+442079460000', isPrimary: true }, { number: '+442079460001', isPrimary: false }],
       urls: [{ url: 'https://ada.example' }],
-      externalRefs: [{ namespace: 'crm', id: 'ada-1' }],
+      externalRefs: [{ namespace: 'crm', externalId: 'ada-1' }],
       companies: [
         { company: { name: 'Engines Ltd' }, jobTitle: 'Analyst', isPrimary: true },
         { company: { name: 'Analytical Society' }, jobTitle: null, isPrimary: false },
@@ -100,7 +100,7 @@ describe('mergeContacts', () => {
       one: source.id,
     });
     expect(nodes).toEqual({ nodes: [{ id: target.id }, { id: target.id }], node: { id: target.id } });
-    const lookups = await gql(`{ byEmail: contact(by: { email: "ada@source.example" }) { id } byRef: contact(by: { externalRef: { namespace: "crm", id: "ada-1" } }) { id } }`);
+    const lookups = await gql(`{ byEmail: contact(by: { email: "ada@source.example" }) { id } byRef: contact(by: { externalRef: { namespace: "crm", externalId: "ada-1" } }) { id } }`);
     expect(lookups).toEqual({ byEmail: { id: target.id }, byRef: { id: target.id } });
     // Lists show the target once and the source not at all, deleted or not.
     const listed = await gql('{ all: contacts(first: 100, filter: { includeDeleted: true }) { edges { node { id } } } }');
@@ -205,7 +205,7 @@ describe('mergeContacts', () => {
   });
 
   it('parallel merges of one source into two targets: one wins, the other finds nothing; no row is lost or doubled', async () => {
-    const source = await create({ firstName: 'Contested', email: 'contested@race.example', externalRefs: [{ namespace: 'crm', id: 'race-1' }] });
+    const source = await create({ firstName: 'Contested', email: 'contested@race.example', externalRefs: [{ namespace: 'crm', externalId: 'race-1' }] });
     const targets = await Promise.all([create({ firstName: 'T1' }), create({ firstName: 'T2' })]);
     const results = await Promise.all(targets.map((t) => merge({ targetId: t.id, sourceIds: [source.id] })));
     const winners = results.filter((r) => r.userErrors.length === 0);

@@ -20,7 +20,7 @@ const FIELDS = `
   phones { number original label countryCode isPrimary }
   addresses { street secondaryAddress postalCode city state country formatted isPrimary }
   urls { url isPrimary }
-  externalRefs { namespace id }
+  externalRefs { namespace externalId }
   companies { company { id name domain } jobTitle department isPrimary }
   primaryCompany { id name }
   groups { id name }
@@ -164,7 +164,7 @@ describe('seed 000 — Propstreet network contact', () => {
       {
         firstName: 'Jane',
         lastName: 'Smith',
-        externalRefs: [{ namespace: 'salesforce', id: '0035g00000ABCDE' }],
+        externalRefs: [{ namespace: 'salesforce', externalId: '0035g00000ABCDE' }],
         tags: ['investor', 'nordics'],
         strategy: 'Core-plus logistics in the Nordics',
         primaryLanguage: 'sv',
@@ -199,7 +199,7 @@ describe('seed 000 — Propstreet network contact', () => {
           { number: '+46812345678', original: '+46 8 123 456 78', label: 'WORK', countryCode: 'SE', isPrimary: false },
           { number: '+46701234567', original: '+46 70 123 45 67', label: 'MOBILE', countryCode: 'SE', isPrimary: true },
         ],
-        externalRefs: [{ namespace: 'salesforce', id: '0035g00000ABCDE' }],
+        externalRefs: [{ namespace: 'salesforce', externalId: '0035g00000ABCDE' }],
         companies: [
           { company: { id: propstreet, name: 'Propstreet AB', domain: 'propstreet.com' }, jobTitle: 'Head of Acquisitions', department: null, isPrimary: true },
         ],
@@ -209,14 +209,14 @@ describe('seed 000 — Propstreet network contact', () => {
     expect(companyResolutions).toEqual([{ index: 0, action: 'MATCHED', company: { id: propstreet, name: 'Propstreet AB' } }]);
 
     // The other lookups of the contract find her too.
-    const byRef = await owner.gql('{ contact(by: { externalRef: { namespace: "salesforce", id: "0035g00000ABCDE" } }) { id } }');
+    const byRef = await owner.gql('{ contact(by: { externalRef: { namespace: "salesforce", externalId: "0035g00000ABCDE" } }) { id } }');
     expect(byRef.data.contact).toEqual({ id: contact.id });
     const byEmail = await owner.gql('{ contact(by: { email: "JANE.SMITH@propstreet.example" }) { id } }');
     expect(byEmail.data.contact).toEqual({ id: contact.id });
 
     // The same salesforce ref again (409 in the seed API): DUPLICATE naming Jane, nothing written.
     const before = await rows();
-    const sameRef = await create({ firstName: 'Janet', email: 'janet@propstreet.example', externalRefs: [{ namespace: 'salesforce', id: '0035g00000ABCDE' }] });
+    const sameRef = await create({ firstName: 'Janet', email: 'janet@propstreet.example', externalRefs: [{ namespace: 'salesforce', externalId: '0035g00000ABCDE' }] });
     expect(sameRef.contact).toBeNull();
     expect(sameRef.userErrors).toEqual([
       { code: 'DUPLICATE', field: ['externalRefs', '0'], message: expect.any(String), existingId: contact.id },
@@ -303,7 +303,7 @@ describe('seed 002 — Propeller B2B contact', () => {
   };
 
   it('creates a contact under a parent company found by source + sourceId, with personal details and an ssn', async () => {
-    const parent = await idOf('createCompany', { name: 'Wholesale BV', externalRefs: [{ namespace: 'propeller', id: 'C-1001' }] });
+    const parent = await idOf('createCompany', { name: 'Wholesale BV', externalRefs: [{ namespace: 'propeller', externalId: 'C-1001' }] });
     const { contact, companyResolutions } = await createAndCheck(
       {
         firstName: 'Pieter',
@@ -316,8 +316,8 @@ describe('seed 002 — Propeller B2B contact', () => {
         loginEmail: 'pieter.login@wholesale.example',
         mailingListOptIn: true,
         ssn: '123-45-6789',
-        externalRefs: [{ namespace: 'propeller', id: 'U-5001' }],
-        companies: [{ company: { externalRef: { namespace: 'propeller', id: 'C-1001' } } }],
+        externalRefs: [{ namespace: 'propeller', externalId: 'U-5001' }],
+        companies: [{ company: { externalRef: { namespace: 'propeller', externalId: 'C-1001' } } }],
       },
       {
         firstName: 'Pieter',
@@ -332,7 +332,7 @@ describe('seed 002 — Propeller B2B contact', () => {
         loginEmail: 'pieter.login@wholesale.example',
         mailingListOptIn: true,
         ssn: '123-45-6789',
-        externalRefs: [{ namespace: 'propeller', id: 'U-5001' }],
+        externalRefs: [{ namespace: 'propeller', externalId: 'U-5001' }],
         companies: [{ company: { id: parent, name: 'Wholesale BV', domain: null }, jobTitle: null, department: null, isPrimary: true }],
         primaryCompany: { id: parent, name: 'Wholesale BV' },
       },

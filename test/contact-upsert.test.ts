@@ -5,7 +5,7 @@ const h = await createHarness();
 const owner = await h.organization();
 
 const UPSERT = `mutation($input: UpsertContactInput!) {
-  upsertContact(input: $input) { action changedFields contact { id firstName lastName version externalRefs { namespace id } email } userErrors { code field message } }
+  upsertContact(input: $input) { action changedFields contact { id firstName lastName version externalRefs { namespace externalId } email } userErrors { code field message } }
 }`;
 const upsert = async (input: Record<string, unknown>) => {
   const res = await owner.gql(UPSERT, { input });

@@ -43,15 +43,15 @@ const fields = {
   MAGIC: await customField(vip, 'Magic', 'MAGIC'),
   ELSEWHERE: await customField(other, 'Elsewhere', 'TEXT'),
 };
-const acme = await company({ name: 'Acme', externalRefs: [{ namespace: 'erp', id: 'ACME-1' }] });
-const holder = await contact({ firstName: 'Holder', email: 'taken@x.example', externalRefs: [{ namespace: 'crm', id: 'TAKEN-1' }] });
+const acme = await company({ name: 'Acme', externalRefs: [{ namespace: 'erp', externalId: 'ACME-1' }] });
+const holder = await contact({ firstName: 'Holder', email: 'taken@x.example', externalRefs: [{ namespace: 'crm', externalId: 'TAKEN-1' }] });
 const binned = await contact({ firstName: 'Binned', email: 'binned@x.example' });
 {
   const res = await owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: binned });
   expect(res.data.deleteContact.userErrors).toEqual([]);
 }
 
-const foreignCompany = await company({ name: 'Theirs', externalRefs: [{ namespace: 'erp', id: 'THEIRS-1' }] }, stranger);
+const foreignCompany = await company({ name: 'Theirs', externalRefs: [{ namespace: 'erp', externalId: 'THEIRS-1' }] }, stranger);
 const foreignGroup = await group('Theirs', stranger);
 const foreignField = await customField(foreignGroup, 'Theirs', 'TEXT', undefined, stranger);
 const foreignContact = await contact({ firstName: 'Theirs' }, stranger);
@@ -77,7 +77,7 @@ const cases: Case[] = [
   ['an empty input', {}, WHOLE],
   ['no identifier, only a title and tags', { title: 'Dr', tags: ['x'] }, WHOLE],
   ['only blank names', { firstName: '   ', lastName: '', fullName: ' ' }, WHOLE],
-  ['only an address, a url and an external ref', { addresses: [{ city: 'Paris' }], urls: [{ url: 'https://a.example' }], externalRefs: [{ namespace: 'sf', id: 'no-name' }] }, WHOLE],
+  ['only an address, a url and an external ref', { addresses: [{ city: 'Paris' }], urls: [{ url: 'https://a.example' }], externalRefs: [{ namespace: 'sf', externalId: 'no-name' }] }, WHOLE],
 
   // maximum lengths
   ['firstName over 255', { firstName: 'x'.repeat(256) }, V('firstName')],
@@ -159,7 +159,7 @@ const cases: Case[] = [
   ['an email listed twice', { emails: [{ address: 'd@x.example' }, { address: 'D@X.example' }] }, V('emails', '1', 'address')],
   ['a phone listed twice', { ...A, phones: [{ number: '+14155550100' }, { number: '+1 415 555 0100' }] }, V('phones', '1', 'number')],
   ['a url listed twice', { ...A, urls: [{ url: 'https://a.example/x' }, { url: 'https://A.example/x' }] }, V('urls', '1', 'url')],
-  ['an external ref listed twice', { ...A, externalRefs: [{ namespace: 'sf', id: '1' }, { namespace: 'hs', id: '1' }, { namespace: 'SF', id: '1' }] }, V('externalRefs', '2')],
+  ['an external ref listed twice', { ...A, externalRefs: [{ namespace: 'sf', externalId: '1' }, { namespace: 'hs', externalId: '1' }, { namespace: 'SF', externalId: '1' }] }, V('externalRefs', '2')],
   ['a custom field listed twice', { ...A, groups: [vip], customFieldValues: [{ field: fields.TEXT, value: 'a' }, { field: fields.TEXT, value: 'b' }] }, V('customFieldValues', '1', 'field')],
 
   // two primaries
@@ -178,7 +178,7 @@ const cases: Case[] = [
   ['21 addresses', { ...A, addresses: many(21, (i) => ({ city: `C${i}` })) }, V('addresses')],
   ['21 urls', { ...A, urls: many(21, (i) => ({ url: `https://u${i}.example` })) }, V('urls')],
   ['21 companies', { ...A, companies: many(21, (i) => ({ company: { name: `Co ${i}` } })) }, V('companies')],
-  ['21 external refs', { ...A, externalRefs: many(21, (i) => ({ namespace: 'sf', id: `r${i}` })) }, V('externalRefs')],
+  ['21 external refs', { ...A, externalRefs: many(21, (i) => ({ namespace: 'sf', externalId: `r${i}` })) }, V('externalRefs')],
   ['101 groups', { ...A, groups: many(101, () => vip) }, V('groups')],
   ['101 tags', { ...A, tags: many(101, (i) => `t${i}`) }, V('tags')],
   ['a tag of 51 characters', { ...A, tags: ['ok', 'x'.repeat(51)] }, V('tags', '1')],
@@ -186,20 +186,20 @@ const cases: Case[] = [
   ['201 custom field values', { ...A, groups: [vip], customFieldValues: many(201, () => ({ field: fields.TEXT, value: 'x' })) }, V('customFieldValues')],
 
   // external refs
-  ['an external ref namespace with spaces', { ...A, externalRefs: [{ namespace: 'sales force', id: '1' }] }, V('externalRefs', '0', 'namespace')],
-  ['an empty external ref namespace', { ...A, externalRefs: [{ namespace: ' ', id: '1' }] }, V('externalRefs', '0', 'namespace')],
-  ['an external ref namespace over 100', { ...A, externalRefs: [{ namespace: 'n'.repeat(101), id: '1' }] }, V('externalRefs', '0', 'namespace')],
-  ['an empty external ref id', { ...A, externalRefs: [{ namespace: 'sf', id: ' ' }] }, V('externalRefs', '0', 'id')],
-  ['an external ref id over 255', { ...A, externalRefs: [{ namespace: 'sf', id: 'i'.repeat(256) }] }, V('externalRefs', '0', 'id')],
+  ['an external ref namespace with spaces', { ...A, externalRefs: [{ namespace: 'sales force', externalId: '1' }] }, V('externalRefs', '0', 'namespace')],
+  ['an empty external ref namespace', { ...A, externalRefs: [{ namespace: ' ', externalId: '1' }] }, V('externalRefs', '0', 'namespace')],
+  ['an external ref namespace over 100', { ...A, externalRefs: [{ namespace: 'n'.repeat(101), externalId: '1' }] }, V('externalRefs', '0', 'namespace')],
+  ['an empty external ref id', { ...A, externalRefs: [{ namespace: 'sf', externalId: ' ' }] }, V('externalRefs', '0', 'externalId')],
+  ['an external ref id over 255', { ...A, externalRefs: [{ namespace: 'sf', externalId: 'i'.repeat(256) }] }, V('externalRefs', '0', 'externalId')],
 
   // companies
   ['a company by an unknown id', { ...A, companies: [{ company: { id: `com_${UNKNOWN_UUID}` } }] }, NF('companies', '0', 'company', 'id')],
   ['a company by a malformed id', { ...A, companies: [{ company: { name: 'Fine' } }, { company: { id: 'acme' } }] }, NF('companies', '1', 'company', 'id')],
   ['a company by the id of a group', { ...A, companies: [{ company: { id: vip } }] }, NF('companies', '0', 'company', 'id')],
   ["a company of another organisation, by id", { ...A, companies: [{ company: { name: 'Fine' } }, { company: { id: acme } }, { company: { id: foreignCompany } }] }, NF('companies', '2', 'company', 'id')],
-  ['a company by an unknown external ref', { ...A, companies: [{ company: { externalRef: { namespace: 'erp', id: 'nope' } } }] }, NF('companies', '0', 'company', 'externalRef')],
-  ["a company by another organisation's external ref", { ...A, companies: [{ company: { externalRef: { namespace: 'erp', id: 'THEIRS-1' } } }] }, NF('companies', '0', 'company', 'externalRef')],
-  ['a company by a malformed external ref', { ...A, companies: [{ company: { externalRef: { namespace: 'e r p', id: 'ACME-1' } } }] }, V('companies', '0', 'company', 'externalRef', 'namespace')],
+  ['a company by an unknown external ref', { ...A, companies: [{ company: { externalRef: { namespace: 'erp', externalId: 'nope' } } }] }, NF('companies', '0', 'company', 'externalRef')],
+  ["a company by another organisation's external ref", { ...A, companies: [{ company: { externalRef: { namespace: 'erp', externalId: 'THEIRS-1' } } }] }, NF('companies', '0', 'company', 'externalRef')],
+  ['a company by a malformed external ref', { ...A, companies: [{ company: { externalRef: { namespace: 'e r p', externalId: 'ACME-1' } } }] }, V('companies', '0', 'company', 'externalRef', 'namespace')],
   ['a company by an empty name', { ...A, companies: [{ company: { name: '  ' } }] }, V('companies', '0', 'company', 'name')],
   ['a company name over 255', { ...A, companies: [{ company: { name: 'x'.repeat(256) } }] }, V('companies', '0', 'company', 'name')],
   ['a company link jobTitle over 255', { ...A, companies: [{ company: { id: acme }, jobTitle: 'x'.repeat(256) }] }, V('companies', '0', 'jobTitle')],
@@ -255,7 +255,7 @@ const cases: Case[] = [
   ['an email another contact holds (convenience field)', { ...A, email: 'TAKEN@x.example' }, DUP('email')],
   ['an email another contact holds (list)', { ...A, emails: [{ address: 'free@x.example' }, { address: 'taken@X.example' }] }, DUP('emails', '1', 'address')],
   ['an email a contact in the recycle bin holds', { ...A, email: 'binned@x.example' }, DUP('email')],
-  ['an external ref another contact holds', { ...A, externalRefs: [{ namespace: 'crm', id: 'free' }, { namespace: 'CRM', id: 'TAKEN-1' }] }, DUP('externalRefs', '1')],
+  ['an external ref another contact holds', { ...A, externalRefs: [{ namespace: 'crm', externalId: 'free' }, { namespace: 'CRM', externalId: 'TAKEN-1' }] }, DUP('externalRefs', '1')],
 ];
 
 /** Rows of everything a createContact may write, for the owner's organisation. */
@@ -296,7 +296,7 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
     expect(byEmail.data.createContact.userErrors).toEqual([
       { code: 'DUPLICATE', field: ['email'], message: expect.any(String), existingId: holder },
     ]);
-    const byRef = await owner.gql(CREATE, { input: { ...A, externalRefs: [{ namespace: 'crm', id: 'TAKEN-1' }] } });
+    const byRef = await owner.gql(CREATE, { input: { ...A, externalRefs: [{ namespace: 'crm', externalId: 'TAKEN-1' }] } });
     expect(byRef.data.createContact.userErrors).toEqual([
       { code: 'DUPLICATE', field: ['externalRefs', '0'], message: expect.any(String), existingId: holder },
     ]);
@@ -354,7 +354,7 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
 
   it('naming a company two ways at once (or none) is a GraphQL error: CompanyRef is @oneOf', async () => {
     const before = await counts();
-    for (const ref of [{ name: 'X', id: acme }, { id: acme, externalRef: { namespace: 'erp', id: 'ACME-1' } }, {}]) {
+    for (const ref of [{ name: 'X', id: acme }, { id: acme, externalRef: { namespace: 'erp', externalId: 'ACME-1' } }, {}]) {
       const res = await owner.gql(CREATE, { input: { ...A, companies: [{ company: ref }] } });
       expect(res.errors?.length).toBeGreaterThan(0);
       expect(res.errors![0]!.message).toMatch(/exactly one/i);
@@ -388,7 +388,7 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
         phones: many(20, (i) => ({ number: `+1415555${2000 + i}` })),
         addresses: many(20, (i) => ({ city: `City ${i}` })),
         urls: [{ url: `https://x.example/${'u'.repeat(482)}` }, ...many(19, (i) => ({ url: `https://limit${i}.example` }))],
-        externalRefs: many(20, (i) => ({ namespace: 'limit', id: `L${i}` })),
+        externalRefs: many(20, (i) => ({ namespace: 'limit', externalId: `L${i}` })),
         companies: many(20, (i) => ({ company: { name: `Limit Co ${i}` } })),
         tags: many(100, (i) => `${i}`.padEnd(50, '-')),
         groups: many(100, () => vip),

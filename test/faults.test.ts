@@ -248,7 +248,7 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     const owner = await h.organization();
     const readers: { id: string; fullName: string; email: string }[] = [];
     for (let i = 0; i < 50; i += 1) {
-      const r = await owner.gql(CREATE, { input: { firstName: 'Reader', lastName: `R${i}`, email: `reader${i}@distinct.example`, externalRefs: [{ namespace: 'readers', id: `R${i}` }] } });
+      const r = await owner.gql(CREATE, { input: { firstName: 'Reader', lastName: `R${i}`, email: `reader${i}@distinct.example`, externalRefs: [{ namespace: 'readers', externalId: `R${i}` }] } });
       readers.push({ id: r.data.createContact.contact.id, fullName: `Reader R${i}`, email: `reader${i}@distinct.example` });
     }
     const hot = (await owner.gql(CREATE, { input: { firstName: 'Hot', email: 'hot@conflict.example' } })).data.createContact.contact.id as string;
@@ -272,7 +272,7 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
         op === 'email'
           ? await owner.gql(CREATE, { input: { firstName: name, email: `dup${iteration}@conflict.example` } })
           : op === 'ref'
-            ? await owner.gql(CREATE, { input: { firstName: name, externalRefs: [{ namespace: 'conflict', id: `R${iteration}` }], companies: [{ company: { name: `Ref Co ${iteration}` } }] } })
+            ? await owner.gql(CREATE, { input: { firstName: name, externalRefs: [{ namespace: 'conflict', externalId: `R${iteration}` }], companies: [{ company: { name: `Ref Co ${iteration}` } }] } })
             : op === 'company'
               ? await owner.gql(CREATE, { input: { firstName: name, companies: [{ company: { name: `Shared New Co ${iteration}` } }] } })
               : op === 'etag'
@@ -281,7 +281,7 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
                   })
                 : op === 'upsert'
                   ? await owner.gql('mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName } userErrors { code field existingId } } }', {
-                      input: { by: { externalRef: { namespace: 'conflict-up', id: `U${iteration}` } }, firstName: name },
+                      input: { by: { externalRef: { namespace: 'conflict-up', externalId: `U${iteration}` } }, firstName: name },
                     })
                   : op === 'rename'
                     ? await owner.gql('mutation($input: UpdateCompanyInput!) { updateCompany(input: $input) { company { id name } userErrors { code field existingId } } }', {
@@ -347,7 +347,7 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
         op === 'email'
           ? await owner.gql(`query($email: String!) { contact(by: { email: $email }) { id } }`, { email: `dup${iteration}@conflict.example` })
           : op === 'ref'
-            ? await owner.gql(`query($id: String!) { contact(by: { externalRef: { namespace: "conflict", id: $id } }) { id } }`, { id: `R${iteration}` })
+            ? await owner.gql(`query($id: String!) { contact(by: { externalRef: { namespace: "conflict", externalId: $id } }) { id } }`, { id: `R${iteration}` })
             : null;
       if (holder) expect(holder.data.contact.id).toBe(existingId);
     }

@@ -67,7 +67,7 @@ async function seedWorld(caller: Caller, tag: string) {
     fields.push(await ok(caller, 'createCustomField', 'customField', { groupId: groups[0], name: `${tag} ${type}`, type, options }));
   }
   const companies = [
-    await ok(caller, 'createCompany', 'company', { name: `${tag} Acme`, domain: 'acme.example', externalRefs: [{ namespace: 'erp', id: `${tag}-ACME` }] }),
+    await ok(caller, 'createCompany', 'company', { name: `${tag} Acme`, domain: 'acme.example', externalRefs: [{ namespace: 'erp', externalId: `${tag}-ACME` }] }),
     await ok(caller, 'createCompany', 'company', { name: `${tag} Globex` }),
   ];
   const contacts: string[] = [];
@@ -82,7 +82,7 @@ async function seedWorld(caller: Caller, tag: string) {
         addresses: i % 4 === 0 ? [{ city: 'Paris', country: 'FR' }] : undefined,
         urls: i % 5 === 0 ? [{ url: 'https://seed.example' }] : undefined,
         tags: i % 2 ? ['vip'] : ['board'],
-        externalRefs: [{ namespace: 'salesforce', id: `${tag}-SF-${i}` }],
+        externalRefs: [{ namespace: 'salesforce', externalId: `${tag}-SF-${i}` }],
         companies: [{ company: { id: companies[i % 2] }, jobTitle: 'CTO' }],
         groups: i % 3 === 0 ? groups : [groups[1]],
         customFieldValues: i % 3 === 0 ? [{ field: fields[0], value: `text ${i}` }, { field: fields[1], value: i }, { field: fields[3], value: 'Gold' }] : undefined,
@@ -117,7 +117,7 @@ const pools: FuzzPools = {
   foreign: await idsOf(foreign.organizationId),
   cursors: [],
   emails: ['own0@seed.example', 'their0@seed.example', 'OWN3.ALT@seed.example'],
-  externalRefs: [{ namespace: 'salesforce', id: 'Own-SF-1' }, { namespace: 'salesforce', id: 'Their-SF-1' }],
+  externalRefs: [{ namespace: 'salesforce', externalId: 'Own-SF-1' }, { namespace: 'salesforce', externalId: 'Their-SF-1' }],
 };
 async function refreshPools() {
   pools.own = await idsOf(owner.organizationId);

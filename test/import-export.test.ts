@@ -215,7 +215,7 @@ describe('contactgraph import', () => {
           companies: [{ company: { name: 'Linux Foundation' }, jobTitle: 'Fellow' }],
           addresses: [{ city: 'Portland', country: 'US' }],
           groups: ['Board'], customFieldValues: [{ field: 'Seats', value: 2 }, { field: ids.tier, value: 'Gold' }],
-          externalRefs: [{ namespace: 'crm', id: 'L-1' }],
+          externalRefs: [{ namespace: 'crm', externalId: 'L-1' }],
         }),
         '',
         JSON.stringify({ firstName: 'Margaret', lastName: 'Hamilton', groups: [ids.vip], tags: ['apollo'] }),

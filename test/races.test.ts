@@ -15,7 +15,7 @@ const owner = await h.organization();
 
 const CREATE = `mutation($input: CreateContactInput!) {
   createContact(input: $input) {
-    contact { id firstName email companies { company { id name } } externalRefs { namespace id } }
+    contact { id firstName email companies { company { id name } } externalRefs { namespace externalId } }
     companyResolutions { index action company { id } }
     userErrors { code field existingId message }
   }
@@ -57,7 +57,7 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
     const before = await counts();
     const results = await all((i) =>
       owner.gql(`mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName } userErrors { code field message } } }`, {
-        input: { by: { externalRef: { namespace: 'crm', id: 'UPSERT-RACE' } }, firstName: `Upsert${i}` },
+        input: { by: { externalRef: { namespace: 'crm', externalId: 'UPSERT-RACE' } }, firstName: `Upsert${i}` },
       }),
     );
     expect(results.filter((r) => r.errors)).toEqual([]);
@@ -68,7 +68,7 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
     expect(actions.filter((a) => !['CREATED', 'UPDATED', 'NOOP'].includes(a))).toEqual([]);
     const ids = new Set(payloads.flatMap((p) => (p.contact ? [p.contact.id] : [])));
     expect(ids.size).toBe(1);
-    const found = await owner.gql(`{ contact(by: { externalRef: { namespace: "crm", id: "UPSERT-RACE" } }) { id version } }`);
+    const found = await owner.gql(`{ contact(by: { externalRef: { namespace: "crm", externalId: "UPSERT-RACE" } }) { id version } }`);
     expect(found.data.contact.id).toBe([...ids][0]);
     const after = await counts();
     expect(after.contacts).toBe(before.contacts + 1);
@@ -107,7 +107,7 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
           email: `ref${i}@race50.example`,
           phone: `+1415555${3000 + i}`,
           companies: [{ company: { name: `Race50 Co ${i}` } }],
-          externalRefs: [{ namespace: 'salesforce', id: '003RACE50' }],
+          externalRefs: [{ namespace: 'salesforce', externalId: '003RACE50' }],
         },
       }),
     );
@@ -116,7 +116,7 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
     const winners = payloads.flatMap((p, i) => (p.contact ? [{ p, i }] : []));
     expect(winners).toHaveLength(1);
     const { p: winner, i: w } = winners[0]!;
-    expect(winner.contact).toMatchObject({ firstName: `Ref${w}`, email: `ref${w}@race50.example`, externalRefs: [{ namespace: 'salesforce', id: '003RACE50' }] });
+    expect(winner.contact).toMatchObject({ firstName: `Ref${w}`, email: `ref${w}@race50.example`, externalRefs: [{ namespace: 'salesforce', externalId: '003RACE50' }] });
     const losers = payloads.filter((p) => !p.contact);
     expect(losers).toHaveLength(CLIENTS - 1);
     for (const loser of losers) {

@@ -18,7 +18,7 @@ const one = async (caller: typeof victim, query: string, input: Record<string, u
 
 const company = (await one(victim, 'mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } } }', {
   name: 'Secret Corp',
-  externalRefs: [{ namespace: 'erp', id: 'SECRET-1' }],
+  externalRefs: [{ namespace: 'erp', externalId: 'SECRET-1' }],
 })).company;
 const group = (await one(victim, 'mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } } }', { name: 'Secret Group' })).group;
 const field = (await one(victim, 'mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } } }', {
@@ -30,7 +30,7 @@ const contact = (await one(victim, 'mutation($input: CreateContactInput!) { crea
   firstName: 'Secret',
   lastName: 'Agent',
   email: 'agent@secret.example',
-  externalRefs: [{ namespace: 'salesforce', id: 'SF-SECRET' }],
+  externalRefs: [{ namespace: 'salesforce', externalId: 'SF-SECRET' }],
   companies: [{ company: { id: company.id } }],
   groups: [group.id],
   customFieldValues: [{ field: field.id, value: 'classified' }],
@@ -54,10 +54,10 @@ describe('tenant isolation: a second organisation sees nothing and changes nothi
     const queries: [string, object][] = [
       ['query($v: ContactLookup!) { contact(by: $v) { id } }', { v: { id: contact.id } }],
       ['query($v: ContactLookup!) { contact(by: $v) { id } }', { v: { email: 'agent@secret.example' } }],
-      ['query($v: ContactLookup!) { contact(by: $v) { id } }', { v: { externalRef: { namespace: 'salesforce', id: 'SF-SECRET' } } }],
+      ['query($v: ContactLookup!) { contact(by: $v) { id } }', { v: { externalRef: { namespace: 'salesforce', externalId: 'SF-SECRET' } } }],
       ['query($v: CompanyLookup!) { company(by: $v) { id } }', { v: { id: company.id } }],
       ['query($v: CompanyLookup!) { company(by: $v) { id } }', { v: { name: 'secret corp' } }],
-      ['query($v: CompanyLookup!) { company(by: $v) { id } }', { v: { externalRef: { namespace: 'erp', id: 'SECRET-1' } } }],
+      ['query($v: CompanyLookup!) { company(by: $v) { id } }', { v: { externalRef: { namespace: 'erp', externalId: 'SECRET-1' } } }],
       ['query($v: ID!) { group(id: $v) { id } }', { v: group.id }],
     ];
     for (const [query, variables] of queries) {
@@ -95,7 +95,7 @@ describe('tenant isolation: a second organisation sees nothing and changes nothi
     const before = await h.db.prisma.contact.count();
     const create = await one(intruder, 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code field } } }', {
       firstName: 'Intruder',
-      companies: [{ company: { id: company.id } }, { company: { externalRef: { namespace: 'erp', id: 'SECRET-1' } } }],
+      companies: [{ company: { id: company.id } }, { company: { externalRef: { namespace: 'erp', externalId: 'SECRET-1' } } }],
       groups: [group.id],
     });
     expect(create.contact).toBeNull();
@@ -124,7 +124,7 @@ describe('tenant isolation: a second organisation sees nothing and changes nothi
     const mine = await one(intruder, 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id companies { company { id } } } userErrors { code } } }', {
       firstName: 'Secret',
       email: 'agent@secret.example',
-      externalRefs: [{ namespace: 'salesforce', id: 'SF-SECRET' }],
+      externalRefs: [{ namespace: 'salesforce', externalId: 'SF-SECRET' }],
       companies: [{ company: { name: 'Secret Corp' } }],
     });
     expect(mine.userErrors).toEqual([]);

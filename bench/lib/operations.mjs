@@ -73,7 +73,7 @@ export function bodies({ cat, contactIds, feedCursors, firstIndex = 1_000_000, r
   const freshInput = (companies) => {
     const index = nextIndex++;
     const { input } = contactInputAt(index, cat);
-    input.externalRefs = [{ namespace: 'bench', id: `${runTag}-${index}` }];
+    input.externalRefs = [{ namespace: 'bench', externalId: `${runTag}-${index}` }];
     input.emails = input.emails.map((email) => ({ ...email, address: email.address.replace('@', `.${runTag}@`) }));
     if (companies) input.companies = companies;
     return input;

@@ -204,7 +204,7 @@ export interface ConvertedRow {
 export function rowToInput(columns: Column[], cells: string[]): ConvertedRow {
   const input: Record<string, unknown> = {};
   const sources = new Map<string, string>();
-  const refs: { namespace: string; id: string }[] = [];
+  const refs: { namespace: string; externalId: string }[] = [];
   const custom: { field: string; value: string }[] = [];
   const failures: Failure[] = [];
   let mobile: string | undefined;
@@ -220,7 +220,7 @@ export function rowToInput(columns: Column[], cells: string[]): ConvertedRow {
     if (column.kind === 'ref') {
       for (const id of split(cell)) {
         sources.set(`externalRefs.${refs.length}`, column.header);
-        refs.push({ namespace: column.namespace, id });
+        refs.push({ namespace: column.namespace, externalId: id });
       }
       return;
     }
@@ -253,7 +253,7 @@ export function rowToInput(columns: Column[], cells: string[]): ConvertedRow {
           const colon = value.indexOf(':');
           sources.set(`externalRefs.${refs.length}`, column.header);
           if (colon <= 0) failures.push({ code: 'VALIDATION', message: `"${value}" is not namespace:id`, path: ['externalRefs', refs.length] });
-          refs.push(colon > 0 ? { namespace: value.slice(0, colon), id: value.slice(colon + 1) } : { namespace: 'invalid', id: value });
+          refs.push(colon > 0 ? { namespace: value.slice(0, colon), externalId: value.slice(colon + 1) } : { namespace: 'invalid', externalId: value });
         }
         break;
       case 'mailingListOptIn':

@@ -294,10 +294,10 @@ function lookupOf(input: Record<string, unknown>, key: UpsertKey): ContactLookup
       ? { email: email.trim() }
       : { code: 'VALIDATION', message: 'has no email to upsert by (--upsert-by email)', path: ['email'] };
   }
-  const refs = Array.isArray(input.externalRefs) ? (input.externalRefs as { namespace?: unknown; id?: unknown }[]) : [];
-  const ref = refs.find((r) => typeof r?.namespace === 'string' && r.namespace.trim().toLowerCase() === key.namespace && typeof r.id === 'string');
+  const refs = Array.isArray(input.externalRefs) ? (input.externalRefs as { namespace?: unknown; externalId?: unknown }[]) : [];
+  const ref = refs.find((r) => typeof r?.namespace === 'string' && r.namespace.trim().toLowerCase() === key.namespace && typeof r.externalId === 'string');
   return ref
-    ? { externalRef: { namespace: key.namespace, id: String(ref.id) } }
+    ? { externalRef: { namespace: key.namespace, externalId: String(ref.externalId) } }
     : { code: 'VALIDATION', message: `has no external ref in the namespace "${key.namespace}" to upsert by`, path: ['externalRefs'] };
 }
 
@@ -461,7 +461,7 @@ class ImportRun {
         organizationId,
         mergedIntoId: null,
         ...(by.externalRef
-          ? { externalRefs: { some: { ownerType: 'CONTACT', namespace: by.externalRef.namespace, externalId: by.externalRef.id.trim() } } }
+          ? { externalRefs: { some: { ownerType: 'CONTACT', namespace: by.externalRef.namespace, externalId: by.externalRef.externalId.trim() } } }
           : { emails: { some: { addressNormalized: normalizeEmail(by.email ?? '') } } }),
       },
       select: { groups: { select: { groupId: true }, orderBy: { createdAt: 'asc' } } },

@@ -26,7 +26,7 @@ function loaderOf<K, V, C = K>(
 }
 
 const refWhere = (refs: readonly ExternalRefValue[]) =>
-  refs.map((ref) => ({ namespace: ref.namespace, externalId: ref.id }));
+  refs.map((ref) => ({ namespace: ref.namespace, externalId: ref.externalId }));
 
 /**
  * The per-request loaders, all scoped to one organisation; created with each request's
@@ -66,7 +66,7 @@ export function createLoaders(prisma: PrismaClient, organizationId: string, view
           where: { organizationId, ownerType: 'COMPANY', OR: refWhere(refs) },
           select: { namespace: true, externalId: true, company: true },
         });
-        return rows.flatMap((row) => (row.company ? [{ ref: { namespace: row.namespace, id: row.externalId }, company: row.company }] : []));
+        return rows.flatMap((row) => (row.company ? [{ ref: { namespace: row.namespace, externalId: row.externalId }, company: row.company }] : []));
       },
       (row) => externalRefKey(row.ref),
       externalRefKey,
@@ -77,7 +77,7 @@ export function createLoaders(prisma: PrismaClient, organizationId: string, view
           where: { organizationId, ownerType: 'CONTACT', OR: refWhere(refs) },
           select: { namespace: true, externalId: true, contactId: true },
         });
-        return rows.map((row) => ({ ref: { namespace: row.namespace, id: row.externalId }, contactId: row.contactId! }));
+        return rows.map((row) => ({ ref: { namespace: row.namespace, externalId: row.externalId }, contactId: row.contactId! }));
       },
       (row) => externalRefKey(row.ref),
       externalRefKey,

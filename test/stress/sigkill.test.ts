@@ -33,7 +33,7 @@ function batchOf(round: string) {
     emails: [{ address: `${round}.${i}.a@kill.example` }, { address: `${round}.${i}.b@kill.example`, label: 'other' }],
     phones: [{ number: `+1415555${String(1000 + i)}` }, { number: `+442079460${String(i).padStart(3, '0')}`, label: 'WORK' }],
     companies: [{ company: { name: `Kill Round ${round}` } }, { company: { name: `Kill ${round} Co ${i % ROUND_COMPANIES}` }, jobTitle: `Role ${i}` }],
-    externalRefs: [{ namespace: 'killtest', id: `${round}-${i}` }],
+    externalRefs: [{ namespace: 'killtest', externalId: `${round}-${i}` }],
     tags: [`kill-${round}`],
   }));
 }
@@ -42,7 +42,7 @@ function batchOf(round: string) {
 function expectedRows(round: string) {
   return new Map(
     batchOf(round).map((item) => [
-      `killtest/${item.externalRefs[0]!.id}`,
+      `killtest/${item.externalRefs[0]!.externalId}`,
       {
         first_name: item.firstName,
         last_name: item.lastName,
@@ -51,7 +51,7 @@ function expectedRows(round: string) {
         phones: item.phones.map((p) => p.number),
         companies: item.companies.map((c) => c.company.name),
         job_titles: [null, item.companies[1]!.jobTitle ?? null],
-        refs: [`killtest/${item.externalRefs[0]!.id}`],
+        refs: [`killtest/${item.externalRefs[0]!.externalId}`],
         changes: ['CREATED:1'],
       },
     ]),
@@ -210,7 +210,7 @@ describe(`SIGKILL during a 500-item createContacts (${databaseKind})`, () => {
         server.url,
         key,
         `query($ref: ExternalRefInput!) { contact(by: { externalRef: $ref }) { fullName emails { address } phones { number } companies { company { name } jobTitle } } }`,
-        { ref: { namespace: 'killtest', id: `${round}-7` } },
+        { ref: { namespace: 'killtest', externalId: `${round}-7` } },
       );
       expect(one.body.errors).toBeUndefined();
       expect(one.body.data.contact).toEqual(

@@ -54,7 +54,7 @@ export interface FuzzPools {
   foreign: Record<IdKind, string[]>;
   cursors: string[];
   emails: string[];
-  externalRefs: { namespace: string; id: string }[];
+  externalRefs: { namespace: string; externalId: string }[];
 }
 
 /** One request to send: a GraphQL operation (JSON POST) or a raw HTTP request. */

@@ -60,7 +60,7 @@ builder.queryFields((t) => ({
         return id ? prisma.company.findUnique({ ...query, where: { id, organizationId } }) : null;
       }
       if (by.externalRef != null) {
-        const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.id.trim() };
+        const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.externalId.trim() };
         return prisma.company.findFirst({ ...query, where: { organizationId, externalRefs: { some: { ownerType: 'COMPANY', ...ref } } } });
       }
       return prisma.company.findUnique({ ...query, where: { organizationId_normalizedName: { organizationId, normalizedName: normalizeName(by.name ?? '') } } });

@@ -75,7 +75,7 @@ export async function insertCompanyRefs(tx: Tx, organizationId: string, companyI
   const refs = externalRefs.map((ref) => ({ ref, id: newId() }));
   if (refs.length === 0) return;
   const done = await tx.externalRef.createManyAndReturn({
-    data: refs.map(({ ref, id }) => ({ id, organizationId, ownerType: 'COMPANY' as const, namespace: ref.namespace, externalId: ref.id, companyId })),
+    data: refs.map(({ ref, id }) => ({ id, organizationId, ownerType: 'COMPANY' as const, namespace: ref.namespace, externalId: ref.externalId, companyId })),
     skipDuplicates: true,
     select: { id: true },
   });
@@ -84,10 +84,10 @@ export async function insertCompanyRefs(tx: Tx, organizationId: string, companyI
   const failures: Failure[] = [];
   for (const [index, { ref, id }] of refs.entries()) {
     if (doneIds.has(id)) continue;
-    const holder = await tx.externalRef.findFirst({ where: { organizationId, ownerType: 'COMPANY', namespace: ref.namespace, externalId: ref.id } });
+    const holder = await tx.externalRef.findFirst({ where: { organizationId, ownerType: 'COMPANY', namespace: ref.namespace, externalId: ref.externalId } });
     failures.push({
       code: 'DUPLICATE',
-      message: `the external ref ${ref.namespace}/${ref.id} already belongs to another company`,
+      message: `the external ref ${ref.namespace}/${ref.externalId} already belongs to another company`,
       path: ['externalRefs', index],
       ...(holder?.companyId ? { existing: { typename: 'Company' as const, id: holder.companyId } } : {}),
     });

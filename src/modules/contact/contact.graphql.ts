@@ -181,7 +181,7 @@ builder.queryField('contact', (t) =>
         return mergedIntoId ? prisma.contact.findUnique({ ...query, where: { id: mergedIntoId, organizationId } }) : contact;
       }
       if (by.externalRef != null) {
-        const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.id.trim() };
+        const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.externalId.trim() };
         return prisma.contact.findFirst({ ...query, where: { organizationId, externalRefs: { some: { ownerType: 'CONTACT', ...ref } } } });
       }
       return prisma.contact.findFirst({

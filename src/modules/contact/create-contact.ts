@@ -43,7 +43,7 @@ function claimWithinBatch(prepared: PreparedContact[], claimed: Map<string, numb
     claim(`email:${email.addressNormalized}`, contact.emailPaths[position]!, email.address),
   );
   contact.externalRefs.forEach((ref, position) =>
-    claim(`ref:${ref.namespace}\u0000${ref.id}`, ['externalRefs', position], `the external ref ${ref.namespace}/${ref.id}`),
+    claim(`ref:${ref.namespace}\u0000${ref.externalId}`, ['externalRefs', position], `the external ref ${ref.namespace}/${ref.externalId}`),
   );
   return failures;
 }

@@ -111,7 +111,7 @@ export async function prepareContact(
     if (holder && !owners.has(holder.contactId)) {
       failures.push({
         code: 'DUPLICATE',
-        message: `the external ref ${ref.namespace}/${ref.id} already belongs to another contact`,
+        message: `the external ref ${ref.namespace}/${ref.externalId} already belongs to another contact`,
         path: ['externalRefs', index],
         existing: { typename: 'Contact', id: holder.contactId },
       });

@@ -60,7 +60,7 @@ export function currentAsInput(contact: CurrentContact): ContactFieldsInput {
       street, secondaryAddress, postalCode, city, state, country, isPrimary,
     })),
     urls: contact.urls.map((u) => ({ url: u.url, isPrimary: u.isPrimary })),
-    externalRefs: contact.externalRefs.map((r) => ({ namespace: r.namespace, id: r.externalId })),
+    externalRefs: contact.externalRefs.map((r) => ({ namespace: r.namespace, externalId: r.externalId })),
     companies: contact.companies.map((link) => ({
       company: { id: encodeId('Company', link.companyId) },
       jobTitle: link.jobTitle,
@@ -98,7 +98,7 @@ function comparable(contact: PreparedContact) {
     phones: contact.phones.map((p) => [p.number, p.label, p.isPrimary]),
     addresses: contact.addresses,
     urls: contact.urls,
-    externalRefs: contact.externalRefs.map((r) => `${r.namespace}/${r.id}`).sort(),
+    externalRefs: contact.externalRefs.map((r) => `${r.namespace}/${r.externalId}`).sort(),
     companies: contact.companyLinks.map((l) => [l.target, l.jobTitle, l.department, l.isPrimary]),
     groups: contact.groupIds,
     customFieldValues: [...contact.customValues].sort((a, b) => (a.fieldId < b.fieldId ? -1 : 1)),

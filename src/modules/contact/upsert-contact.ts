@@ -12,7 +12,7 @@ export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';
 export interface ContactLookupInput {
   id?: string | null;
   email?: string | null;
-  externalRef?: { namespace: string; id: string } | null;
+  externalRef?: { namespace: string; externalId: string } | null;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -27,7 +27,7 @@ async function findByLookup(tenant: Tenant, by: ContactLookupInput, ref: Externa
   }
   if (ref) {
     return tenant.prisma.contact.findFirst({
-      where: { ...where, externalRefs: { some: { ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.id } } },
+      where: { ...where, externalRefs: { some: { ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.externalId } } },
       select,
     });
   }
@@ -57,7 +57,7 @@ export async function upsertContact(
       if (input.by.id != null) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['by', 'id'] });
       // The created contact must be found by the same lookup next time.
       const fields = { ...input.fields };
-      if (ref && !(fields.externalRefs ?? []).some((r) => r.namespace.trim().toLowerCase() === ref.namespace && r.id.trim() === ref.id)) {
+      if (ref && !(fields.externalRefs ?? []).some((r) => r.namespace.trim().toLowerCase() === ref.namespace && r.externalId.trim() === ref.externalId)) {
         fields.externalRefs = [...(fields.externalRefs ?? []), ref];
       }
       if (input.by.email && !fields.email && !(fields.emails ?? []).some((e) => normalizeEmail(e.address) === normalizeEmail(input.by.email!))) {

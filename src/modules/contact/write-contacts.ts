@@ -103,7 +103,7 @@ export async function insertChildren(
       { table: 'contact_emails', rows: emails, onConflictDoNothing: true, returning: ['id'] },
       {
         table: 'external_refs',
-        rows: refs.map(({ ref, contactId, id }) => ({ id, organizationId, ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.id, contactId })),
+        rows: refs.map(({ ref, contactId, id }) => ({ id, organizationId, ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.externalId, contactId })),
         onConflictDoNothing: true,
         returning: ['id'],
       },
@@ -149,16 +149,16 @@ export async function insertChildren(
   const lostRefs = lostOf(refs, insertedRefs!);
   if (lostRefs.length > 0) {
     const holders = await tx.externalRef.findMany({
-      where: { organizationId, ownerType: 'CONTACT', OR: lostRefs.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.id })) },
+      where: { organizationId, ownerType: 'CONTACT', OR: lostRefs.map((l) => ({ namespace: l.ref.namespace, externalId: l.ref.externalId })) },
       select: { namespace: true, externalId: true, contactId: true },
     });
     for (const lostRef of lostRefs) {
       const holder = holders.find(
-        (h) => externalRefKey({ namespace: h.namespace, id: h.externalId }) === externalRefKey(lostRef.ref) && h.contactId !== lostRef.contactId,
+        (h) => externalRefKey({ namespace: h.namespace, externalId: h.externalId }) === externalRefKey(lostRef.ref) && h.contactId !== lostRef.contactId,
       );
       conflict(contacts.findIndex((c) => c.id === lostRef.contactId), {
         code: 'DUPLICATE',
-        message: `the external ref ${lostRef.ref.namespace}/${lostRef.ref.id} already belongs to another contact`,
+        message: `the external ref ${lostRef.ref.namespace}/${lostRef.ref.externalId} already belongs to another contact`,
         path: ['externalRefs', lostRef.position],
         ...(holder?.contactId ? { existing: { typename: 'Contact' as const, id: holder.contactId } } : {}),
       });

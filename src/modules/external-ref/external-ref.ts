@@ -9,9 +9,9 @@ export const externalRefSchema = z.object({
     .min(1, 'must not be empty')
     .max(100, 'must be at most 100 characters')
     .regex(/^[a-z0-9][a-z0-9_.:-]*$/, 'may hold only letters, digits and _ . : -'),
-  id: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  externalId: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
 });
 
 export type ExternalRefValue = z.output<typeof externalRefSchema>;
 
-export const externalRefKey = (ref: ExternalRefValue) => `${ref.namespace}\u0000${ref.id}`;
+export const externalRefKey = (ref: ExternalRefValue) => `${ref.namespace}\u0000${ref.externalId}`;
