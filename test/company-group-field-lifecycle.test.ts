@@ -55,8 +55,8 @@ describe('updateCompany / deleteCompany', () => {
     expect(res.data.updateCompany.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['id'] }]);
     const del = await stranger.gql('mutation($input: DeleteCompanyInput!) { deleteCompany(input: $input) { deletedId userErrors { code field } } }', { input: { id: one } });
     expect(del.data.deleteCompany).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'] }] });
-    const now = await gql('query($id: ID!) { node(id: $id) { ... on Company { name externalRefs { id } } } }', { id: one });
-    expect(now.node).toEqual({ name: 'One Ltd', externalRefs: [{ id: 'one' }] });
+    const now = await gql('query($id: ID!) { node(id: $id) { ... on Company { name externalRefs { externalId } } } }', { id: one });
+    expect(now.node).toEqual({ name: 'One Ltd', externalRefs: [{ externalId: 'one' }] });
   });
 
   it('deleting a company unlinks it: the next link becomes primary, each contact gets a version and an UPDATED entry', async () => {
