@@ -9,6 +9,7 @@ import { CsvError, parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
+import { DataDirInUse } from '../db/data-dir-lock.js';
 import { migrate } from '../db/migrator.js';
 import { createTenant, SCOPES, type Tenant } from '../graphql/context.js';
 import { decodeIdOf, encodeId } from '../graphql/ids.js';
@@ -654,8 +655,8 @@ async function reporting(usage: string, work: () => Promise<number>): Promise<nu
   try {
     return await work();
   } catch (error) {
-    if (error instanceof FatalError) {
-      process.stderr.write(`contactgraph: ${error.message}\n${error.usage ? `\n${usage}\n` : ''}`);
+    if (error instanceof FatalError || error instanceof DataDirInUse) {
+      process.stderr.write(`contactgraph: ${error.message}\n${error instanceof FatalError && error.usage ? `\n${usage}\n` : ''}`);
       return 1;
     }
     throw error;

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
+import { DataDirInUse } from '../db/data-dir-lock.js';
 import { migrate, MigrationError } from '../db/migrator.js';
 import { createApiKey, parseScopes, revokeApiKey } from '../modules/api-key/api-key.js';
 import { createOrganization, findOrganizationByName } from '../modules/organization/organization.js';
@@ -157,6 +158,10 @@ export async function cli(argv = process.argv.slice(2)) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`contactgraph: ${(error as Error).message}\n\n${USAGE}\n`);
       process.exit(2);
+    }
+    if (error instanceof DataDirInUse) {
+      process.stderr.write(`contactgraph: ${error.message}\n`);
+      process.exit(1);
     }
     if (error instanceof MigrationError) {
       process.stderr.write(`contactgraph: ${error.message}\n`);

@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { lockDataDir } from './data-dir-lock.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
 export type { PrismaClient };
@@ -61,8 +62,18 @@ function statementHub(prisma: PrismaClient, enabled: boolean | undefined) {
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
+  let unlock = async () => {};
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    unlock = await lockDataDir(options.dataDir, (error) => {
+      // Another process may be writing the folder now: stop rather than corrupt it.
+      throw new Error(`lost the lock on the embedded database in ${options.dataDir}: ${error.message}`);
+    });
+  }
+  const pglite = await PGlite.create(options.dataDir, { extensions: { pg_trgm } }).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   const prisma = new PrismaClient({
     adapter: new PrismaPGlite(pglite),
     ...withStatementEvents(options.recordStatements),
@@ -86,6 +97,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      await unlock();
     },
   };
 }
