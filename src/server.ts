@@ -6,7 +6,7 @@ import { seedDemoIfEmpty } from './db/demo.js';
 import { migrate } from './db/migrator.js';
 import { Redis } from 'ioredis';
 import { createRateLimiter } from './graphql/rate-limit.js';
-import { createLogger } from './logger.js';
+import { createLogger, limitLogFlush } from './logger.js';
 import { createChangeEvents } from './modules/change-feed/events.js';
 
 /** Opens the database, migrates it, and serves GraphQL until SIGTERM/SIGINT. */
@@ -66,16 +66,25 @@ export async function serve(config: Config = loadConfig()) {
     })();
     return closing;
   };
-  return { url, port, close, db };
+  return { url, port, close, db, log, shutdownGraceSeconds: config.shutdownGraceSeconds };
 }
 
 export async function main() {
-  const { close } = await serve();
+  const { close, log, shutdownGraceSeconds } = await serve();
+  const exit = (code: number) => {
+    limitLogFlush(log);
+    process.exit(code);
+  };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      // Whatever in-flight work or the log's reader does, the process ends: the grace, then a
+      // second for the database and the log to close.
+      setTimeout(() => {
+        exit(1);
+      }, (shutdownGraceSeconds + 1) * 1000).unref();
       close().then(
-        () => process.exit(0),
-        () => process.exit(1),
+        () => exit(0),
+        () => exit(1),
       );
     });
   }

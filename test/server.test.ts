@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, databaseKind } from './support/database.js';
 import { startServer } from './support/process.js';
@@ -87,4 +88,18 @@ describe('contactgraph serve', () => {
     expect(await server.exited()).toBe(0);
     expect(server.stdout()).toMatch(/"msg":"stopped"/);
   });
+
+  it('ends on SIGTERM within its grace while nobody reads its stdout (a stuck log collector)', async () => {
+    const server = await startServer({ ...env, LOG_LEVEL: 'debug', SHUTDOWN_GRACE_SECONDS: '2', RATE_LIMIT_REQUESTS: '0' });
+    server.child.stdout!.pause();
+    // every request logs at debug level: enough of them fill the pipe nobody empties
+    for (let i = 0; i < 1500; i += 1) {
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: '{"query":"{ __typename }"}' });
+      expect(response.status).toBe(200);
+    }
+    server.child.kill('SIGTERM');
+    const ended = await Promise.race([server.exited().then(() => true), sleep(20_000).then(() => false)]);
+    if (!ended) server.child.kill('SIGKILL');
+    expect(ended).toBe(true);
+  }, 120_000);
 });
