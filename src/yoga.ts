@@ -7,6 +7,7 @@ import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-
 import pLimit from 'p-limit';
 import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
+import { graphiqlOptions, renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
 import { type Context, createTenant, DEFAULT_BULK_CONCURRENCY, type Tenant } from './graphql/context.js';
 import { unauthenticated } from './graphql/errors.js';
 import { clientError, faultError, useFaults } from './graphql/faults.js';
@@ -161,10 +162,8 @@ export function createApp({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    // The key typed into the Headers pane is kept in the browser, so the schema loads on the next visit.
-    graphiql: graphiql && { title: 'contactgraph', headers: '{"Authorization": "Bearer <api key>"}', shouldPersistHeaders: true },
-    // The GraphiQL bundle is ~45 MB of memory once loaded: only a browser asking for the page loads it.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    graphiql: graphiql && graphiqlOptions,
+    renderGraphiQL: renderGraphiQLPage,
     batching: { limit: limits.batch },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
@@ -175,6 +174,7 @@ export function createApp({
     plugins: [
       useRequestIds(),
       useHealthChecks(db),
+      ...(graphiql ? [useGraphiQLAssets()] : []),
       useBodyLimit(maxBodyBytes),
       // A request a browser would send cross-site without a preflight (a form post, a bare GET)
       // must carry one of these headers; every API call carries Authorization, which a page on

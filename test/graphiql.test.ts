@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, hasChromium } from './support/browser.js';
 import { listenOnLoopback } from './support/http-server.js';
@@ -76,7 +76,15 @@ describe('GraphiQL in a browser', () => {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();
       const requested: string[] = [];
-      page.on('request', (request) => requested.push(request.url()));
+      const posts: (string | undefined)[] = []; // each POST's Authorization header
+      const assets: Response[] = [];
+      page.on('request', (request) => {
+        requested.push(request.url());
+        if (request.method() === 'POST') posts.push(request.headers()['authorization']);
+      });
+      page.on('response', (response) => {
+        if (new URL(response.url()).pathname.startsWith('/graphiql/')) assets.push(response);
+      });
       page.on('websocket', (socket) => requested.push(socket.url()));
 
       // The page, as served: no script, stylesheet or other resource from another host.
@@ -87,18 +95,36 @@ describe('GraphiQL in a browser', () => {
       const referenced = [...html.matchAll(/\b(?:src|href)\s*=\s*["']?((?:https?:)?\/\/[^"'\s>]+)/gi)].map((m) => m[1]!);
       expect(referenced.filter((url) => !LOCAL_HOSTS.has(new URL(url, server.origin).hostname))).toEqual([]);
 
-      // Headers pane: click its tab, select all, type the key.
+      // The first screen: the welcome text says where the key goes; the Headers pane is empty; no
+      // error anywhere, the docs included (they wait for a key), once the page has settled.
+      const queryEditor = 'section.graphiql-query-editor .monaco-editor[data-uri$="-operation.graphql"]';
+      await page.locator(`${queryEditor} .view-lines`).waitFor();
+      await expect.poll(() => editorText(page, queryEditor)).toContain('#   {"Authorization": "Bearer cgk_…"}');
+      expect(await editorText(page, queryEditor)).toContain('contacts(first: 5) {');
+      await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+      const docs = page.locator('section.graphiql-doc-explorer');
+      await docs.waitFor();
+      await page.waitForLoadState('networkidle');
+      const firstScreen = await page.locator('body').innerText();
+      expect(firstScreen).not.toMatch(/Malformed|Error fetching schema|UNAUTHENTICATED|Missing API key/);
+      expect(await docs.innerText()).not.toContain('Root Types');
+
+      // Headers pane: click its tab (empty: no placeholder), type the key.
       await page.locator('.graphiql-editor-tools').getByRole('button', { name: 'Headers', exact: true }).click();
       // the Headers and Variables panes share a section; each Monaco editor names its model
       const headersEditor = 'section.graphiql-editor-tool .monaco-editor[data-uri$="-request-headers.json"]';
       await page.locator(headersEditor).waitFor();
+      expect((await editorText(page, headersEditor)).trim()).toBe('');
       const headers = `{"Authorization": "Bearer ${caller.key}"}`;
       await typeInto(page, headersEditor, headers);
       expect(await editorText(page, headersEditor)).toBe(headers);
       await page.keyboard.press('Home'); // scroll back to the start of the line, for the screenshot
 
+      // The docs load with that key, without the re-fetch button.
+      await expect.poll(() => docs.innerText(), { timeout: 15_000 }).toContain('Root Types');
+      expect(await docs.innerText()).toContain('query: Query');
+
       // Operation editor: replace the welcome text with the query, then press run.
-      const queryEditor = 'section.graphiql-query-editor .monaco-editor[data-uri$="-operation.graphql"]';
       const query = '{ contacts(first: 5) { totalCount edges { node { fullName } } } }';
       await typeInto(page, queryEditor, query);
       expect(await editorText(page, queryEditor)).toBe(query);
@@ -128,6 +154,30 @@ describe('GraphiQL in a browser', () => {
 
       mkdirSync(fileURLToPath(new URL('./artifacts/', import.meta.url)), { recursive: true });
       await page.screenshot({ path: SCREENSHOT });
+
+      // Every request to the API carried the key typed, none a placeholder or nothing.
+      expect(posts.length).toBeGreaterThanOrEqual(2); // the introspection and the query
+      expect(posts.filter((authorization) => authorization !== `Bearer ${caller.key}`)).toEqual([]);
+
+      // The page's script, stylesheet, workers and icon came compressed and cacheable for good.
+      expect([...new Set(assets.map((r) => new URL(r.url()).pathname.replace(/\.[0-9a-f]{16}\./, '.')))].sort()).toEqual([
+        '/graphiql/editor.worker.js',
+        '/graphiql/favicon.ico',
+        '/graphiql/graphiql.css',
+        '/graphiql/graphiql.js',
+        '/graphiql/graphql.worker.js',
+        '/graphiql/json.worker.js',
+      ]);
+      for (const asset of assets) {
+        const headers = await asset.allHeaders();
+        expect([asset.url(), asset.status(), headers['content-encoding'], headers['cache-control']]).toEqual([
+          asset.url(),
+          200,
+          'br',
+          'public, max-age=31536000, immutable',
+        ]);
+        expect(headers['etag']).toMatch(/^"[0-9a-f]{16}-br"$/);
+      }
 
       // Every request the page made went to this server (blob: workers included).
       expect(requested.length).toBeGreaterThan(0);
