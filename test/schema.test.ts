@@ -1,14 +1,41 @@
 import { readFileSync } from 'node:fs';
+import { composeServices } from '@theguild/federation-composition';
+import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printSchemaSDL, schema } from '../src/graphql/schema.js';
+import { printSchemaSDL, printServiceSDL, schema } from '../src/graphql/schema.js';
+import { createHarness } from './support/harness.js';
+
+const ONE_OF_INPUTS = ['CompanyLookup', 'CompanyRef', 'ContactLookup'];
 
 describe('schema.graphql', () => {
   it('is the SDL printed from the code (run `npm run schema:print` when this fails)', () => {
     expect(readFileSync('schema.graphql', 'utf8')).toBe(printSchemaSDL());
   });
 
-  it('enforces @oneOf on lookup inputs even though the subgraph SDL cannot carry it', () => {
-    const lookup = schema.getType('ContactLookup') as { isOneOf?: boolean };
-    expect(lookup.isOneOf).toBe(true);
+  it('marks the lookup inputs @oneOf, for clients and their code generators', () => {
+    const marked = [...printSchemaSDL().matchAll(/^input (\w+) @oneOf \{$/gm)].map((match) => match[1]);
+    expect(marked).toEqual(ONE_OF_INPUTS);
+    for (const name of ONE_OF_INPUTS) expect((schema.getType(name) as { isOneOf?: boolean }).isOneOf).toBe(true);
+  });
+
+  it('composes with @oneOf kept in a Hive supergraph (@theguild/federation-composition accepts it)', () => {
+    const { supergraphSdl, errors } = composeServices([
+      { name: 'contactgraph', typeDefs: parse(printSchemaSDL()), url: 'http://contactgraph/graphql' },
+    ]);
+    expect(errors).toBeUndefined();
+    expect(supergraphSdl).toMatch(/^input ContactLookup @join__type\(graph: CONTACTGRAPH\) @oneOf \{$/m);
+  });
+});
+
+describe('_service { sdl }', () => {
+  it('is the same SDL without @oneOf, which Apollo’s subgraph printer and composition reject', async () => {
+    const h = await createHarness();
+    const caller = await h.organization();
+    const res = await caller.gql('{ _service { sdl } }');
+    expect(res.errors).toBeUndefined();
+    const sdl: string = res.data._service.sdl;
+    expect(sdl).not.toMatch(/@oneOf \{/);
+    expect(sdl.trim()).toBe(printServiceSDL().trim());
+    expect(printSchemaSDL().replaceAll(' @oneOf {', ' {')).toBe(printServiceSDL());
   });
 });
