@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@theguild/federation-composition';
-import { parse } from 'graphql';
+import { isObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printSchemaSDL, printServiceSDL, schema } from '../src/graphql/schema.js';
 import { createHarness } from './support/harness.js';
@@ -24,6 +24,25 @@ describe('schema.graphql', () => {
     ]);
     expect(errors).toBeUndefined();
     expect(supergraphSdl).toMatch(/^input ContactLookup @join__type\(graph: CONTACTGRAPH\) @oneOf \{$/m);
+  });
+});
+
+describe('object identity', () => {
+  it('gives an id (or _id) field only to types that implement Node, whose ids are globally unique', () => {
+    // Apollo Client and Relay normalise any object with an `id` by `__typename:id`: a type whose
+    // `id` is not globally unique (ExternalRef's external id was one) gets distinct objects merged.
+    const objects = Object.values(schema.getTypeMap()).filter(isObjectType).filter((type) => !type.name.startsWith('__'));
+    const withId = objects.filter((type) => 'id' in type.getFields() || '_id' in type.getFields());
+    expect(withId.length).toBeGreaterThanOrEqual(6);
+    const identity = (type: (typeof objects)[number]) => ({
+      type: type.name,
+      interfaces: type.getInterfaces().map((node) => node.name),
+      id: String(type.getFields().id?.type),
+    });
+    expect(withId.map(identity)).toEqual(
+      withId.map((type) => ({ type: type.name, interfaces: expect.arrayContaining(['Node']), id: 'ID!' })),
+    );
+    expect(withId.map((type) => type.name)).not.toContain('ExternalRef');
   });
 });
 
