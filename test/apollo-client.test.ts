@@ -243,6 +243,30 @@ describe('Apollo Client 4 against contactgraph', () => {
     }
   });
 
+  it('keeps the same external id in two namespaces apart: ExternalRef has no id to normalise by', async () => {
+    const id = await createContact({
+      firstName: 'Two',
+      lastName: 'Systems',
+      externalRefs: [
+        { namespace: 'hubspot', externalId: '42' },
+        { namespace: 'salesforce', externalId: '42' },
+      ],
+    });
+    const client = createClient();
+    const REFS = gql`query Refs($id: ID!) { contact(by: { id: $id }) { id externalRefs { namespace externalId } } }`;
+    const res = await client.query({ query: REFS, variables: { id } });
+    const both = [
+      { __typename: 'ExternalRef', namespace: 'hubspot', externalId: '42' },
+      { __typename: 'ExternalRef', namespace: 'salesforce', externalId: '42' },
+    ];
+    expect((res.data as any).contact.externalRefs).toEqual(both);
+    // Read back from the cache alone: still two refs, stored inside the contact, not as entries of their own.
+    expect((client.readQuery({ query: REFS, variables: { id } }) as any).contact.externalRefs).toEqual(both);
+    const store = client.cache.extract() as Record<string, any>;
+    expect(Object.keys(store).filter((key) => key.startsWith('ExternalRef'))).toEqual([]);
+    expect(store[`Contact:${id}`].externalRefs).toEqual(both);
+  });
+
   it('delivers user errors as data, with a code and the field path', async () => {
     const client = createClient();
     const res = await client.mutate({ mutation: CREATE, variables: { input: { firstName: 'Bad', email: 'not-an-email' } } });

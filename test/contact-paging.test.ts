@@ -58,6 +58,30 @@ describe('paging through 250 contacts', () => {
     }
   }
 
+  it.each([
+    ['UPDATED_AT', 'DESC'],
+    ['CREATED_AT', 'DESC'],
+    ['LAST_NAME', 'ASC'],
+    ['FULL_NAME', 'ASC'],
+  ])('orderBy { field: %s } without a direction sorts %s, forward and backward', async (field, natural) => {
+    const ids = async (order: object) => {
+      const res = await owner.gql(PAGE, { first: 100, order });
+      expect(res.errors).toBeUndefined();
+      return res.data.contacts.edges.map((e: { node: { id: string } }) => e.node.id);
+    };
+    const implicit = await ids({ field });
+    expect(implicit).toHaveLength(100);
+    expect(implicit).toEqual(await ids({ field, direction: natural }));
+    expect(implicit).not.toEqual(await ids({ field, direction: natural === 'ASC' ? 'DESC' : 'ASC' }));
+    expect(await walk({ field } as { field: string; direction: string }, true, 41)).toEqual(await walk({ field, direction: natural }, false, 37));
+  });
+
+  it('orderBy { field: UPDATED_AT } is the default order', async () => {
+    const res = await owner.gql(PAGE, { first: 100 });
+    const implicit = await owner.gql(PAGE, { first: 100, order: { field: 'UPDATED_AT' } });
+    expect(implicit.data.contacts.edges).toEqual(res.data.contacts.edges);
+  });
+
   it('orders names case-insensitively with ids breaking ties', async () => {
     const res = await owner.gql(PAGE, { first: 100, order: { field: 'LAST_NAME', direction: 'ASC' } });
     const names = res.data.contacts.edges.map((e: { node: { lastName: string } }) => e.node.lastName.toLowerCase());

@@ -109,7 +109,7 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType('DateTime', DateTimeResolver);
-builder.addScalarType('LocalDate', LocalDateResolver);
+export const LocalDateScalar = builder.addScalarType('LocalDate', LocalDateResolver);
 builder.addScalarType('JSON', JSONResolver);
 
 builder.queryType({});

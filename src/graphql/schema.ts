@@ -22,19 +22,33 @@ const subgraph = builder.toSubGraphSchema({
   federationDirectives: ['@key', '@shareable'],
 });
 
-// Apollo's subgraph printer and composition reject `@oneOf` (apollographql/federation#3437),
-// so inputs with `extensions: { oneOf: true }` are built as plain inputs, printed that way, and only
-// then flagged one-of: graphql-js enforces it on every request and introspection shows it.
-const sdl = `${printSubgraphSchema(subgraph).trim()}\n`;
+// Apollo's subgraph printer and composition (`@apollo/subgraph` 2.14, `@apollo/composition`, Rover)
+// reject `@oneOf` (apollographql/federation#3437), so inputs with `extensions: { oneOf: true }` are
+// built as plain inputs, printed that way for `_service { sdl }`, and only then flagged one-of:
+// graphql-js enforces it on every request and introspection shows it.
+const serviceSdl = `${printSubgraphSchema(subgraph).trim()}\n`;
+const oneOfInputs: string[] = [];
 for (const type of Object.values(subgraph.getTypeMap())) {
   if (isInputObjectType(type) && type.extensions.oneOf) {
     (type as GraphQLInputObjectType & { isOneOf: boolean }).isOneOf = true;
+    oneOfInputs.push(type.name);
   }
+}
+
+// Clients' code generators need the directive to type a lookup as "exactly one of".
+let clientSdl = serviceSdl;
+for (const name of oneOfInputs) {
+  const definition = new RegExp(`^input ${name} \\{$`, 'm');
+  if (!definition.test(clientSdl)) throw new Error(`input ${name} not found in the printed SDL`);
+  clientSdl = clientSdl.replace(definition, `input ${name} @oneOf {`);
 }
 
 guardEntities(subgraph);
 
 export const schema = subgraph;
 
-/** The SDL committed as schema.graphql: what the gateway's `_service { sdl }` returns. */
-export const printSchemaSDL = () => sdl;
+/** The client-facing SDL, with `@oneOf`: committed as schema.graphql, what `schema print` writes. */
+export const printSchemaSDL = () => clientSdl;
+
+/** The subgraph SDL a gateway reads from `_service { sdl }`: the same without `@oneOf`. */
+export const printServiceSDL = () => serviceSdl;

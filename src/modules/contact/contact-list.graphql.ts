@@ -26,15 +26,26 @@ export const ContactFilter = builder.inputType('ContactFilter', {
 });
 
 const ContactOrderField = builder.enumType('ContactOrderField', {
-  values: ['UPDATED_AT', 'CREATED_AT', 'LAST_NAME', 'FULL_NAME'] as const,
+  values: {
+    UPDATED_AT: { description: 'Last change; newest first unless direction says otherwise.' },
+    CREATED_AT: { description: 'Creation; newest first unless direction says otherwise.' },
+    LAST_NAME: { description: 'Last name, case-insensitive; A to Z unless direction says otherwise.' },
+    FULL_NAME: { description: 'Full name, case-insensitive; A to Z unless direction says otherwise.' },
+  } as const,
 });
 const OrderDirection = builder.enumType('OrderDirection', { values: ['ASC', 'DESC'] as const });
+
+/** Without a direction, times sort newest first and names A to Z. */
+const DEFAULT_DIRECTION = { UPDATED_AT: 'DESC', CREATED_AT: 'DESC', LAST_NAME: 'ASC', FULL_NAME: 'ASC' } as const;
 
 export const ContactOrder = builder.inputType('ContactOrder', {
   description: 'Ties are broken by id, so the order is total and pages are stable.',
   fields: (t) => ({
     field: t.field({ type: ContactOrderField, required: true }),
-    direction: t.field({ type: OrderDirection, defaultValue: 'ASC' }),
+    direction: t.field({
+      type: OrderDirection,
+      description: 'Defaults to the field\'s natural order: DESC for UPDATED_AT and CREATED_AT, ASC for LAST_NAME and FULL_NAME.',
+    }),
   }),
 });
 
@@ -63,6 +74,7 @@ export async function resolveContactConnection(
 ) {
   const { tenant } = context;
   const filter = args.filter ?? {};
+  const field = args.orderBy?.field ?? 'UPDATED_AT';
   const page = await listContactIds(tenant, {
     filter: {
       ...filter,
@@ -70,7 +82,7 @@ export async function resolveContactConnection(
       groupId: scope.groupId ?? filterId('Group', filter.groupId),
       companyId: scope.companyId ?? filterId('Company', filter.companyId),
     },
-    orderBy: { field: args.orderBy?.field ?? 'UPDATED_AT', direction: args.orderBy?.direction ?? 'DESC' },
+    orderBy: { field, direction: args.orderBy?.direction ?? DEFAULT_DIRECTION[field] },
     page: args,
   });
   const ids = page.rows.map((row) => row.id);

@@ -1,6 +1,6 @@
 import type { InputFieldBuilder, SchemaTypes } from '@pothos/core';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
-import { builder } from '../../graphql/builder.js';
+import { builder, LocalDateScalar } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
 import { decodeIdOf, NIL_UUID } from '../../graphql/ids.js';
 import { loadPayloadRecord } from '../../graphql/payload.js';
@@ -270,7 +270,7 @@ export function contactInputFields<Types extends SchemaTypes>(t: InputFieldBuild
     abbreviation: t.string(),
     title: t.string({ description: 'Honorific, e.g. Dr.' }),
     gender: t.field({ type: GenderEnum }),
-    birthday: t.string({ description: 'A calendar date, YYYY-MM-DD.' }),
+    birthday: t.field({ type: LocalDateScalar, description: 'A calendar date, YYYY-MM-DD; an impossible date such as 2026-02-30 is refused before anything runs.' }),
     primaryLanguage: t.string({ description: 'ISO 639-1, e.g. en' }),
     description: t.string({ description: 'At most 5000 characters.' }),
     strategy: t.string(),
