@@ -12,7 +12,7 @@ const upsert = async (input: Record<string, unknown>) => {
   expect(res.errors).toBeUndefined();
   return res.data.upsertContact;
 };
-const sfRef = (id: string) => ({ namespace: 'salesforce', id });
+const sfRef = (externalId: string) => ({ namespace: 'salesforce', externalId });
 
 describe('upsertContact', () => {
   it('creates, then updates, then does nothing, then revives from the bin', async () => {
