@@ -199,6 +199,19 @@ describe('contactgraph import', () => {
     });
   });
 
+  it('--upsert-by email names no namespace in the change origin (the row lists no refs)', async () => {
+    const csv = file('by-email.csv', ['firstName,lastName,email,jobTitle', 'Ada,Lovelace,ada@example.com,Countess'].join('\n'));
+    const result = await cli('import', csv, '--org', 'Acme', '--upsert-by', 'email');
+    expect(result.stdout).toMatch(/updated {4}1\n/);
+    await withDb(async (db) => {
+      const org = await db.prisma.organization.findUniqueOrThrow({ where: { name: 'Acme' } });
+      const ada = await db.prisma.contact.findFirstOrThrow({ where: { organizationId: org.id, lastName: 'Lovelace' }, include: { externalRefs: true } });
+      expect(ada.externalRefs.map((r) => r.namespace).sort()).toEqual(['crm', 'erp']);
+      const last = await db.prisma.contactChange.findFirstOrThrow({ where: { organizationId: org.id, contactId: ada.id }, orderBy: { seq: 'desc' } });
+      expect(last).toMatchObject({ changeType: 'UPDATED', changedFields: ['jobTitle'], changeOrigin: { apiKeyPrefix: 'cli:import', namespaces: [] } });
+    });
+  });
+
   it('imports JSONL lines in the createContact input shape (groups and fields by name or id)', async () => {
     const ids = await withDb(async (db) => {
       const org = await db.prisma.organization.findUniqueOrThrow({ where: { name: 'Jsonl' } });
