@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
+import { subscribe } from './support/sse.js';
 
 const h = await createHarness();
 const owner = await h.organization();
@@ -92,5 +93,69 @@ describe('contactChanges', () => {
   it('rejects a forged cursor and a page size out of range', async () => {
     expect((await owner.gql(FEED, { after: 'Zm9yZ2Vk' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await owner.gql(FEED, { first: 101 })).errors?.[0]).toMatchObject({ message: expect.stringMatching(/between 1 and 100/), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
+describe('changeOrigin.namespaces: exactly the namespaces the write itself named', () => {
+  const ref = (namespace: string, externalId: string) => ({ namespace, externalId });
+  const run = async (caller: typeof owner, mutation: string, input: Record<string, unknown>, select: string) => {
+    const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
+    const res = await caller.gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${select} } }`, { input });
+    expect(res.errors).toBeUndefined();
+    return res.data[mutation];
+  };
+  const contactOf = async (caller: typeof owner, mutation: string, input: Record<string, unknown>) => {
+    const payload = await run(caller, mutation, input, 'contact { id version } userErrors { code field }');
+    expect(payload.userErrors).toEqual([]);
+    return payload.contact as { id: string; version: number };
+  };
+
+  it('in the feed and in subscription events, for every write path', async () => {
+    const syncer = await h.organization();
+    const events = await subscribe((url, init) => Promise.resolve(h.app.fetch(url, init)), 'http://test/graphql', syncer.key,
+      'subscription { contactChanged { contactId version changeType changeOrigin { namespaces } } }');
+    try {
+      const expected: { contactId: string; version: number; changeType: string; namespaces: string[] }[] = [];
+      const entry = (contact: { id: string; version: number }, changeType: string, namespaces: string[]) =>
+        expected.push({ contactId: contact.id, version: contact.version, changeType, namespaces });
+
+      // create: the refs it lists
+      const held = await contactOf(syncer, 'createContact', { firstName: 'Held', email: 'held@ns.example', externalRefs: [ref('crm', 'C-1'), ref('erp', 'E-1')] });
+      entry(held, 'CREATED', ['crm', 'erp']);
+      const bulk = await run(syncer, 'createContacts', { contacts: [{ firstName: 'B1', externalRefs: [ref('Crm ', 'C-2')] }, { firstName: 'B2' }] }, 'results { contact { id version } userErrors { code } }');
+      entry(bulk.results[0].contact, 'CREATED', ['crm']);
+      entry(bulk.results[1].contact, 'CREATED', []);
+
+      // update: nothing unless the patch lists refs, then those
+      entry(await contactOf(syncer, 'updateContact', { id: held.id, patch: { lastName: 'One' } }), 'UPDATED', []);
+      entry(await contactOf(syncer, 'updateContact', { id: held.id, patch: { externalRefs: [ref('crm', 'C-1'), ref('erp', 'E-1'), ref('hubspot', 'H-1')] } }), 'UPDATED', ['crm', 'erp', 'hubspot']);
+
+      // upsert: the lookup's namespace and the refs it lists; by email or id none
+      entry(await contactOf(syncer, 'upsertContact', { by: { externalRef: ref('crm', 'C-1') }, lastName: 'Two' }), 'UPDATED', ['crm']);
+      entry(await contactOf(syncer, 'upsertContact', { by: { externalRef: ref('crm', 'C-1') }, lastName: 'Three', externalRefs: [ref('erp', 'E-1'), ref('hubspot', 'H-1')] }), 'UPDATED', ['crm', 'erp', 'hubspot']);
+      entry(await contactOf(syncer, 'upsertContact', { by: { email: 'HELD@ns.example' }, lastName: 'Four' }), 'UPDATED', []);
+      entry(await contactOf(syncer, 'upsertContact', { by: { id: held.id }, lastName: 'Five' }), 'UPDATED', []);
+      entry(await contactOf(syncer, 'upsertContact', { by: { externalRef: ref('salesforce', 'S-1') }, firstName: 'New', externalRefs: [ref('erp', 'E-2')] }), 'CREATED', ['erp', 'salesforce']);
+      const upserts = await run(syncer, 'upsertContacts', { contacts: [{ by: { externalRef: ref('crm', 'C-1') }, lastName: 'Six' }, { by: { email: 'held@ns.example' }, lastName: 'Seven' }] }, 'results { contact { id version } userErrors { code } }');
+      // (each result shows the contact as the whole call left it: version 9)
+      entry({ id: held.id, version: 8 }, 'UPDATED', ['crm']);
+      entry({ id: held.id, version: 9 }, 'UPDATED', []);
+      expect(upserts.results.map((r: { contact: { id: string; version: number } }) => r.contact)).toEqual([{ id: held.id, version: 9 }, { id: held.id, version: 9 }]);
+
+      // merge: names none, though target and source hold refs
+      const source = await contactOf(syncer, 'createContact', { firstName: 'Twin', externalRefs: [ref('pipedrive', 'P-1')] });
+      entry(source, 'CREATED', ['pipedrive']);
+      const merged = await run(syncer, 'mergeContacts', { targetId: held.id, sourceIds: [source.id] }, 'contact { id version } userErrors { code }');
+      expect(merged.userErrors).toEqual([]);
+      entry(merged.contact, 'MERGED', []);
+      entry({ id: source.id, version: source.version + 1 }, 'MERGED', []);
+
+      const { seen } = await drain(syncer, null);
+      expect(seen.map((c) => ({ contactId: c.contactId, version: c.version, changeType: c.changeType, namespaces: c.changeOrigin.namespaces }))).toEqual(expected);
+      const pushed = (await events.waitFor(expected.length)).map((e) => e.data.contactChanged);
+      expect(pushed.map((c) => ({ contactId: c.contactId, version: c.version, changeType: c.changeType, namespaces: c.changeOrigin.namespaces }))).toEqual(expected);
+    } finally {
+      events.close();
+    }
   });
 });

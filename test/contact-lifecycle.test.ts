@@ -4,7 +4,7 @@ import { createHarness } from './support/harness.js';
 const h = await createHarness();
 const owner = await h.organization();
 
-const FIELDS = 'id fullName firstName lastName jobTitle email emails { address isPrimary } tags version etag updatedAt deletedAt companies { company { name } } groups { name }';
+const FIELDS = 'id type fullName firstName lastName jobTitle email emails { address isPrimary } tags version etag updatedAt deletedAt companies { company { name } } groups { name }';
 const create = async (input: Record<string, unknown>) => {
   const res = await owner.gql(`mutation($input: CreateContactInput!) { createContact(input: $input) { contact { ${FIELDS} } userErrors { code field } } }`, { input });
   expect(res.data.createContact.userErrors).toEqual([]);
@@ -91,6 +91,102 @@ describe('updateContact', () => {
     const res = await update({ id: c.id, patch: { companies: [{ company: { name: 'New Co' } }] } });
     expect(res.contact.companies).toEqual([{ company: { name: 'New Co' } }]);
     expect(res.changedFields).toEqual(['companies']);
+  });
+});
+
+describe('updateContact: type is immutable', () => {
+  it('a patch with another type, null included, is VALIDATION at patch.type and writes nothing; the same type is fine', async () => {
+    const invoice = await create({ type: 'INVOICE', firstName: 'Typed' });
+    for (const type of [null, 'GENERAL']) {
+      expect(await update({ id: invoice.id, patch: { type, lastName: 'Changed' } })).toMatchObject({
+        contact: null,
+        changedFields: [],
+        userErrors: [{ code: 'VALIDATION', field: ['patch', 'type'], message: expect.stringContaining('INVOICE') }],
+      });
+    }
+    const general = await create({ firstName: 'Plain' });
+    expect((await update({ id: general.id, patch: { type: null } })).userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['patch', 'type'] })]);
+    expect(await feedOf(invoice.id)).toHaveLength(1);
+    expect(await feedOf(general.id)).toHaveLength(1);
+    const same = await update({ id: invoice.id, patch: { type: 'INVOICE', lastName: 'Kept' } });
+    expect(same).toMatchObject({ userErrors: [], contact: { type: 'INVOICE', lastName: 'Kept', version: 2 } });
+    expect([...same.changedFields].sort()).toEqual(['fullName', 'lastName']);
+  });
+});
+
+describe('updateContact: custom field values', () => {
+  const made = async (mutation: string, object: string, input: Record<string, unknown>) => {
+    const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
+    const res = await owner.gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field } } }`, { input });
+    expect(res.data[mutation].userErrors).toEqual([]);
+    return res.data[mutation][object].id as string;
+  };
+  const VALUES = 'version customFieldValues { field { name } ... on TextFieldValue { text } ... on NumberFieldValue { number } ... on SingleSelectFieldValue { option } }';
+  /** the contact's version and its values by field name */
+  const valuesOf = async (id: string) => {
+    const contact = (await owner.gql(`query($id: ID!) { contact(by: { id: $id }) { ${VALUES} } }`, { id })).data.contact;
+    const values = contact.customFieldValues.map((v: any) => [v.field.name, v.text ?? v.number ?? v.option]);
+    return { version: contact.version, values: Object.fromEntries(values) };
+  };
+  const patch = async (input: Record<string, unknown>) =>
+    (await owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { changedFields userErrors { code field message } } }', { input })).data.updateContact;
+
+  let groups = 0;
+  /** two groups (Accounts with Tier, Seats and Note; Board with Rank) and a contact in both with Tier, Seats and Rank */
+  const valued = async () => {
+    groups += 1;
+    const group = await made('createGroup', 'group', { name: `Accounts ${groups}` });
+    const other = await made('createGroup', 'group', { name: `Board ${groups}` });
+    const tier = await made('createCustomField', 'customField', { groupId: group, name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] });
+    const seats = await made('createCustomField', 'customField', { groupId: group, name: 'Seats', type: 'NUMBER' });
+    const note = await made('createCustomField', 'customField', { groupId: group, name: 'Note', type: 'TEXT' });
+    const rank = await made('createCustomField', 'customField', { groupId: other, name: 'Rank', type: 'TEXT' });
+    const contact = await create({ firstName: 'Valued', groups: [group, other], customFieldValues: [{ field: tier, value: 'Gold' }, { field: seats, value: 3 }, { field: rank, value: 'A' }] });
+    return { c: contact, other, tier, seats, note };
+  };
+
+  it('a patch sets and unsets (null or []) the fields it names and leaves the others', async () => {
+    const { c, tier, seats, note } = await valued();
+    expect(await patch({ id: c.id, patch: { customFieldValues: [{ field: seats, value: 5 }] } })).toEqual({ changedFields: ['customFieldValues'], userErrors: [] });
+    expect(await valuesOf(c.id)).toEqual({ version: 2, values: { Tier: 'Gold', Seats: 5, Rank: 'A' } });
+    await patch({ id: c.id, patch: { customFieldValues: [{ field: tier, value: null }, { field: note, value: 'hi' }] } });
+    expect(await valuesOf(c.id)).toEqual({ version: 3, values: { Seats: 5, Note: 'hi', Rank: 'A' } });
+    await patch({ id: c.id, patch: { customFieldValues: [{ field: seats, value: [] }] } });
+    expect(await valuesOf(c.id)).toEqual({ version: 4, values: { Note: 'hi', Rank: 'A' } });
+    // Naming a value it already has, or nothing, changes nothing.
+    for (const customFieldValues of [[{ field: note, value: 'hi' }], []]) {
+      expect(await patch({ id: c.id, patch: { customFieldValues } })).toEqual({ changedFields: [], userErrors: [] });
+    }
+    expect(await patch({ id: c.id, patch: { lastName: 'Other' } })).toMatchObject({ userErrors: [] });
+    expect(await valuesOf(c.id)).toEqual({ version: 5, values: { Note: 'hi', Rank: 'A' } });
+    // null clears the field, as for every other field of a patch.
+    expect(await patch({ id: c.id, patch: { customFieldValues: null } })).toEqual({ changedFields: ['customFieldValues'], userErrors: [] });
+    expect(await valuesOf(c.id)).toEqual({ version: 6, values: {} });
+  });
+
+  it('replaceCustomFieldValues replaces them all on purpose, and needs customFieldValues', async () => {
+    const { c, note } = await valued();
+    expect(await patch({ id: c.id, replaceCustomFieldValues: true, patch: { lastName: 'X' } })).toEqual({
+      changedFields: [],
+      userErrors: [{ code: 'VALIDATION', field: ['replaceCustomFieldValues'], message: expect.stringContaining('customFieldValues') }],
+    });
+    expect(await valuesOf(c.id)).toEqual({ version: 1, values: { Tier: 'Gold', Seats: 3, Rank: 'A' } });
+    expect(await patch({ id: c.id, replaceCustomFieldValues: true, patch: { customFieldValues: [{ field: note, value: 'only' }] } })).toMatchObject({ userErrors: [] });
+    expect(await valuesOf(c.id)).toEqual({ version: 2, values: { Note: 'only' } });
+    await patch({ id: c.id, replaceCustomFieldValues: true, patch: { customFieldValues: [] } });
+    expect(await valuesOf(c.id)).toEqual({ version: 3, values: {} });
+  });
+
+  it('leaving a group drops its fields’ values; a value named for a group the contact is not in is refused', async () => {
+    const { c, other, tier } = await valued();
+    const res = await patch({ id: c.id, patch: { groups: [other] } });
+    expect(res.userErrors).toEqual([]);
+    expect([...res.changedFields].sort()).toEqual(['customFieldValues', 'groups']);
+    expect(await valuesOf(c.id)).toEqual({ version: 2, values: { Rank: 'A' } });
+    expect((await patch({ id: c.id, patch: { customFieldValues: [{ field: tier, value: 'Silver' }] } })).userErrors).toEqual([
+      expect.objectContaining({ code: 'VALIDATION', field: ['patch', 'customFieldValues', '0', 'field'] }),
+    ]);
+    expect(await valuesOf(c.id)).toEqual({ version: 2, values: { Rank: 'A' } });
   });
 });
 

@@ -12,7 +12,7 @@ const upsert = async (input: Record<string, unknown>) => {
   expect(res.errors).toBeUndefined();
   return res.data.upsertContact;
 };
-const sfRef = (id: string) => ({ namespace: 'salesforce', id });
+const sfRef = (externalId: string) => ({ namespace: 'salesforce', externalId });
 
 describe('upsertContact', () => {
   it('creates, then updates, then does nothing, then revives from the bin', async () => {
@@ -60,6 +60,81 @@ describe('upsertContact', () => {
     expect(new Set(results.map((r) => r.contact.id)).size).toBe(1);
     const count = await h.db.prisma.externalRef.count({ where: { organizationId: owner.organizationId, namespace: 'salesforce', externalId: 'U-RACE' } });
     expect(count).toBe(1);
+  });
+});
+
+describe('upsertContact: what an update keeps', () => {
+  const KEYED = `mutation($input: UpsertContactInput!) {
+    upsertContact(input: $input) { action contact { id type externalRefs { namespace externalId } emails { address isPrimary } } userErrors { code field message } }
+  }`;
+  const keyed = async (input: Record<string, unknown>) => (await owner.gql(KEYED, { input })).data.upsertContact;
+  const contactsWithRef = (externalId: string) =>
+    h.db.prisma.contact.count({ where: { organizationId: owner.organizationId, externalRefs: { some: { namespace: 'salesforce', externalId } } } });
+
+  it('never removes the external ref it found the contact by: externalRefs without it get it back', async () => {
+    const created = await keyed({ by: { externalRef: sfRef('K-1') }, firstName: 'Kay' });
+    const moved = await keyed({ by: { externalRef: sfRef('K-1') }, externalRefs: [{ namespace: 'hubspot', externalId: 'H-1' }] });
+    expect(moved).toMatchObject({ action: 'UPDATED', userErrors: [], contact: { id: created.contact.id, externalRefs: [{ namespace: 'hubspot', externalId: 'H-1' }, sfRef('K-1')] } });
+    const cleared = await keyed({ by: { externalRef: sfRef('K-1') }, externalRefs: null });
+    expect(cleared).toMatchObject({ action: 'UPDATED', contact: { id: created.contact.id, externalRefs: [sfRef('K-1')] } });
+    const again = await keyed({ by: { externalRef: sfRef('K-1') }, firstName: 'Kay' });
+    expect(again).toMatchObject({ action: 'NOOP', contact: { id: created.contact.id } });
+    expect(await contactsWithRef('K-1')).toBe(1);
+  });
+
+  it('never removes the email it found the contact by: emails without it keep it (not primary)', async () => {
+    const created = await keyed({ by: { email: 'Keep@Upsert.example' }, firstName: 'Kip' });
+    const moved = await keyed({ by: { email: 'keep@upsert.example' }, emails: [{ address: 'new@upsert.example' }] });
+    expect(moved).toMatchObject({
+      action: 'UPDATED',
+      contact: { id: created.contact.id, emails: [{ address: 'new@upsert.example', isPrimary: true }, { address: 'Keep@Upsert.example', isPrimary: false }] },
+    });
+    expect((await keyed({ by: { email: 'keep@upsert.example' }, emails: null })).contact.emails).toEqual([{ address: 'Keep@Upsert.example', isPrimary: true }]);
+    expect(await keyed({ by: { email: 'keep@upsert.example' }, firstName: 'Kip' })).toMatchObject({ action: 'NOOP', contact: { id: created.contact.id } });
+  });
+
+  it('refuses another type, null included, at ["type"], in upsertContact and upsertContacts', async () => {
+    const created = await keyed({ by: { externalRef: sfRef('T-1') }, type: 'FINANCE', firstName: 'Fin' });
+    for (const type of [null, 'GENERAL']) {
+      expect(await keyed({ by: { externalRef: sfRef('T-1') }, type, lastName: 'X' })).toMatchObject({
+        action: null,
+        contact: null,
+        userErrors: [{ code: 'VALIDATION', field: ['type'] }],
+      });
+    }
+    const bulk = await owner.gql('mutation($input: UpsertContactsInput!) { upsertContacts(input: $input) { results { action userErrors { code field } } } }', {
+      input: { contacts: [{ by: { externalRef: sfRef('T-1') }, type: null }, { by: { externalRef: sfRef('T-1') }, type: 'FINANCE', lastName: 'Ok' }] },
+    });
+    expect(bulk.data.upsertContacts.results).toEqual([
+      { action: null, userErrors: [{ code: 'VALIDATION', field: ['type'] }] },
+      { action: 'UPDATED', userErrors: [] },
+    ]);
+    const now = (await owner.gql('query($id: ID!) { contact(by: { id: $id }) { type lastName version } }', { id: created.contact.id })).data.contact;
+    expect(now).toEqual({ type: 'FINANCE', lastName: 'Ok', version: 2 });
+  });
+
+  it('custom values follow patch semantics (the others stay) unless replaceCustomFieldValues', async () => {
+    const made = async (mutation: string, object: string, input: Record<string, unknown>) => {
+      const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
+      const res = await owner.gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } } }`, { input });
+      return res.data[mutation][object].id as string;
+    };
+    const group = await made('createGroup', 'group', { name: 'Upserted' });
+    const tier = await made('createCustomField', 'customField', { groupId: group, name: 'Tier', type: 'TEXT' });
+    const seats = await made('createCustomField', 'customField', { groupId: group, name: 'Seats', type: 'NUMBER' });
+    const values = async (input: Record<string, unknown>) => {
+      const res = await owner.gql(`mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action userErrors { code field }
+        contact { customFieldValues { field { name } ... on TextFieldValue { text } ... on NumberFieldValue { number } } } } }`, { input });
+      const { action, userErrors, contact } = res.data.upsertContact;
+      return { action, userErrors, values: contact && Object.fromEntries(contact.customFieldValues.map((v: any) => [v.field.name, v.text ?? v.number])) };
+    };
+    const by = { externalRef: sfRef('CF-1') };
+    expect(await values({ by, firstName: 'Cf', groups: [group], customFieldValues: [{ field: tier, value: 'Gold' }, { field: seats, value: 2 }] }))
+      .toEqual({ action: 'CREATED', userErrors: [], values: { Tier: 'Gold', Seats: 2 } });
+    expect(await values({ by, customFieldValues: [{ field: seats, value: 4 }] })).toEqual({ action: 'UPDATED', userErrors: [], values: { Tier: 'Gold', Seats: 4 } });
+    expect(await values({ by, replaceCustomFieldValues: true })).toEqual({ action: null, userErrors: [{ code: 'VALIDATION', field: ['replaceCustomFieldValues'] }], values: null });
+    expect(await values({ by, replaceCustomFieldValues: true, customFieldValues: [{ field: tier, value: 'Silver' }] }))
+      .toEqual({ action: 'UPDATED', userErrors: [], values: { Tier: 'Silver' } });
   });
 });
 

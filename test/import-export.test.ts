@@ -8,6 +8,7 @@ import { migrate } from '../src/db/migrator.js';
 import { createTenant, SCOPES } from '../src/graphql/context.js';
 import { encodeId } from '../src/graphql/ids.js';
 import { createChangeEvents } from '../src/modules/change-feed/events.js';
+import { createContact } from '../src/modules/contact/create-contact.js';
 import { createCustomField } from '../src/modules/custom-field/create-custom-field.js';
 import { createGroup } from '../src/modules/group/create-group.js';
 import { createOrganization } from '../src/modules/organization/organization.js';
@@ -196,6 +197,25 @@ describe('contactgraph import', () => {
       expect(changes.map((c) => [c.changeType, c.changedFields])).toEqual([['CREATED', []], ['UPDATED', ['jobTitle']]]);
       expect(changes[1]!.changeOrigin).toMatchObject({ apiKeyPrefix: 'cli:import', namespaces: ['crm'] });
       expect(await db.prisma.contact.count({ where: { organizationId: org.id, lastName: 'Turing' } })).toBe(1);
+    });
+  });
+
+  it('--upsert-by email names no namespace in the change origin (the row lists no refs)', async () => {
+    await withDb(async (db) => {
+      const { tenant } = await organization(db, 'ByEmail');
+      const outcome = await createContact(tenant, { firstName: 'Ada', email: 'ada@example.com', externalRefs: [{ namespace: 'crm', externalId: 'CRM-1' }, { namespace: 'erp', externalId: 'E-1' }] });
+      expect(outcome.failures).toEqual([]);
+    });
+    const csv = file('by-email.csv', ['firstName,lastName,email,jobTitle', 'Ada,Lovelace,ada@example.com,Countess'].join('\n'));
+    const result = await cli('import', csv, '--org', 'ByEmail', '--upsert-by', 'email');
+    expect(result.stdout).toMatch(/updated {4}1\n/);
+    await withDb(async (db) => {
+      const org = await db.prisma.organization.findUniqueOrThrow({ where: { name: 'ByEmail' } });
+      const ada = await db.prisma.contact.findFirstOrThrow({ where: { organizationId: org.id }, include: { externalRefs: true } });
+      expect(ada.externalRefs.map((r) => r.namespace).sort()).toEqual(['crm', 'erp']);
+      const changes = await db.prisma.contactChange.findMany({ where: { organizationId: org.id, contactId: ada.id }, orderBy: { seq: 'asc' } });
+      expect(changes.map((c) => [c.changeType, c.changedFields])).toEqual([['CREATED', []], ['UPDATED', ['lastName', 'fullName', 'jobTitle']]]);
+      expect(changes[1]!.changeOrigin).toMatchObject({ apiKeyPrefix: 'cli:import', namespaces: [] });
     });
   });
 

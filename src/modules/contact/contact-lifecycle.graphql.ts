@@ -10,9 +10,13 @@ import { type UpsertItemOutcome, upsertContact, upsertContacts } from './upsert-
 import { MAX_BATCH } from './create-contact.js';
 
 const ContactPatch = builder.inputType('ContactPatch', {
-  description: 'An absent field stays as it is, null clears it, a list given replaces the whole list.',
+  description:
+    'An absent field stays as it is, null clears it, a list given replaces the whole list — except customFieldValues, which sets and unsets (null or [] value) the fields it names and leaves the others. `type` cannot change: a different one, null included, is a VALIDATION error.',
   fields: (t) => contactInputFields(t),
 });
+
+const replaceCustomFieldValuesDescription = (when: string) =>
+  `When true${when}, customFieldValues become all of the contact's custom values (the fields it does not name are unset; [] unsets them all). Otherwise customFieldValues sets and unsets only the fields it names. Needs customFieldValues.`;
 
 builder.relayMutationField(
   'updateContact',
@@ -21,12 +25,18 @@ builder.relayMutationField(
       id: t.id({ required: true }),
       ifMatch: t.string({ description: 'The etag you read; when the contact changed since, nothing is written (STALE_ETAG). Without it the last writer wins.' }),
       patch: t.field({ type: ContactPatch, required: true }),
+      replaceCustomFieldValues: t.boolean({ description: replaceCustomFieldValuesDescription('') }),
     }),
   },
   {
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant }) => {
-      const result = await updateContact(tenant, { id: input.id, ifMatch: input.ifMatch, patch: input.patch as ContactFieldsInput });
+      const result = await updateContact(tenant, {
+        id: input.id,
+        ifMatch: input.ifMatch,
+        patch: input.patch as ContactFieldsInput,
+        replaceCustomFieldValues: input.replaceCustomFieldValues,
+      });
       const payload = await payloadOf(tenant, Promise.resolve(result));
       return { ...payload, changedFields: result.ok ? result.value.changedFields : [] };
     },
@@ -77,6 +87,9 @@ builder.relayMutationField(
   },
 );
 
+const UPSERT_BY =
+  'How to find the contact; by externalRef or email it is created when missing. An update keeps that ref or email on the contact even when externalRefs or emails leave it out.';
+
 const UpsertAction = builder.enumType('UpsertAction', {
   values: {
     CREATED: { description: 'No contact matched: one was created.' },
@@ -90,16 +103,17 @@ builder.relayMutationField(
   'upsertContact',
   {
     inputFields: (t) => ({
-      by: t.field({ type: ContactLookup, required: true, description: 'How to find the contact; by externalRef or email it is created when missing.' }),
+      by: t.field({ type: ContactLookup, required: true, description: UPSERT_BY }),
       ...contactInputFields(t),
+      replaceCustomFieldValues: t.boolean({ description: replaceCustomFieldValuesDescription(' and the contact exists') }),
     }),
   },
   {
     description: 'Creates or updates (patch semantics) the contact a lookup names; the sync primitive.',
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant }) => {
-      const { by, clientMutationId: _c, ...fields } = input;
-      const result = await upsertContact(tenant, { by, fields: fields as ContactFieldsInput });
+      const { by, clientMutationId: _c, replaceCustomFieldValues, ...fields } = input;
+      const result = await upsertContact(tenant, { by, fields: fields as ContactFieldsInput, replaceCustomFieldValues });
       const payload = await payloadOf(tenant, Promise.resolve(result));
       return { ...payload, action: result.ok ? result.value.action : null, changedFields: result.ok ? result.value.changedFields : [] };
     },
@@ -117,8 +131,9 @@ builder.relayMutationField(
 const UpsertContactsItem = builder.inputType('UpsertContactsItem', {
   fields: (t) => ({
     clientRef: t.string({ description: 'Echoed on this item’s result.' }),
-    by: t.field({ type: ContactLookup, required: true }),
+    by: t.field({ type: ContactLookup, required: true, description: UPSERT_BY }),
     ...contactInputFields(t),
+    replaceCustomFieldValues: t.boolean({ description: replaceCustomFieldValuesDescription(' and the contact exists') }),
   }),
 });
 
@@ -147,7 +162,12 @@ builder.relayMutationField(
       const outcome = await bulkWrites(() =>
         upsertContacts(
           tenant,
-          input.contacts.map(({ clientRef, by, ...fields }) => ({ clientRef, by, fields: fields as ContactFieldsInput })),
+          input.contacts.map(({ clientRef, by, replaceCustomFieldValues, ...fields }) => ({
+            clientRef,
+            by,
+            replaceCustomFieldValues,
+            fields: fields as ContactFieldsInput,
+          })),
         ),
       );
       return outcome.ok ? { results: outcome.value, failures: [] } : { results: [], failures: outcome.failures };

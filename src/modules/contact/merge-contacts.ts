@@ -170,10 +170,11 @@ export async function mergeContacts(
     const outcome: MergeOutcome = { id: target.id, mergedIds: absorbed, changedFields: changed, conflicts, dryRun: Boolean(input.dryRun) };
     if (input.dryRun) return ok(outcome);
 
-    const namespaces = will.contact.externalRefs.map((r) => r.namespace);
+    // A merge names no namespace (the refs it moves are the contacts' own, not named by the
+    // caller), so no sync client skips it as an echo: each must learn its copies were merged.
     const changes = [
-      { contactId: target.id, changeType: 'MERGED' as const, version: target.version + 1, changedFields: changed, namespaces },
-      ...sources.map((s) => ({ contactId: s.id, changeType: 'MERGED' as const, version: s.version + 1, changedFields: ['mergedInto'], namespaces: [] })),
+      { contactId: target.id, changeType: 'MERGED' as const, version: target.version + 1, changedFields: changed },
+      ...sources.map((s) => ({ contactId: s.id, changeType: 'MERGED' as const, version: s.version + 1, changedFields: ['mergedInto'] })),
     ];
     try {
       await tenant.prisma.$transaction(
@@ -190,7 +191,7 @@ export async function mergeContacts(
           // Contacts merged into a source earlier now resolve to the target too.
           await tx.contact.updateMany({ where: { organizationId, mergedIntoId: { in: absorbed } }, data: { mergedIntoId: target.id } });
           await tx.contactChange.createMany({
-            data: changes.map(({ namespaces: ns, ...change }) => ({ ...change, organizationId, changeOrigin: changeOrigin(tenant, ns) })),
+            data: changes.map((change) => ({ ...change, organizationId, changeOrigin: changeOrigin(tenant) })),
           });
         },
         { maxWait: 5_000, timeout: 15_000 },

@@ -34,6 +34,8 @@ export interface PreparedContact {
   companyLinks: { target: CompanyTarget; jobTitle: string | null; department: string | null; isPrimary: boolean }[];
   groupIds: string[];
   customValues: { fieldId: string; value: StoredValue }[];
+  /** every field `customFieldValues` named, set or unset, by resolved id (what a patch leaves to the rest) */
+  customFieldIds: string[];
 }
 
 const targetKey = (target: CompanyTarget) => ('companyId' in target ? `id:${target.companyId}` : `new:${target.normalizedName}`);
@@ -125,6 +127,7 @@ export async function prepareContact(
   });
 
   const customValues: PreparedContact['customValues'] = [];
+  const customFieldIds: string[] = [];
   await Promise.all(
     draft.customFieldValues.map(async (entry, index) => {
       const fieldId = decodeIdOf('CustomField', entry.field);
@@ -133,6 +136,7 @@ export async function prepareContact(
         failures.push({ code: 'NOT_FOUND', message: 'no custom field with this id', path: ['customFieldValues', index, 'field'] });
         return;
       }
+      customFieldIds.push(field.id);
       if (!groupIds.includes(field.groupId)) {
         failures.push({
           code: 'VALIDATION',
@@ -199,6 +203,7 @@ export async function prepareContact(
       companyLinks,
       groupIds,
       customValues,
+      customFieldIds,
     },
   };
 }

@@ -6,7 +6,9 @@ import { fail, type Failure, FailureAbort, ok, type Result } from '../common/res
 import { serialized } from '../common/serialized.js';
 import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
-import type { ContactFieldsInput } from './contact-input.js';
+import type { ExternalRefValue } from '../external-ref/external-ref.js';
+import { normalizeEmail } from '../user/user.js';
+import { type ContactFieldsInput, MAX_CUSTOM_VALUES } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { ensureCompanies, insertChildren, type Tx, WriteConflict } from './write-contacts.js';
 
@@ -173,28 +175,80 @@ export interface UpdateOutcome {
   changedFields: string[];
 }
 
+export interface UpdateInput {
+  id: string;
+  ifMatch?: string | null;
+  patch: ContactFieldsInput;
+  /** the patch's `customFieldValues` become all the contact's values (else it sets and unsets only the fields it names) */
+  replaceCustomFieldValues?: boolean | null;
+  /** a contact in the recycle bin is restored by the same write (upsert's REVIVED) */
+  revive?: boolean;
+  /** upsert: the lookup that found the contact. It stays on the contact, and its namespace is named by the write. */
+  lookup?: { externalRef?: ExternalRefValue | null; email?: string | null };
+}
+
 /**
- * Applies a patch: an absent field stays, `null` clears, a list given replaces the list.
- * The result is validated and resolved like a new contact. A stale `ifMatch` writes nothing
- * (STALE_ETAG); without it, the last writer wins, but each update is still applied to the
- * version it read (a version guard in the UPDATE itself, retried on a race). A patch that
- * changes nothing writes nothing: version, etag, updatedAt and the feed stay as they were.
+ * Applies a patch: an absent field stays, `null` clears, a list given replaces the list —
+ * except `customFieldValues`, which sets and unsets the fields it names and leaves the others
+ * (unless `replaceCustomFieldValues`). `type` cannot change. The result is validated and
+ * resolved like a new contact. A stale `ifMatch` writes nothing (STALE_ETAG); without it, the
+ * last writer wins, but each update is still applied to the version it read (a version guard in
+ * the UPDATE itself, retried on a race). A patch that changes nothing writes nothing: version,
+ * etag, updatedAt and the feed stay as they were.
  */
-export async function updateContact(
-  tenant: Tenant,
-  /** revive: a contact in the recycle bin is restored by the same write (upsert's REVIVED) */
-  input: { id: string; ifMatch?: string | null; patch: ContactFieldsInput; revive?: boolean },
-): Promise<Result<UpdateOutcome>> {
+export async function updateContact(tenant: Tenant, input: UpdateInput): Promise<Result<UpdateOutcome>> {
   const id = decodeIdOf('Contact', input.id);
   if (!id) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
+  if (input.replaceCustomFieldValues && input.patch.customFieldValues === undefined) {
+    return fail({ code: 'VALIDATION', message: 'give customFieldValues to replace the values with ([] removes them all)', path: ['replaceCustomFieldValues'] });
+  }
   return serialized(`contact:${id}`, () => applyPatch(tenant, id, input));
 }
 
-async function applyPatch(
-  tenant: Tenant,
-  id: string,
-  input: { ifMatch?: string | null; patch: ContactFieldsInput; revive?: boolean },
-): Promise<Result<UpdateOutcome>> {
+const sameRef = (a: { namespace: string; externalId: string }, b: ExternalRefValue) =>
+  a.namespace.trim().toLowerCase() === b.namespace && a.externalId.trim() === b.externalId;
+
+/** The patch over the contact as it is, as the input of the contact it makes. */
+function patchedInput(current: CurrentContact, input: UpdateInput): ContactFieldsInput {
+  const { patch, lookup } = input;
+  const merged: ContactFieldsInput = { ...currentAsInput(current), ...patch };
+  // A patched name part makes the full name derived again unless the patch gives one.
+  if (!('fullName' in patch) && NAME_FIELDS.some((f) => f !== 'fullName' && f in patch) && !current.fullNameExplicit) {
+    delete merged.fullName;
+  }
+  // The values the patch names; the contact's others are added once these are resolved (keptValues).
+  merged.customFieldValues = patch.customFieldValues ?? [];
+  // An upsert never removes the key it found the contact by (the next upsert would create a duplicate).
+  const ref = lookup?.externalRef;
+  if (ref && patch.externalRefs !== undefined && !(merged.externalRefs ?? []).some((r) => sameRef(r, ref))) {
+    merged.externalRefs = [...(merged.externalRefs ?? []), ref];
+  }
+  const email = lookup?.email ? normalizeEmail(lookup.email) : null;
+  if (email && patch.emails !== undefined) {
+    const listed = [...(merged.emails ?? []).map((e) => e.address), ...(merged.email ? [merged.email] : [])];
+    if (!listed.some((address) => normalizeEmail(address) === email)) {
+      const held = current.emails.find((e) => e.addressNormalized === email);
+      merged.emails = [...(merged.emails ?? []), held ? { address: held.address, label: held.label } : { address: lookup!.email! }];
+    }
+  }
+  return merged;
+}
+
+/**
+ * The contact's custom values a patch leaves as they are: those of fields it does not name,
+ * keyed by resolved field id (whichever way the input named its fields), and only while the
+ * contact stays in the field's group (leaving a group drops its fields' values).
+ */
+async function keptValues(tenant: Tenant, current: CurrentContact, input: UpdateInput, next: PreparedContact) {
+  if (input.replaceCustomFieldValues || input.patch.customFieldValues === null) return [];
+  const named = new Set(next.customFieldIds);
+  const fields = await Promise.all(current.customFieldValues.map((v) => tenant.loaders.customFieldById.load(v.fieldId)));
+  return current.customFieldValues
+    .filter((v, i) => !named.has(v.fieldId) && fields[i] && next.groupIds.includes(fields[i].groupId))
+    .map((v) => ({ fieldId: v.fieldId, value: v.value as StoredValue }));
+}
+
+async function applyPatch(tenant: Tenant, id: string, input: UpdateInput): Promise<Result<UpdateOutcome>> {
   const { organizationId } = tenant;
   for (let attempt = 1; ; attempt += 1) {
     const current = await tenant.prisma.contact.findFirst({ ...currentContactQuery, where: { id, organizationId, mergedIntoId: null } });
@@ -206,25 +260,31 @@ async function applyPatch(
     if (input.ifMatch != null && input.ifMatch !== etagOf(current)) {
       return fail({ code: 'STALE_ETAG', message: `the contact changed: its etag is now ${etagOf(current)}`, path: ['ifMatch'] });
     }
-    if (input.patch.type != null && input.patch.type !== current.type) {
-      return fail({ code: 'VALIDATION', message: 'the type of a contact cannot change', path: ['patch', 'type'] });
-    }
-    const before = currentAsInput(current);
-    const merged: ContactFieldsInput = { ...before, ...input.patch };
-    // A patched name part makes the full name derived again unless the patch gives one.
-    if (!('fullName' in input.patch) && NAME_FIELDS.some((f) => f !== 'fullName' && f in input.patch) && !current.fullNameExplicit) {
-      delete merged.fullName;
+    // `null` is no way around it: it would reset the type to GENERAL.
+    if (input.patch.type !== undefined && input.patch.type !== current.type) {
+      return fail({ code: 'VALIDATION', message: `the type of a contact cannot change (it is ${current.type})`, path: ['patch', 'type'] });
     }
     const [was, will] = await Promise.all([
-      prepareContact(tenant, before, { selfId: current.id }),
-      prepareContact(tenant, merged, { selfId: current.id }),
+      // Its custom values are compared as stored (as the kept ones are), not validated again.
+      prepareContact(tenant, { ...currentAsInput(current), customFieldValues: [] }, { selfId: current.id }),
+      prepareContact(tenant, patchedInput(current, input), { selfId: current.id }),
     ]);
     if (!will.ok) return fail(...withPatchPath(will.failures));
-    const changed = [...(reviving ? ['deletedAt'] : []), ...(was.ok ? changedFields(was.contact, will.contact) : Object.keys(input.patch))];
+    const next = will.contact;
+    next.customValues.push(...(await keptValues(tenant, current, input, next)));
+    if (next.customValues.length > MAX_CUSTOM_VALUES) {
+      return fail({ code: 'VALIDATION', message: `a contact holds at most ${MAX_CUSTOM_VALUES} custom values`, path: ['patch', 'customFieldValues'] });
+    }
+    if (was.ok) was.contact.customValues = current.customFieldValues.map((v) => ({ fieldId: v.fieldId, value: v.value as StoredValue }));
+    const changed = [...(reviving ? ['deletedAt'] : []), ...(was.ok ? changedFields(was.contact, next) : Object.keys(input.patch))];
     if (changed.length === 0) return ok({ id: current.id, changedFields: [] });
     const changeType = reviving ? 'RESTORED' : 'UPDATED';
+    // What the write named: the upsert's lookup ref and the refs the patch lists (then all the contact's).
+    const namespaces = [
+      ...(input.lookup?.externalRef ? [input.lookup.externalRef.namespace] : []),
+      ...(input.patch.externalRefs != null ? next.externalRefs.map((r) => r.namespace) : []),
+    ];
 
-    const next = will.contact;
     try {
       await tenant.prisma.$transaction(
         async (tx) => {
@@ -236,15 +296,13 @@ async function applyPatch(
               changeType,
               changedFields: changed,
               version: current.version + 1,
-              changeOrigin: changeOrigin(tenant, next.externalRefs.map((r) => r.namespace)),
+              changeOrigin: changeOrigin(tenant, namespaces),
             },
           });
         },
         { maxWait: 5_000, timeout: 15_000 },
       );
-      announceChanges(tenant, [
-        { contactId: current.id, changeType, version: current.version + 1, changedFields: changed, namespaces: next.externalRefs.map((r) => r.namespace) },
-      ]);
+      announceChanges(tenant, [{ contactId: current.id, changeType, version: current.version + 1, changedFields: changed, namespaces }]);
       return ok({ id: current.id, changedFields: changed });
     } catch (error) {
       if (error instanceof WriteConflict) return fail(...withPatchPath(error.failures.get(0) ?? []));

@@ -37,20 +37,31 @@ async function findByLookup(tenant: Tenant, by: ContactLookupInput, ref: Externa
   });
 }
 
+export interface UpsertInput {
+  by: ContactLookupInput;
+  fields: ContactFieldsInput;
+  /** on update, `fields.customFieldValues` become all the contact's values (as updateContact's) */
+  replaceCustomFieldValues?: boolean | null;
+}
+
 /**
  * Creates the contact the lookup names, or updates it (patch semantics), reviving it from the
- * recycle bin when it was there. Race-free: when a concurrent upsert creates the same contact
- * first, this one finds it on the next attempt and updates it.
+ * recycle bin when it was there. The update keeps the lookup's external ref or email on the
+ * contact even when the fields' list leaves it out. Race-free: when a concurrent upsert creates
+ * the same contact first, this one finds it on the next attempt and updates it.
  */
 export async function upsertContact(
   tenant: Tenant,
-  input: { by: ContactLookupInput; fields: ContactFieldsInput },
+  input: UpsertInput,
 ): Promise<Result<{ id: string; action: UpsertAction; changedFields: string[] }>> {
   const parsedRef = input.by.externalRef ? externalRefSchema.safeParse(input.by.externalRef) : null;
   if (parsedRef && !parsedRef.success) {
     return fail({ code: 'VALIDATION', message: 'is not a valid external ref', path: ['by', 'externalRef'] });
   }
   const ref = parsedRef?.data ?? null;
+  if (input.replaceCustomFieldValues && input.fields.customFieldValues === undefined) {
+    return fail({ code: 'VALIDATION', message: 'give customFieldValues to replace the values with ([] removes them all)', path: ['replaceCustomFieldValues'] });
+  }
   for (let attempt = 1; ; attempt += 1) {
     const found = await findByLookup(tenant, input.by, ref);
     if (!found) {
@@ -70,7 +81,13 @@ export async function upsertContact(
       continue;
     }
     // Out of the recycle bin and updated in one transaction, with one RESTORED feed entry.
-    const updated = await updateContact(tenant, { id: encodeId('Contact', found.id), patch: input.fields, revive: true });
+    const updated = await updateContact(tenant, {
+      id: encodeId('Contact', found.id),
+      patch: input.fields,
+      replaceCustomFieldValues: input.replaceCustomFieldValues,
+      revive: true,
+      lookup: { externalRef: ref, email: input.by.email },
+    });
     if (!updated.ok) {
       // A patch error is the client's: report it at its place in this input (fields at the top).
       return fail(...updated.failures.map((f) => ({ ...f, path: f.path?.[0] === 'patch' ? f.path.slice(1) : f.path })));
@@ -94,12 +111,12 @@ export interface UpsertItemOutcome {
  */
 export async function upsertContacts(
   tenant: Tenant,
-  items: { clientRef?: string | null; by: ContactLookupInput; fields: ContactFieldsInput }[],
+  items: (UpsertInput & { clientRef?: string | null })[],
 ): Promise<Result<UpsertItemOutcome[]>> {
   if (items.length > MAX_BATCH) return fail({ code: 'LIMIT_EXCEEDED', message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] });
   const outcomes: UpsertItemOutcome[] = [];
-  for (const { clientRef, by, fields } of items) {
-    const result = await upsertContact(tenant, { by, fields });
+  for (const { clientRef, ...item } of items) {
+    const result = await upsertContact(tenant, item);
     tenant.loaders.clearAll();
     outcomes.push(
       result.ok

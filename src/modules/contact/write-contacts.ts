@@ -193,6 +193,7 @@ export async function writeContacts(
             changeType: 'CREATED',
             changedFields: [],
             version: 1,
+            // A new contact's refs are exactly those its input named (an upsert's lookup ref included).
             changeOrigin: changeOrigin(tenant, c.externalRefs.map((ref) => ref.namespace)),
           })),
         },
