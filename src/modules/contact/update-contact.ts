@@ -8,6 +8,7 @@ import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
+import { requireSensitiveScope } from './sensitive.js';
 import { ensureCompanies, insertChildren, type Tx, WriteConflict } from './write-contacts.js';
 
 /** how often an update without ifMatch is re-applied when another writer got in first */
@@ -185,6 +186,7 @@ export async function updateContact(
   /** revive: a contact in the recycle bin is restored by the same write (upsert's REVIVED) */
   input: { id: string; ifMatch?: string | null; patch: ContactFieldsInput; revive?: boolean },
 ): Promise<Result<UpdateOutcome>> {
+  requireSensitiveScope(tenant, [{ path: ['patch'], fields: input.patch }]);
   const id = decodeIdOf('Contact', input.id);
   if (!id) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
   return serialized(`contact:${id}`, () => applyPatch(tenant, id, input));
