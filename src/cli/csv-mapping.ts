@@ -82,8 +82,11 @@ export type Column =
 /** Thrown for a file that cannot be imported at all (bad header). */
 export class MappingError extends Error {}
 
-/** Reads a CSV header; unknown or repeated columns make the file unimportable. */
-export function parseHeader(header: string[]): Column[] {
+/**
+ * Reads a CSV header; unknown or repeated columns make the file unimportable, and so does an
+ * `ssn` column unless the import was allowed to write sensitive data (--allow-sensitive).
+ */
+export function parseHeader(header: string[], options: { allowSensitive?: boolean } = {}): Column[] {
   const seen = new Set<string>();
   return header.map((raw, index) => {
     const header = raw.trim();
@@ -100,6 +103,10 @@ export function parseHeader(header: string[]): Column[] {
       const namespace = header.slice('externalRef.'.length).trim();
       if (!namespace) throw new MappingError(`the column "${header}" names no namespace`);
       return { kind: 'ref', namespace, header };
+    }
+    if (key === 'ssn') {
+      if (!options.allowSensitive) throw new MappingError(`the column "${header}" is sensitive data: import it with --allow-sensitive, or leave the column out`);
+      return { kind: 'field', name: 'ssn', header };
     }
     const name = KNOWN.get(key);
     if (!name) {

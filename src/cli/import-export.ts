@@ -17,6 +17,7 @@ import { createChangeEvents } from '../modules/change-feed/events.js';
 import type { Failure } from '../modules/common/result.js';
 import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
 import { createContacts, MAX_BATCH } from '../modules/contact/create-contact.js';
+import { SENSITIVE_SCOPE } from '../modules/contact/sensitive.js';
 import { refreshContactStatistics } from '../modules/contact/write-contacts.js';
 import { type ContactLookupInput, upsertContact } from '../modules/contact/upsert-contact.js';
 import { externalRefSchema } from '../modules/external-ref/external-ref.js';
@@ -49,6 +50,8 @@ export const IMPORT_USAGE = `usage: contactgraph import <file.csv|file.jsonl> --
   --user <email>             the user the import acts as (default: the organisation's first user)
   --upsert-by <key>          externalRef:<namespace> or email: update the contact the row names
                              (create it when missing) instead of always creating
+  --allow-sensitive          write ssn (a CSV column or JSONL key); without it such a CSV file
+                             is refused and such JSONL rows fail
   --reject-file <file>       where failed rows go (default: <file>.rejects.jsonl)
   --batch-size <n>           rows per write, 1-${MAX_BATCH} (default ${MAX_BATCH})
   --stats                    also print the peak memory (RSS) of the import`;
@@ -143,13 +146,16 @@ async function endStream(stream: WriteStream) {
 // ---------------------------------------------------------------------------------------------
 // Reading rows
 
+/** A row's failure: the domain's, or a row naming ssn in an import not allowed to write it. */
+type RowFailure = Omit<Failure, 'code'> & { code: Failure['code'] | 'FORBIDDEN' };
+
 /** One row of the file, converted (or not) into createContact input. */
 interface SourceRow {
   line: number;
   /** what the file said: the CSV row as { column: cell }, or the JSON object (or text) */
   original: unknown;
   input: Record<string, unknown> | null;
-  failures: Failure[];
+  failures: RowFailure[];
   /** the CSV column an error path concerns */
   columnOf: (path: (string | number)[] | undefined) => string | undefined;
   /** whether the row itself named groups (custom values add their groups) */
@@ -165,7 +171,7 @@ function startLine(endLine: number, raw: string | undefined): number {
   return endLine - (body.match(/\r\n|\r|\n/g)?.length ?? 0);
 }
 
-async function* csvRows(stream: ReadStream, directory: Directory): AsyncGenerator<SourceRow> {
+async function* csvRows(stream: ReadStream, directory: Directory, allowSensitive: boolean): AsyncGenerator<SourceRow> {
   const parser = stream.pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true, record_delimiter: ['\r\n', '\n', '\r'] }),
   );
@@ -176,7 +182,7 @@ async function* csvRows(stream: ReadStream, directory: Directory): AsyncGenerato
     const line = startLine(info.lines, raw);
     if (!columns) {
       try {
-        columns = parseHeader(record);
+        columns = parseHeader(record, { allowSensitive });
       } catch (error) {
         if (error instanceof MappingError) throw new FatalError(`line ${line}: ${error.message}`);
         throw error;
@@ -238,7 +244,7 @@ async function* lines(stream: ReadStream): AsyncGenerator<string> {
   if (pending !== '') yield pending.replace(/\r$/, '');
 }
 
-async function* jsonlRows(stream: ReadStream, directory: Directory): AsyncGenerator<SourceRow> {
+async function* jsonlRows(stream: ReadStream, directory: Directory, allowSensitive: boolean): AsyncGenerator<SourceRow> {
   let line = 0;
   for await (const text of lines(stream)) {
     line += 1;
@@ -266,7 +272,11 @@ async function* jsonlRows(stream: ReadStream, directory: Directory): AsyncGenera
     const original = structuredClone(value);
     const input = value as Record<string, unknown>;
     const unknownFields = Object.keys(input).filter((key) => !JSONL_FIELDS.has(key));
-    const failures: Failure[] = unknownFields.map((key) => ({ code: 'VALIDATION', message: 'is not a createContact input field', path: [key] }));
+    const failures: RowFailure[] = unknownFields.map((key) => ({ code: 'VALIDATION', message: 'is not a createContact input field', path: [key] }));
+    // `"ssn": null` too: clearing is a write.
+    if (!allowSensitive && input.ssn !== undefined) {
+      failures.push({ code: 'FORBIDDEN', message: 'ssn is sensitive data: import it with --allow-sensitive', path: ['ssn'] });
+    }
     const namedGroups = input.groups !== undefined && input.groups !== null;
     failures.push(...resolveNames(directory, input, false).failures);
     yield { line, original, input, failures, columnOf: noColumn, namedGroups };
@@ -311,6 +321,7 @@ interface ImportOptions {
   rejectFile: string;
   batchSize: number;
   stats: boolean;
+  allowSensitive: boolean;
 }
 
 function parseImportArgs(args: string[]): ImportOptions {
@@ -327,6 +338,7 @@ function parseImportArgs(args: string[]): ImportOptions {
         'reject-file': { type: 'string' },
         'batch-size': { type: 'string' },
         stats: { type: 'boolean' },
+        'allow-sensitive': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -355,6 +367,7 @@ function parseImportArgs(args: string[]): ImportOptions {
     rejectFile: values['reject-file'] ?? `${file}.rejects.jsonl`,
     batchSize,
     stats: values.stats ?? false,
+    allowSensitive: values['allow-sensitive'] ?? false,
   };
 }
 
@@ -380,7 +393,7 @@ class ImportRun {
     private readonly options: ImportOptions,
   ) {}
 
-  async fail(row: SourceRow, failures: Failure[]) {
+  async fail(row: SourceRow, failures: RowFailure[]) {
     this.failed += 1;
     const errors = failures.map((failure): ReportedError => {
       const column = row.columnOf(failure.path);
@@ -518,8 +531,11 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
           : `"${organization.name}" has no users: create one (contactgraph users create) or give --user`,
       );
     }
+    // The import acts with every scope but contacts:sensitive unless --allow-sensitive: the
+    // domain's ssn rule then holds here too (rows naming ssn were refused above already).
+    const scopes = new Set(SCOPES.filter((scope) => options.allowSensitive || scope !== SENSITIVE_SCOPE));
     const tenant = createTenant(
-      { organizationId: organization.id, userId: user.id, apiKeyId: IMPORT_ORIGIN, apiKeyPrefix: IMPORT_ORIGIN, scopes: new Set(SCOPES) },
+      { organizationId: organization.id, userId: user.id, apiKeyId: IMPORT_ORIGIN, apiKeyPrefix: IMPORT_ORIGIN, scopes },
       db.prisma,
       events,
     );
@@ -527,7 +543,7 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
 
     const started = Date.now();
     const stream = createReadStream(options.file);
-    const rows = options.format === 'csv' ? csvRows(stream, directory) : jsonlRows(stream, directory);
+    const rows = options.format === 'csv' ? csvRows(stream, directory, options.allowSensitive) : jsonlRows(stream, directory, options.allowSensitive);
     const run = new ImportRun(tenant, options);
     const progress = createProgress(size);
     const collect = fullCollector();

@@ -19,7 +19,7 @@ const USAGE = `usage: contactgraph <command>
   keys revoke <prefix>                           revoke the key starting with <prefix>
   schema print [--output <file>]                 print the GraphQL SDL
   import <file.csv|file.jsonl> --org <id|name> [--user <email>] [--upsert-by externalRef:<ns>|email]
-         [--reject-file <file>] [--batch-size <n>] [--stats]
+         [--allow-sensitive] [--reject-file <file>] [--batch-size <n>] [--stats]
                                                  import contacts (exit 0 all rows, 2 some failed, 1 fatal)
   export --org <id|name> --format csv|jsonl [--output <file>]
                                                  export the organisation's contacts

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
-import { ArgumentError } from '../modules/common/result.js';
+import { ArgumentError, ScopeError } from '../modules/common/result.js';
 
 /** Prisma's and PostgreSQL's ways of saying the database cannot be reached right now. */
 const UNAVAILABLE_CODES = new Set([
@@ -72,6 +72,7 @@ export function faultError(error: unknown, requestId: string | undefined): Graph
 /** An error a client caused (a bad argument, a malformed request), as a coded GraphQL error. */
 export function clientError(error: unknown): GraphQLError | null {
   if (error instanceof ArgumentError) return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (error instanceof ScopeError) return new GraphQLError(error.message, { extensions: { code: 'FORBIDDEN', field: error.path.map(String) } });
   // yoga parses `variables`/`extensions` of a GET with JSON.parse
   if (error instanceof SyntaxError) {
     return new GraphQLError('Malformed request: a parameter is not valid JSON.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });

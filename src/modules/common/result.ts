@@ -42,3 +42,18 @@ export class FailureAbort extends Error {
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
 }
+
+/**
+ * The caller's scopes do not allow what the request asks (writing `ssn` without
+ * contacts:sensitive): the API answers a GraphQL error with code FORBIDDEN, its `field`
+ * extension the path inside `input`, and nothing is written.
+ */
+export class ScopeError extends Error {
+  override name = 'ScopeError';
+  constructor(
+    message: string,
+    readonly path: (string | number)[],
+  ) {
+    super(message);
+  }
+}

@@ -186,8 +186,8 @@ const MergeConflictType = builder.objectRef<MergeConflict>('MergeConflict').impl
   fields: (t) => ({
     sourceId: t.id({ resolve: (c) => encodeId('Contact', c.sourceId) }),
     field: t.string({ description: 'The input field, e.g. `birthday`, `companies` or `customFieldValues.<field id>`.', resolve: (c) => c.field }),
-    kept: t.field({ type: 'JSON', nullable: true, resolve: (c) => c.kept }),
-    discarded: t.field({ type: 'JSON', nullable: true, resolve: (c) => c.discarded }),
+    kept: t.field({ type: 'JSON', nullable: true, description: "The target's value; null for `ssn` without the contacts:sensitive scope.", resolve: (c) => c.kept }),
+    discarded: t.field({ type: 'JSON', nullable: true, description: "The source's value; null for `ssn` without the contacts:sensitive scope.", resolve: (c) => c.discarded }),
   }),
 });
 

@@ -4,6 +4,7 @@ import type { Tenant } from '../../graphql/context.js';
 import type { Failure } from '../common/result.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
+import { requireSensitiveScope } from './sensitive.js';
 import { type CompanyResolution, type Tx, WriteConflict, writeContacts } from './write-contacts.js';
 
 export const MAX_BATCH = 500;
@@ -59,6 +60,7 @@ export async function createContacts(
   inputs: ContactFieldsInput[],
   options: { allOrNone: boolean; dryRun?: boolean; extra?: (tx: Tx, outcomes: ContactOutcome[]) => Promise<void> },
 ): Promise<ContactOutcome[]> {
+  requireSensitiveScope(tenant, inputs.map((fields, index) => ({ path: ['contacts', index], fields })));
   for (let attempt = 1; ; attempt += 1) {
     const results = await Promise.all(inputs.map((input) => prepareContact(tenant, input)));
     const claimed = new Map<string, number>();
@@ -164,6 +166,7 @@ export async function createContact(
   input: ContactFieldsInput,
   options: { idempotencyKey?: string | null; dryRun?: boolean } = {},
 ): Promise<ContactOutcome> {
+  requireSensitiveScope(tenant, [{ path: [], fields: input }]);
   const key = options.idempotencyKey?.trim();
   if (!key || options.dryRun) {
     const [outcome] = await createContacts(tenant, [input], { allOrNone: true, dryRun: options.dryRun ?? false });

@@ -5,6 +5,7 @@ import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { prepareContact } from './prepare-contact.js';
+import { maySeeSensitive } from './sensitive.js';
 import {
   changedFields,
   type CurrentContact,
@@ -22,9 +23,13 @@ const MAX_ATTEMPTS = 10;
 export interface MergeConflict {
   sourceId: string;
   field: string;
+  /** null for `ssn` when the caller lacks contacts:sensitive */
   kept: unknown;
   discarded: unknown;
 }
+
+/** The fields whose values a merge reports only to callers with contacts:sensitive. */
+const SENSITIVE_FIELDS = new Set(['ssn']);
 
 export interface MergeOutcome {
   id: string;
@@ -159,7 +164,11 @@ export async function mergeContacts(
     });
     if (failures.length > 0 || !target) return fail(...failures);
 
-    const { input: merged, conflicts } = mergedInput(target, sources);
+    const { input: merged, conflicts: found } = mergedInput(target, sources);
+    // The conflict stays reported (the field is named, as in changedFields), its values not.
+    const conflicts = maySeeSensitive(tenant)
+      ? found
+      : found.map((c) => (SENSITIVE_FIELDS.has(c.field) ? { ...c, kept: null, discarded: null } : c));
     const absorbed = sources.map((s) => s.id);
     const [was, will] = await Promise.all([
       prepareContact(tenant, currentAsInput(target), { selfId: target.id }),

@@ -10,6 +10,7 @@ import type { ExternalRefValue } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 import { type ContactFieldsInput, MAX_CUSTOM_VALUES } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
+import { requireSensitiveScope } from './sensitive.js';
 import { ensureCompanies, insertChildren, type Tx, WriteConflict } from './write-contacts.js';
 
 /** how often an update without ifMatch is re-applied when another writer got in first */
@@ -197,6 +198,7 @@ export interface UpdateInput {
  * etag, updatedAt and the feed stay as they were.
  */
 export async function updateContact(tenant: Tenant, input: UpdateInput): Promise<Result<UpdateOutcome>> {
+  requireSensitiveScope(tenant, [{ path: ['patch'], fields: input.patch }]);
   const id = decodeIdOf('Contact', input.id);
   if (!id) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
   if (input.replaceCustomFieldValues && input.patch.customFieldValues === undefined) {

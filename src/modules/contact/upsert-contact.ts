@@ -5,6 +5,7 @@ import { externalRefSchema, type ExternalRefValue } from '../external-ref/extern
 import { normalizeEmail } from '../user/user.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { createContact, MAX_BATCH } from './create-contact.js';
+import { requireSensitiveScope } from './sensitive.js';
 import { updateContact } from './update-contact.js';
 
 export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';
@@ -54,6 +55,7 @@ export async function upsertContact(
   tenant: Tenant,
   input: UpsertInput,
 ): Promise<Result<{ id: string; action: UpsertAction; changedFields: string[] }>> {
+  requireSensitiveScope(tenant, [{ path: [], fields: input.fields }]);
   const parsedRef = input.by.externalRef ? externalRefSchema.safeParse(input.by.externalRef) : null;
   if (parsedRef && !parsedRef.success) {
     return fail({ code: 'VALIDATION', message: 'is not a valid external ref', path: ['by', 'externalRef'] });
@@ -114,6 +116,7 @@ export async function upsertContacts(
   items: (UpsertInput & { clientRef?: string | null })[],
 ): Promise<Result<UpsertItemOutcome[]>> {
   if (items.length > MAX_BATCH) return fail({ code: 'LIMIT_EXCEEDED', message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] });
+  requireSensitiveScope(tenant, items.map(({ fields }, index) => ({ path: ['contacts', index], fields })));
   const outcomes: UpsertItemOutcome[] = [];
   for (const { clientRef, ...item } of items) {
     const result = await upsertContact(tenant, item);
