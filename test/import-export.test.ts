@@ -8,6 +8,7 @@ import { migrate } from '../src/db/migrator.js';
 import { createTenant, SCOPES } from '../src/graphql/context.js';
 import { encodeId } from '../src/graphql/ids.js';
 import { createChangeEvents } from '../src/modules/change-feed/events.js';
+import { createCompany } from '../src/modules/company/create-company.js';
 import { createContact } from '../src/modules/contact/create-contact.js';
 import { createCustomField } from '../src/modules/custom-field/create-custom-field.js';
 import { createGroup } from '../src/modules/group/create-group.js';
@@ -264,6 +265,76 @@ describe('contactgraph import', () => {
       expect(linus!.groups.map((m) => m.group.name).sort()).toEqual(['Board', 'VIP']);
       expect(linus!.customFieldValues.map((v) => v.value)).toEqual(expect.arrayContaining([{ number: 2 }, { option: 'Gold' }]));
       expect(hamilton!.groups.map((m) => m.group.name)).toEqual(['VIP']);
+    });
+  });
+
+  it('custom columns as a CRM writes them: numbers as text, companies in CONTACT cells, users by email; errors at the entry', async () => {
+    const ids = await withDb(async (db) => {
+      const { org, user, tenant } = await organization(db, 'Refs');
+      const vip = await db.prisma.group.findFirstOrThrow({ where: { organizationId: org.id, name: 'VIP' } });
+      const related = await createCustomField(tenant, { groupId: encodeId('Group', vip.id), name: 'Related', type: 'CONTACT' });
+      const owners = await createCustomField(tenant, { groupId: encodeId('Group', vip.id), name: 'Owners', type: 'USER' });
+      const acme = await createCompany(tenant, { name: 'Acme Refs' });
+      if (!related.ok || !owners.ok || !acme.ok) throw new Error('setup');
+      return { acme: encodeId('Company', acme.value.id), email: user.email, userId: user.id, acmeId: acme.value.id };
+    });
+    const csv = file(
+      'refs.csv',
+      [
+        'firstName,lastName,field:Seats,field:Related,field:Owners',
+        `Num,Text,-3.5,${ids.acme},${ids.email.toUpperCase()}`,
+        'Hex,Number,0x10,,',
+        `Ghost,Owner,,,${ids.email};ghost@nowhere.example`,
+        'Foreign,Ref,,com_01890000-0000-7000-8000-000000000000,',
+      ].join('\n'),
+    );
+    const rejects = path.join(dir, 'refs-rejects.jsonl');
+    const result = await cli('import', csv, '--org', 'Refs', '--reject-file', rejects);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/created {4}1\n[\s\S]*failed {5}3/);
+    const rejected = readFileSync(rejects, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(rejected.map((r) => [r.line, r.errors])).toEqual([
+      [3, [{ code: 'VALIDATION', path: 'customFieldValues.0.value', message: expect.stringMatching(/decimal number/), column: 'field:Seats' }]],
+      [4, [{ code: 'NOT_FOUND', path: 'customFieldValues.0.value.1', message: 'no user with this email', column: 'field:Owners' }]],
+      [5, [{ code: 'NOT_FOUND', path: 'customFieldValues.0.value.0', message: 'no company with this id', column: 'field:Related' }]],
+    ]);
+    await withDb(async (db) => {
+      const org = await db.prisma.organization.findUniqueOrThrow({ where: { name: 'Refs' } });
+      const [num] = await contactsOf(db, org.id);
+      expect(num!.lastName).toBe('Text');
+      expect(Object.fromEntries(num!.customFieldValues.map((v) => [v.field.name, v.value]))).toEqual({
+        Seats: { number: -3.5 },
+        Related: { contactIds: [], companyIds: [ids.acmeId] },
+        Owners: { userIds: [ids.userId] },
+      });
+      expect(num!.groups.map((m) => m.group.name).sort()).toEqual(['Board', 'VIP']);
+    });
+  });
+
+  it('JSONL custom values by { group, name }: the group by name or id (added to the groups), the field name resolved as in the API', async () => {
+    const jsonl = file(
+      'by-name.jsonl',
+      [
+        JSON.stringify({ firstName: 'Paired', customFieldValues: [{ group: 'vip', name: ' TIER ', value: 'Gold' }, { group: 'Board', name: 'seats', value: '4' }] }),
+        JSON.stringify({ firstName: 'NoGroup', customFieldValues: [{ group: 'Nope', name: 'Tier', value: 'Gold' }] }),
+        JSON.stringify({ firstName: 'NoField', customFieldValues: [{ group: 'VIP', name: 'Nope', value: 'Gold' }] }),
+        JSON.stringify({ firstName: 'Both', customFieldValues: [{ field: 'Tier', group: 'VIP', name: 'Tier', value: 'Gold' }] }),
+      ].join('\n') + '\n',
+    );
+    const result = await cli('import', jsonl, '--org', 'Refs');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/created {4}1\n[\s\S]*failed {5}3/);
+    expect(result.stdout).toContain('  line 2: NOT_FOUND (at customFieldValues.0.group): no group named "Nope"');
+    expect(result.stdout).toContain('  line 3: NOT_FOUND (at customFieldValues.0.name): the group "VIP" has no field named "Nope"');
+    expect(result.stdout).toContain('  line 4: VALIDATION (at customFieldValues.0): give either field, or group and name');
+    await withDb(async (db) => {
+      const org = await db.prisma.organization.findUniqueOrThrow({ where: { name: 'Refs' } });
+      const paired = await db.prisma.contact.findFirstOrThrow({
+        where: { organizationId: org.id, firstName: 'Paired' },
+        include: { groups: { include: { group: true } }, customFieldValues: { include: { field: true } } },
+      });
+      expect(paired.groups.map((m) => m.group.name).sort()).toEqual(['Board', 'VIP']);
+      expect(Object.fromEntries(paired.customFieldValues.map((v) => [v.field.name, v.value]))).toEqual({ Tier: { option: 'Gold' }, Seats: { number: 4 } });
     });
   });
 

@@ -324,7 +324,22 @@ export function resolveNames(
   if (values !== undefined && values !== null) {
     if (!Array.isArray(values)) return { failures: [...failures, { code: 'VALIDATION', message: 'must be a list', path: ['customFieldValues'] }], addedGroups };
     values.forEach((entry: unknown, index) => {
-      const value = entry as { field?: unknown; value?: unknown } | null;
+      const value = entry as { field?: unknown; group?: unknown; name?: unknown; value?: unknown } | null;
+      if (value && typeof value === 'object' && value.field == null && typeof value.group === 'string') {
+        // { group, name }: the group may be named here too; the field's name is resolved as in the API
+        const byId = decodeIdOf('Group', value.group.trim());
+        const group = byId ? directory.groupsById.get(byId) : directory.groupsByName.get(normalizeName(value.group));
+        if (!group) {
+          failures.push({ code: 'NOT_FOUND', message: `no group ${byId ? 'with this id' : `named "${value.group.trim()}"`}`, path: ['customFieldValues', index, 'group'] });
+          return;
+        }
+        value.group = encodeId('Group', group.id);
+        if (!groupIds.includes(group.id)) {
+          groupIds.push(group.id);
+          addedGroups.set(groupIds.length - 1, index);
+        }
+        return;
+      }
       if (!value || typeof value !== 'object' || typeof value.field !== 'string') return; // validation reports it
       const byId = decodeIdOf('CustomField', value.field.trim());
       let field: DirectoryField | undefined;
@@ -347,7 +362,7 @@ export function resolveNames(
       }
       if (!field) return;
       const raw = fromCells && typeof value.value === 'string' ? customCellValue(field.type, value.value) : value.value;
-      values[index] = { field: encodeId('CustomField', field.id), value: raw };
+      values[index] = { ...value, field: encodeId('CustomField', field.id), value: raw };
       if (!groupIds.includes(field.groupId)) {
         groupIds.push(field.groupId);
         addedGroups.set(groupIds.length - 1, index);

@@ -114,6 +114,19 @@ export function createLoaders(prisma: PrismaClient, organizationId: string, view
       },
       { cacheKeyFn: (key) => `${key.typename}:${key.id}` },
     ),
+    /** a custom field by its group and its name, matched as names are kept unique (normalised) */
+    customFieldByGroupAndName: loaderOf(
+      (keys: readonly { groupId: string; name: string }[]) =>
+        prisma.customField.findMany({
+          where: {
+            organizationId,
+            groupId: { in: [...new Set(keys.map((key) => key.groupId))] },
+            normalizedName: { in: [...new Set(keys.map((key) => normalizeName(key.name)))] },
+          },
+        }),
+      (field) => `${field.groupId}/${field.normalizedName}`,
+      (key: { groupId: string; name: string }) => `${key.groupId}/${normalizeName(key.name)}`,
+    ),
   };
   return {
     ...loaders,

@@ -3,7 +3,7 @@ import ISO6391 from 'iso-639-1';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
-import { nameSchema } from '../common/names.js';
+import { nameSchema, normalizeName } from '../common/names.js';
 import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 
@@ -126,10 +126,18 @@ const companyLink = z.object({
   isPrimary: z.boolean().nullish(),
 });
 
-const customFieldValueInput = z.object({
-  field: publicId,
-  value: z.unknown().optional(),
-});
+/** A custom value names its field by id, or by its group's id and its name (as folk writes them). */
+const customFieldValueInput = z
+  .object({
+    field: publicId.nullish(),
+    group: publicId.nullish(),
+    name: nameSchema.nullish(),
+    value: z.unknown().optional(),
+  })
+  .refine(
+    (entry) => (entry.field != null ? entry.group == null && entry.name == null : entry.group != null && entry.name != null),
+    'give either field, or group and name',
+  );
 
 /** Every field a client may give when creating a contact. */
 export const contactFieldsSchema = z.object({
@@ -240,7 +248,13 @@ export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) =
 
   noRepeats(input.urls ?? [], (u) => u.url.toLowerCase(), ctx, (i) => ['urls', i, 'url']);
   noRepeats(input.externalRefs ?? [], externalRefKey, ctx, (i) => ['externalRefs', i]);
-  noRepeats(input.customFieldValues ?? [], (v) => v.field, ctx, (i) => ['customFieldValues', i, 'field']);
+  // Entries naming one field in the two forms are found once resolved (prepare-contact.ts).
+  noRepeats(
+    input.customFieldValues ?? [],
+    (v) => (v.field != null ? `id:${v.field}` : `name:${v.group}/${normalizeName(v.name!)}`),
+    ctx,
+    (i) => ['customFieldValues', i, input.customFieldValues![i]!.field != null ? 'field' : 'name'],
+  );
 
   const type = input.type ?? ContactType.GENERAL;
   if (input.purchaseOrderNumber && type !== ContactType.INVOICE) {

@@ -247,13 +247,21 @@ const ContactCompanyInput = builder.inputType('ContactCompanyInput', {
 });
 
 const CustomFieldValueInput = builder.inputType('CustomFieldValueInput', {
+  description:
+    'A value of a custom field, which is named by `field`, or by `group` and `name` (as folk writes values: per group, ' +
+    'by field name). Give exactly one of the two forms. The field’s group must be among the contact’s groups.',
   fields: (t) => ({
-    field: t.id({ required: true }),
+    field: t.id({ description: 'The custom field’s id. Not with `group` and `name`.' }),
+    group: t.id({ description: 'The id of the group the field belongs to; with `name`, instead of `field`.' }),
+    name: t.string({
+      description: 'The field’s name within `group`, matched as field names are kept unique (trimmed, inner whitespace collapsed, case ignored).',
+    }),
     value: t.field({
       type: 'JSON',
       description:
-        'TEXT/MAGIC a string, NUMBER a number or numeric string, DATE "YYYY-MM-DD", SINGLE_SELECT an ' +
-        'option label, MULTIPLE_SELECT labels, CONTACT [{id}], USER [{id}|{email}], OBJECT [{id}]. ' +
+        'TEXT/MAGIC a string; NUMBER a number or a decimal number as text ("42", "-3.5"); DATE "YYYY-MM-DD"; ' +
+        'SINGLE_SELECT an option label; MULTIPLE_SELECT labels; CONTACT contacts or companies, OBJECT any objects, ' +
+        'USER users, each as an id or { id } (users also as an email or { email }), one or a list. ' +
         'null or [] leaves it unset.',
     }),
   }),

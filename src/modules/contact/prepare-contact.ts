@@ -1,4 +1,4 @@
-import type { Prisma } from '../../db/generated/prisma/client.js';
+import type { CustomField, Prisma } from '../../db/generated/prisma/client.js';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../graphql/context.js';
 import { decodeIdOf } from '../../graphql/ids.js';
@@ -67,6 +67,30 @@ async function resolveCompany(
 const isFailure = (value: object): value is Failure => 'code' in value && 'message' in value;
 
 /**
+ * The field a custom value names, by id or by its group's id and its name (through the request's
+ * loaders, so a batch's entries share their lookups), with the path an error about it belongs at.
+ */
+async function resolveField(
+  tenant: Tenant,
+  entry: ContactDraft['customFieldValues'][number],
+  path: (string | number)[],
+): Promise<{ field: CustomField; path: (string | number)[] } | Failure> {
+  const { loaders } = tenant;
+  if (entry.field != null) {
+    const fieldId = decodeIdOf('CustomField', entry.field);
+    const field = fieldId ? await loaders.customFieldById.load(fieldId) : null;
+    return field ? { field, path: [...path, 'field'] } : { code: 'NOT_FOUND', message: 'no custom field with this id', path: [...path, 'field'] };
+  }
+  const groupId = decodeIdOf('Group', entry.group!);
+  const [group, field] = groupId
+    ? await Promise.all([loaders.groupById.load(groupId), loaders.customFieldByGroupAndName.load({ groupId, name: entry.name! })])
+    : [null, null];
+  if (!group) return { code: 'NOT_FOUND', message: 'no group with this id', path: [...path, 'group'] };
+  if (!field) return { code: 'NOT_FOUND', message: `the group "${group.name}" has no field named "${entry.name}"`, path: [...path, 'name'] };
+  return { field, path: [...path, 'name'] };
+}
+
+/**
  * Validates one contact's input and resolves every reference through the request's loaders
  * (so the lookups of a whole batch are shared). Returns the contact ready to write, or every
  * failure found, each at its path inside the input.
@@ -87,7 +111,7 @@ export async function prepareContact(
   const failures: Failure[] = [];
   const owners = new Set([options.selfId, ...(options.absorbed ?? [])]);
 
-  const [companyTargets, groups, emailHolders, refHolders] = await Promise.all([
+  const [companyTargets, groups, emailHolders, refHolders, fieldEntries] = await Promise.all([
     Promise.all(draft.companies.map((link, index) => resolveCompany(tenant, link.ref, ['companies', index, 'company']))),
     Promise.all(draft.groups.map((id) => {
       const groupId = decodeIdOf('Group', id);
@@ -95,6 +119,7 @@ export async function prepareContact(
     })),
     Promise.all(draft.emails.map((email) => loaders.emailHolder.load(email.addressNormalized))),
     Promise.all(draft.externalRefs.map((ref) => loaders.contactIdByExternalRef.load(ref))),
+    Promise.all(draft.customFieldValues.map((entry, index) => resolveField(tenant, entry, ['customFieldValues', index]))),
   ]);
 
   draft.emails.forEach((email, index) => {
@@ -128,26 +153,33 @@ export async function prepareContact(
 
   const customValues: PreparedContact['customValues'] = [];
   const customFieldIds: string[] = [];
+  const listedAt = new Map<string, number>();
   await Promise.all(
     draft.customFieldValues.map(async (entry, index) => {
-      const fieldId = decodeIdOf('CustomField', entry.field);
-      const field = fieldId ? await loaders.customFieldById.load(fieldId) : null;
-      if (!field) {
-        failures.push({ code: 'NOT_FOUND', message: 'no custom field with this id', path: ['customFieldValues', index, 'field'] });
+      const resolved = fieldEntries[index]!;
+      if (isFailure(resolved)) {
+        failures.push(resolved);
         return;
       }
+      const { field, path } = resolved;
       customFieldIds.push(field.id);
+      // the same field named once by id and once by group and name
+      if (listedAt.has(field.id)) {
+        failures.push({ code: 'VALIDATION', message: `names the field "${field.name}" again (entry ${listedAt.get(field.id)})`, path });
+        return;
+      }
+      listedAt.set(field.id, index);
       if (!groupIds.includes(field.groupId)) {
         failures.push({
           code: 'VALIDATION',
           message: `the field "${field.name}" belongs to a group the contact is not in; add that group to groups`,
-          path: ['customFieldValues', index, 'field'],
+          path: entry.field != null ? path : ['customFieldValues', index, 'group'],
         });
         return;
       }
       const outcome = await customFieldValueOf(field, entry.value, loaders);
-      if ('message' in outcome) {
-        failures.push({ code: 'VALIDATION', message: outcome.message, path: ['customFieldValues', index, 'value'] });
+      if ('failures' in outcome) {
+        for (const failure of outcome.failures) failures.push({ ...failure, path: ['customFieldValues', index, 'value', ...failure.path] });
       } else if (outcome.value) {
         customValues.push({ fieldId: field.id, value: outcome.value });
       }

@@ -2,6 +2,7 @@ import type { CustomField, CustomFieldType } from '../../db/generated/prisma/cli
 import { builder } from '../../graphql/builder.js';
 import type { Context } from '../../graphql/context.js';
 import type { NodeTypename } from '../../graphql/ids.js';
+import { CompanyNode } from '../company/company.graphql.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
 import { CustomFieldNode } from './custom-field.graphql.js';
@@ -71,14 +72,24 @@ builder.objectRef<ValueRow>('MultipleSelectFieldValue').implement({
 });
 
 builder.objectRef<ValueRow>('ContactFieldValue').implement({
-  description: 'The value of a CONTACT field: contacts of the organisation.',
+  description: 'The value of a CONTACT field: contacts of the organisation, and companies (a folk contact field names both).',
   interfaces: [CustomFieldValueInterface],
   fields: (t) => ({
     contacts: t.field({
       type: [ContactNode],
+      description: 'The contacts the value names, in input order.',
       resolve: async (row, _args, { tenant }) => {
         const found = await Promise.all((stored(row, 'contactIds') as string[]).map((id) => tenant.loaders.contactById.load(id)));
         return found.filter((contact) => contact !== null);
+      },
+    }),
+    companies: t.field({
+      type: [CompanyNode],
+      description: 'The companies the value names, in input order.',
+      resolve: async (row, _args, { tenant }) => {
+        const ids = (stored(row, 'companyIds') as string[] | undefined) ?? [];
+        const found = await Promise.all(ids.map((id) => tenant.loaders.companyById.load(id)));
+        return found.filter((company) => company !== null);
       },
     }),
   }),

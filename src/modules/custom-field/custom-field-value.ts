@@ -9,24 +9,58 @@ export type StoredValue =
   | { date: string }
   | { option: string }
   | { options: string[] }
-  | { contactIds: string[] }
+  /** `companyIds` only when the value names companies (a CONTACT field takes both, as folk's does) */
+  | { contactIds: string[]; companyIds?: string[] }
   | { userIds: string[] }
   | { objects: { typename: NodeTypename; id: string }[] };
 
-type Outcome = { value: StoredValue | null } | { message: string };
+/** Why a value was refused; `path` is inside the value (a list entry's index, or empty). */
+export interface ValueFailure {
+  code: 'VALIDATION' | 'NOT_FOUND';
+  message: string;
+  path: number[];
+}
+
+type Outcome = { value: StoredValue | null } | { failures: ValueFailure[] };
 
 const MAX_TEXT = 5000;
 const MAX_REFERENCES = 100;
+/** a decimal number as text: what JSON would read as a number, and nothing else (no hex, no units) */
+const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const invalid = (message: string, path: number[] = []): Outcome => ({ failures: [{ code: 'VALIDATION', message, path }] });
 
-function referenceList(raw: unknown, shape: string): Record<string, unknown>[] | string {
-  if (!Array.isArray(raw)) return `must be a list of ${shape}`;
-  if (raw.length > MAX_REFERENCES) return `must have at most ${MAX_REFERENCES} entries`;
-  if (!raw.every(isRecord)) return `must be a list of ${shape}`;
-  return raw;
+/** One entry of a reference value: a bare id (or, for users, an email), `{ id }` or `{ email }`. */
+type Reference = { id: string; path: number[] } | { email: string; path: number[] };
+
+/**
+ * The entries of a reference value as the CRM writes it: one reference or a list of them, each
+ * a bare id string or `{ id }` (users also by email: a bare address or `{ email }`).
+ */
+function references(raw: unknown, byEmail: boolean): Reference[] | ValueFailure[] {
+  const list = Array.isArray(raw) ? raw : [raw];
+  if (list.length > MAX_REFERENCES) return [{ code: 'VALIDATION', message: `must have at most ${MAX_REFERENCES} entries`, path: [] }];
+  const shape = byEmail ? 'an id or email, { id } or { email }' : 'an id or { id }';
+  const entries: Reference[] = [];
+  const failures: ValueFailure[] = [];
+  list.forEach((entry: unknown, index) => {
+    const path = Array.isArray(raw) ? [index] : [];
+    const record = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : null;
+    if (typeof entry === 'string' && entry.trim() !== '') {
+      const text = entry.trim();
+      entries.push(byEmail && text.includes('@') ? { email: text, path } : { id: text, path });
+    } else if (record && typeof record.id === 'string') {
+      entries.push({ id: record.id.trim(), path });
+    } else if (byEmail && record && typeof record.email === 'string') {
+      entries.push({ email: record.email, path });
+    } else {
+      failures.push({ code: 'VALIDATION', message: `must be ${shape}`, path });
+    }
+  });
+  return failures.length > 0 ? failures : entries;
 }
+
+const isFailures = (value: Reference[] | ValueFailure[]): value is ValueFailure[] => value.length > 0 && 'code' in value[0]!;
 
 function optionLabel(options: string[], raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
@@ -36,7 +70,8 @@ function optionLabel(options: string[], raw: unknown): string | null {
 
 /**
  * Validates a raw JSON value against its field's type and resolves what it references in the
- * organisation; `null` or `[]` (or "") means unset.
+ * organisation through the request's loaders; `null` or `[]` (or "") means unset. A reference
+ * nothing answers (another organisation's included) is NOT_FOUND at its entry.
  */
 export async function customFieldValueOf(
   field: { type: CustomFieldType; options: string[] },
@@ -47,63 +82,81 @@ export async function customFieldValueOf(
   switch (field.type) {
     case 'TEXT':
     case 'MAGIC': {
-      if (typeof raw !== 'string') return { message: 'must be a string' };
-      if (raw.length > MAX_TEXT) return { message: `must be at most ${MAX_TEXT} characters` };
+      if (typeof raw !== 'string') return invalid('must be a string');
+      if (raw.length > MAX_TEXT) return invalid(`must be at most ${MAX_TEXT} characters`);
       return { value: { text: raw } };
     }
     case 'NUMBER': {
-      const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      if (!Number.isFinite(number)) return { message: 'must be a finite number or numeric string' };
+      const number = typeof raw === 'number' ? raw : typeof raw === 'string' && NUMERIC.test(raw.trim()) ? Number(raw.trim()) : NaN;
+      if (!Number.isFinite(number)) return invalid('must be a finite number, or a decimal number as text such as "42" or "-3.5"');
       return { value: { number } };
     }
     case 'DATE': {
-      if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return { message: 'must be a date as YYYY-MM-DD' };
+      if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return invalid('must be a date as YYYY-MM-DD');
       const date = new Date(`${raw}T00:00:00Z`);
-      if (Number.isNaN(date.getTime()) || !date.toISOString().startsWith(raw)) return { message: 'is not a real calendar date' };
+      if (Number.isNaN(date.getTime()) || !date.toISOString().startsWith(raw)) return invalid('is not a real calendar date');
       return { value: { date: raw } };
     }
     case 'SINGLE_SELECT': {
       const option = optionLabel(field.options, raw);
-      return option ? { value: { option } } : { message: `must be one of: ${field.options.join(', ')}` };
+      return option ? { value: { option } } : invalid(`must be one of: ${field.options.join(', ')}`);
     }
     case 'MULTIPLE_SELECT': {
       const labels = Array.isArray(raw) ? raw : [raw];
       const options = labels.map((label) => optionLabel(field.options, label));
-      if (options.some((option) => option === null)) return { message: `must be a list of: ${field.options.join(', ')}` };
+      if (options.some((option) => option === null)) return invalid(`must be a list of: ${field.options.join(', ')}`);
       return { value: { options: [...new Set(options as string[])] } };
     }
     case 'CONTACT': {
-      const entries = referenceList(raw, '{ id } of contacts');
-      if (typeof entries === 'string') return { message: entries };
-      const ids = entries.map((entry) => (typeof entry.id === 'string' ? decodeIdOf('Contact', entry.id) : null));
-      const found = await Promise.all(ids.map((id) => (id ? loaders.contactById.load(id) : null)));
-      const missing = found.findIndex((contact) => !contact || contact.deletedAt);
-      if (missing >= 0) return { message: `entry ${missing} is not a contact of this organisation` };
-      return { value: { contactIds: [...new Set(ids as string[])] } };
-    }
-    case 'USER': {
-      const entries = referenceList(raw, '{ id } or { email } of users');
-      if (typeof entries === 'string') return { message: entries };
-      const users = await Promise.all(
-        entries.map((entry) => {
-          if (typeof entry.id === 'string') {
-            const id = decodeIdOf('User', entry.id);
-            return id ? loaders.userById.load(id) : null;
+      const entries = references(raw, false);
+      if (isFailures(entries)) return { failures: entries };
+      const resolved = await Promise.all(
+        entries.map(async (entry): Promise<{ contactId: string } | { companyId: string } | ValueFailure> => {
+          const node = 'id' in entry ? decodeId(entry.id) : null;
+          if (node?.typename === 'Contact') {
+            const contact = await loaders.contactById.load(node.id);
+            if (!contact) return { code: 'NOT_FOUND', message: 'no contact with this id', path: entry.path };
+            if (contact.deletedAt) return { code: 'VALIDATION', message: 'the contact is in the recycle bin', path: entry.path };
+            return { contactId: contact.id };
           }
-          return typeof entry.email === 'string' ? loaders.userByEmail.load(entry.email) : null;
+          if (node?.typename === 'Company') {
+            const company = await loaders.companyById.load(node.id);
+            return company ? { companyId: company.id } : { code: 'NOT_FOUND', message: 'no company with this id', path: entry.path };
+          }
+          return { code: 'NOT_FOUND', message: 'no contact or company with this id', path: entry.path };
         }),
       );
-      const missing = users.findIndex((user) => !user);
-      if (missing >= 0) return { message: `entry ${missing} is not a user of this organisation` };
+      const failures = resolved.filter((entry): entry is ValueFailure => 'code' in entry);
+      if (failures.length > 0) return { failures };
+      const contactIds = [...new Set(resolved.flatMap((entry) => ('contactId' in entry ? [entry.contactId] : [])))];
+      const companyIds = [...new Set(resolved.flatMap((entry) => ('companyId' in entry ? [entry.companyId] : [])))];
+      return { value: { contactIds, ...(companyIds.length > 0 ? { companyIds } : {}) } };
+    }
+    case 'USER': {
+      const entries = references(raw, true);
+      if (isFailures(entries)) return { failures: entries };
+      const users = await Promise.all(
+        entries.map((entry) => {
+          if ('email' in entry) return loaders.userByEmail.load(entry.email);
+          const id = decodeIdOf('User', entry.id);
+          return id ? loaders.userById.load(id) : null;
+        }),
+      );
+      const failures = entries.flatMap((entry, index): ValueFailure[] =>
+        users[index] ? [] : [{ code: 'NOT_FOUND', message: 'email' in entry ? 'no user with this email' : 'no user with this id', path: entry.path }],
+      );
+      if (failures.length > 0) return { failures };
       return { value: { userIds: [...new Set(users.map((user) => user!.id))] } };
     }
     case 'OBJECT': {
-      const entries = referenceList(raw, '{ id } of any object');
-      if (typeof entries === 'string') return { message: entries };
-      const nodes = entries.map((entry) => (typeof entry.id === 'string' ? decodeId(entry.id) : null));
+      const entries = references(raw, false);
+      if (isFailures(entries)) return { failures: entries };
+      const nodes = entries.map((entry) => ('id' in entry ? decodeId(entry.id) : null));
       const exists = await Promise.all(nodes.map((node) => (node ? loaders.nodeExists.load(node) : false)));
-      const missing = exists.findIndex((found) => !found);
-      if (missing >= 0) return { message: `entry ${missing} is not an object of this organisation` };
+      const failures = entries.flatMap((entry, index): ValueFailure[] =>
+        exists[index] ? [] : [{ code: 'NOT_FOUND', message: 'no object with this id', path: entry.path }],
+      );
+      if (failures.length > 0) return { failures };
       const unique = new Map(nodes.map((node) => [`${node!.typename}:${node!.id}`, node!]));
       return { value: { objects: [...unique.values()] } };
     }
@@ -120,7 +173,9 @@ export function storedAsInput(value: StoredValue, userRef: (id: string) => unkno
   if ('date' in value) return value.date;
   if ('option' in value) return value.option;
   if ('options' in value) return value.options;
-  if ('contactIds' in value) return value.contactIds.map((id) => ({ id: encodeId('Contact', id) }));
+  if ('contactIds' in value) {
+    return [...value.contactIds.map((id) => ({ id: encodeId('Contact', id) })), ...(value.companyIds ?? []).map((id) => ({ id: encodeId('Company', id) }))];
+  }
   if ('userIds' in value) return value.userIds.map(userRef);
   return value.objects.map((ref) => ({ id: encodeId(ref.typename, ref.id) }));
 }
