@@ -85,6 +85,48 @@ describe('node and nodes', () => {
   });
 });
 
+const binned = await create({ firstName: 'Bea', lastName: 'Binned', email: 'bea@bin.example', externalRefs: [{ namespace: 'crm', externalId: 'BIN-1' }] });
+const deleted = await owner.gql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { contact { deletedAt } userErrors { code } } }', { input: { id: binned } });
+expect(deleted.data.deleteContact.userErrors).toEqual([]);
+const deletedAt: string = deleted.data.deleteContact.contact.deletedAt;
+const LOOKUP = 'query($by: ContactLookup!, $all: Boolean) { contact(by: $by, includeDeleted: $all) { id deletedAt } }';
+const lookups = [{ id: binned }, { email: 'BEA@bin.example' }, { externalRef: { namespace: 'CRM', externalId: 'BIN-1' } }];
+
+describe('the recycle bin', () => {
+  it('hides a binned contact from contact(by:) by id, email and external ref unless includeDeleted', async () => {
+    for (const by of lookups) {
+      const hidden = await owner.gql(LOOKUP, { by });
+      expect(hidden.errors).toBeUndefined();
+      expect(hidden.data.contact).toBeNull();
+      expect((await owner.gql(LOOKUP, { by, all: false })).data.contact).toBeNull();
+      expect((await owner.gql(LOOKUP, { by, all: true })).data.contact).toEqual({ id: binned, deletedAt });
+    }
+  });
+
+  it('hides a binned contact from node and nodes unless includeDeleted', async () => {
+    const NODE = 'query($id: ID!, $all: Boolean) { node(id: $id, includeDeleted: $all) { id ... on Contact { deletedAt } } }';
+    expect((await owner.gql(NODE, { id: binned })).data.node).toBeNull();
+    expect((await owner.gql(NODE, { id: binned, all: true })).data.node).toEqual({ id: binned, deletedAt });
+    const NODES = 'query($ids: [ID!]!, $all: Boolean) { nodes(ids: $ids, includeDeleted: $all) { id } }';
+    expect((await owner.gql(NODES, { ids: [ada, binned] })).data.nodes).toEqual([{ id: ada }, null]);
+    expect((await owner.gql(NODES, { ids: [ada, binned], all: true })).data.nodes).toEqual([{ id: ada }, { id: binned }]);
+  });
+
+  it('never shows another organisation a binned contact, even with includeDeleted', async () => {
+    for (const by of lookups) expect((await stranger.gql(LOOKUP, { by, all: true })).data.contact).toBeNull();
+    expect((await stranger.gql('query($id: ID!) { node(id: $id, includeDeleted: true) { id } }', { id: binned })).data.node).toBeNull();
+  });
+
+  it('keeps answering CONTACT_DELETED to writes, and shows the contact again once restored', async () => {
+    const update = await owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: binned, patch: { lastName: 'X' } } });
+    expect(update.data.updateContact.userErrors).toEqual([{ code: 'CONTACT_DELETED' }]);
+    const restore = await owner.gql('mutation($input: RestoreContactInput!) { restoreContact(input: $input) { userErrors { code } } }', { input: { id: binned } });
+    expect(restore.data.restoreContact.userErrors).toEqual([]);
+    for (const by of lookups) expect((await owner.gql(LOOKUP, { by })).data.contact).toEqual({ id: binned, deletedAt: null });
+    expect((await owner.gql('query($id: ID!) { node(id: $id) { id } }', { id: binned })).data.node).toEqual({ id: binned });
+  });
+});
+
 describe('statement recorder', () => {
   it('records the statements of a contact lookup with its lists folded into few queries', async () => {
     const { statements } = await h.statementsOf(() =>

@@ -33,6 +33,10 @@ const ada = await createContact(owner, {
 });
 const grace = await createContact(owner, { firstName: 'Grace', lastName: 'Hopper', tags: ['dealmaker'] });
 const theirs = await createContact(stranger, { firstName: 'Not', lastName: 'Yours' });
+const binned = await createContact(owner, { firstName: 'In', lastName: 'Bin' });
+const binning = await owner.gql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }', { input: { id: binned } });
+expect(binning.data.deleteContact.userErrors).toEqual([]);
+const missing = 'con_01890000-0000-7000-8000-000000000000';
 const contactIds: string[] = [];
 for (let i = 0; i < 20; i += 1) contactIds.push(await createContact(owner, { firstName: `Entity${i}`, lastName: 'Batch' }));
 
@@ -41,10 +45,14 @@ const deals: Deal[] = [
   { id: 'deal-2', title: 'Support plan', amount: 300, contactId: ada },
   { id: 'deal-3', title: 'Compiler', amount: 5000, contactId: grace },
   { id: 'deal-4', title: 'Someone else’s lead', amount: 10, contactId: theirs },
+  { id: 'deal-5', title: 'Binned lead', amount: 20, contactId: binned },
+  { id: 'deal-6', title: 'Typo', amount: 30, contactId: 'con_not-a-uuid' },
+  { id: 'deal-7', title: 'Gone', amount: 40, contactId: missing },
 ];
 
 const contactgraph = await listenOnLoopback(h.app);
-const dealsServer = await listenOnLoopback(createDealsSubgraph(deals));
+// The deals subgraph asks contactgraph which of its contacts the caller may see (see deals-subgraph.ts).
+const dealsServer = await listenOnLoopback(createDealsSubgraph(deals, `${contactgraph.origin}/graphql`));
 
 // The gateway's view of contactgraph: its subgraph SDL, read with an API key.
 const serviceResponse = await fetch(`${contactgraph.origin}/graphql`, {
@@ -158,28 +166,42 @@ describe('through the gateway', () => {
     });
   });
 
-  it('answers null for a contact of another organisation, and never its data', async () => {
-    // The deal names a contact of another organisation: contactgraph resolves that entity to
-    // null, so the gateway has nothing but the id the deals subgraph gave it.
-    const names = await viaGateway('{ deals(ids: ["deal-1", "deal-4"]) { id contact { id fullName } } }');
+  it('answers null for a contact of another organisation, in the bin, missing or malformed, and never its data', async () => {
+    // contactgraph's _entities answers null for such a reference, but a gateway keeps the object
+    // the deals subgraph returned and only nulls the fields it asked contactgraph for; so the
+    // deals subgraph answers null itself for a contact contactgraph does not show the caller.
+    const names = await viaGateway('{ deals(ids: ["deal-1", "deal-4", "deal-5", "deal-6", "deal-7"]) { id contact { id fullName } } }');
     expect(names.errors).toBeUndefined();
     expect(names.data.deals).toEqual([
       { id: 'deal-1', contact: { id: ada, fullName: 'Ada Lovelace' } },
-      { id: 'deal-4', contact: { id: theirs, fullName: null } },
+      { id: 'deal-4', contact: null },
+      { id: 'deal-5', contact: null },
+      { id: 'deal-6', contact: null },
+      { id: 'deal-7', contact: null },
     ]);
-    // Asking for a non-null field of it (companies) makes the whole contact null, and only it.
+    // With a non-null field of contactgraph's (companies) too: null, and no error.
     const res = await viaGateway('{ deals { id contact { id fullName companies { company { name } } } } }');
+    expect(res.errors).toBeUndefined();
     const byId = Object.fromEntries(res.data.deals.map((deal: any) => [deal.id, deal]));
-    expect(byId['deal-4']).toEqual({ id: 'deal-4', contact: null });
+    for (const id of ['deal-4', 'deal-5', 'deal-6', 'deal-7']) expect(byId[id]).toEqual({ id, contact: null });
     expect(byId['deal-1'].contact.fullName).toBe('Ada Lovelace');
-    expect(res.errors?.map((error) => error.path)).toEqual([['deals', 3, 'contact', 'companies']]);
-    expect(JSON.stringify(res)).not.toContain('Yours');
+    expect(JSON.stringify([names, res])).not.toMatch(/Yours|Bin/);
 
     // The other organisation sees its own contact and none of the owner's.
     const mine = await viaGateway('{ deals { id contact { fullName } } }', undefined, stranger.key);
     expect(mine.errors).toBeUndefined();
     const theirNames = Object.fromEntries(mine.data.deals.map((deal: any) => [deal.id, deal.contact?.fullName ?? null]));
-    expect(theirNames).toEqual({ 'deal-1': null, 'deal-2': null, 'deal-3': null, 'deal-4': 'Not Yours' });
+    expect(theirNames).toEqual({ 'deal-1': null, 'deal-2': null, 'deal-3': null, 'deal-4': 'Not Yours', 'deal-5': null, 'deal-6': null, 'deal-7': null });
+  });
+
+  it('answers null for a binned contact looked up through the gateway, unless includeDeleted', async () => {
+    const QUERY = 'query($id: ID!, $all: Boolean) { contact(by: { id: $id }, includeDeleted: $all) { id fullName deals { title } } }';
+    const hidden = await viaGateway(QUERY, { id: binned });
+    expect(hidden.errors).toBeUndefined();
+    expect(hidden.data.contact).toBeNull();
+    const shown = await viaGateway(QUERY, { id: binned, all: true });
+    expect(shown.errors).toBeUndefined();
+    expect(shown.data.contact).toEqual({ id: binned, fullName: 'In Bin', deals: [{ title: 'Binned lead' }] });
   });
 
   it('gives no contact data to a request without an API key, and says why', async () => {
@@ -187,9 +209,9 @@ describe('through the gateway', () => {
     expect(lookup.data?.contact ?? null).toBeNull();
     expect(lookup.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
 
-    // The deals subgraph does not ask for a key; contactgraph's part of the answer stays empty.
+    // The deals subgraph does not ask for a key, but contactgraph does when it checks the contact.
     const joined = await viaGateway('{ deals(ids: ["deal-1"]) { id title contact { fullName } } }', undefined, null);
-    expect(joined.data?.deals).toEqual([{ id: 'deal-1', title: 'Engine licence', contact: { fullName: null } }]);
+    expect(joined.data?.deals).toEqual([{ id: 'deal-1', title: 'Engine licence', contact: null }]);
     expect(joined.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(JSON.stringify([lookup, joined])).not.toContain('Lovelace');
   });
@@ -208,10 +230,12 @@ describe('_entities (what a gateway sends contactgraph)', () => {
   const contactSelects = (statements: string[]) =>
     statements.filter((sql) => /^\s*SELECT\b[\s\S]*\bFROM\s+"(?:\w+"\.")?contacts?"(?:\s|$)/i.test(sql));
 
-  it('resolves 20 contacts in one statement on the contact table, scoped to the caller', async () => {
+  it('resolves 20 contacts in one statement on the contact table, scoped to the caller, none in the bin', async () => {
     const representations = [
       ...contactIds.map((id) => ({ __typename: 'Contact', id })),
       { __typename: 'Contact', id: theirs },
+      { __typename: 'Contact', id: binned },
+      { __typename: 'Contact', id: missing },
       { __typename: 'Contact', id: 'con_not-a-uuid' },
       { __typename: 'Contact', id: 'com_00000000-0000-0000-0000-000000000000' },
     ];
@@ -219,6 +243,8 @@ describe('_entities (what a gateway sends contactgraph)', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data._entities).toEqual([
       ...contactIds.map((id, i) => ({ __typename: 'Contact', id, fullName: `Entity${i} Batch` })),
+      null,
+      null,
       null,
       null,
       null,

@@ -19,10 +19,11 @@ import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
 import { createContacts, MAX_BATCH } from '../modules/contact/create-contact.js';
 import { SENSITIVE_SCOPE } from '../modules/contact/sensitive.js';
 import { refreshContactStatistics } from '../modules/contact/write-contacts.js';
-import { type ContactLookupInput, upsertContact } from '../modules/contact/upsert-contact.js';
+import { type ContactLookupInput, findContactBy } from '../modules/contact/contact-lookup.js';
+import { upsertContact } from '../modules/contact/upsert-contact.js';
 import { externalRefSchema } from '../modules/external-ref/external-ref.js';
 import { findOrganizationByName } from '../modules/organization/organization.js';
-import { findUserByEmail, normalizeEmail } from '../modules/user/user.js';
+import { findUserByEmail } from '../modules/user/user.js';
 import {
   type Column,
   contactToCsv,
@@ -306,7 +307,9 @@ function lookupOf(input: Record<string, unknown>, key: UpsertKey): ContactLookup
       : { code: 'VALIDATION', message: 'has no email to upsert by (--upsert-by email)', path: ['email'] };
   }
   const refs = Array.isArray(input.externalRefs) ? (input.externalRefs as { namespace?: unknown; externalId?: unknown }[]) : [];
-  const ref = refs.find((r) => typeof r?.namespace === 'string' && r.namespace.trim().toLowerCase() === key.namespace && typeof r.externalId === 'string');
+  // upsertContact validates the ref itself (an invalid one is the row's VALIDATION error).
+  const inNamespace = (r: { namespace?: unknown }) => externalRefSchema.shape.namespace.safeParse(r?.namespace).data === key.namespace;
+  const ref = refs.find((r) => inNamespace(r) && typeof r.externalId === 'string');
   return ref
     ? { externalRef: { namespace: key.namespace, externalId: String(ref.externalId) } }
     : { code: 'VALIDATION', message: `has no external ref in the namespace "${key.namespace}" to upsert by`, path: ['externalRefs'] };
@@ -470,17 +473,14 @@ class ImportRun {
 
   private async currentGroups(by: ContactLookupInput): Promise<string[]> {
     const { organizationId, prisma } = this.tenant;
-    const contact = await prisma.contact.findFirst({
-      where: {
-        organizationId,
-        mergedIntoId: null,
-        ...(by.externalRef
-          ? { externalRefs: { some: { ownerType: 'CONTACT', namespace: by.externalRef.namespace, externalId: by.externalRef.externalId.trim() } } }
-          : { emails: { some: { addressNormalized: normalizeEmail(by.email ?? '') } } }),
-      },
-      select: { groups: { select: { groupId: true }, orderBy: { createdAt: 'asc' } } },
+    const found = await findContactBy(this.tenant, by, { followMerges: false });
+    if (!found) return [];
+    const memberships = await prisma.groupMembership.findMany({
+      where: { organizationId, contactId: found.id },
+      select: { groupId: true },
+      orderBy: { createdAt: 'asc' },
     });
-    return (contact?.groups ?? []).map((m) => encodeId('Group', m.groupId));
+    return memberships.map((m) => encodeId('Group', m.groupId));
   }
 }
 

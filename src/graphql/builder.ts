@@ -15,10 +15,6 @@ import { forbidden } from './errors.js';
 import { decodeId, encodeId, NIL_UUID } from './ids.js';
 import { fieldComplexity } from './limits.js';
 
-/** The id of the contact a merged contact's row points to, if it was merged. */
-const mergedInto = (row: unknown) =>
-  row && typeof row === 'object' && 'mergedIntoId' in row && typeof row.mergedIntoId === 'string' ? row.mergedIntoId : null;
-
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
@@ -81,30 +77,9 @@ export const builder = new SchemaBuilder<{
     // A malformed id decodes to an id no row has (UUIDv7 never produces the nil UUID), so
     // node(id) and nodes(ids) answer null for it, exactly as for a missing or foreign id.
     decodeGlobalID: (globalId) => decodeId(globalId) ?? { typename: 'Contact', id: NIL_UUID },
-    // A merged contact's id resolves to the contact it was merged into. plugin-relay's
-    // resolveNode(s) callbacks read the field's args, not their parameter, hence the writes.
-    nodeQueryOptions: {
-      authScopes: { 'contacts:read': true },
-      resolve: async (_root, args, _context, _info, resolveNode) => {
-        const node = await resolveNode(args.id);
-        const target = mergedInto(node);
-        if (!target) return node;
-        args.id.id = target;
-        return resolveNode(args.id);
-      },
-    },
-    nodesQueryOptions: {
-      authScopes: { 'contacts:read': true },
-      resolve: async (_root, args, _context, _info, resolveNodes) => {
-        const nodes = await resolveNodes(args.ids);
-        const targets = nodes.map(mergedInto);
-        if (!targets.some(Boolean)) return nodes;
-        targets.forEach((target, index) => {
-          if (target) args.ids[index] = { typename: 'Contact', id: target };
-        });
-        return resolveNodes(args.ids);
-      },
-    },
+    // node and nodes take includeDeleted, which plugin-relay's own fields cannot: see node.ts.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
 });
 

@@ -11,13 +11,18 @@ export const idKey = builder.selection<{ id: string }>('id');
 
 /**
  * Resolves a gateway's `{ __typename, id }` references through the request's loader, so a batch
- * of `_entities` costs one statement per type, scoped to the caller's organisation (a foreign or
- * malformed id answers null).
+ * of `_entities` costs one statement per type, scoped to the caller's organisation: a foreign,
+ * malformed or missing id, and a row `visible` refuses (a contact in the recycle bin), answer null.
  */
-export function resolveById<Row>(typename: NodeTypename, loader: (loaders: Loaders) => DataLoader<string, Row | null, string>) {
-  return (reference: { id: string }, context: Context) => {
+export function resolveById<Row>(
+  typename: NodeTypename,
+  loader: (loaders: Loaders) => DataLoader<string, Row | null, string>,
+  visible: (row: Row) => boolean = () => true,
+) {
+  return async (reference: { id: string }, context: Context) => {
     const id = typeof reference.id === 'string' ? decodeIdOf(typename, reference.id) : null;
-    return id ? loader(context.tenant.loaders).load(id) : null;
+    const row = id ? await loader(context.tenant.loaders).load(id) : null;
+    return row && visible(row) ? row : null;
   };
 }
 

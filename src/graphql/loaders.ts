@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { PrismaClient } from '../db/client.js';
 import type { Contact } from '../db/generated/prisma/client.js';
 import { normalizeName } from '../modules/common/names.js';
+import { loadFollowingMerges } from '../modules/contact/contact-lookup.js';
 import { interactionStats } from '../modules/interaction/interaction.js';
 import { type ExternalRefValue, externalRefKey } from '../modules/external-ref/external-ref.js';
 import type { NodeTypename } from './ids.js';
@@ -43,16 +44,7 @@ export function createLoaders(prisma: PrismaClient, organizationId: string, view
       (email: string) => email.trim().toLowerCase(),
     ),
     // A merged contact's id loads the contact it was merged into.
-    contactById: new DataLoader<string, Contact | null>(async (ids) => {
-      const rows = await prisma.contact.findMany({ where: idsOf(ids) });
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      const targetIds = rows.flatMap((row) => (row.mergedIntoId && !byId.has(row.mergedIntoId) ? [row.mergedIntoId] : []));
-      if (targetIds.length > 0) for (const row of await prisma.contact.findMany({ where: idsOf(targetIds) })) byId.set(row.id, row);
-      return ids.map((id) => {
-        const row = byId.get(id);
-        return (row?.mergedIntoId ? byId.get(row.mergedIntoId) : row) ?? null;
-      });
-    }),
+    contactById: new DataLoader<string, Contact | null>((ids) => loadFollowingMerges(ids, (keys) => prisma.contact.findMany({ where: idsOf(keys) }))),
     companyById: loaderOf((ids: readonly string[]) => prisma.company.findMany({ where: idsOf(ids) }), (c) => c.id),
     companyByName: loaderOf(
       (names: readonly string[]) =>

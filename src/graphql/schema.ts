@@ -3,6 +3,7 @@ import { type GraphQLInputObjectType, isInputObjectType } from 'graphql';
 import { builder } from './builder.js';
 import { guardEntities } from './federation.js';
 import './user-errors.js';
+import './node.js';
 import '../modules/organization/organization.graphql.js';
 import '../modules/user/user.graphql.js';
 import '../modules/viewer/viewer.graphql.js';

@@ -1,5 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
+import DataLoader from 'dataloader';
+import { GraphQLError, parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 
 export interface Deal {
@@ -36,7 +37,34 @@ export const DEALS_SDL = /* GraphQL */ `
   }
 `;
 
-export function createDealsSubgraph(deals: Deal[]) {
+interface DealsContext {
+  /** the contact id contactgraph answers for a stored one, for the caller; null when it is not visible */
+  visibleContact: DataLoader<string, string | null>;
+}
+
+/**
+ * Which of the contact ids the caller may see, as contactgraph says: one `nodes(ids:)` request
+ * per request of ours, with the caller's own key. A gateway keeps the object a subgraph returns
+ * for a reference and only fills in (or nulls) the fields it asks contactgraph for, so a deal
+ * whose contact the caller cannot see must answer `contact: null` itself. A merged contact's id
+ * answers the contact it was merged into.
+ */
+async function visibleContacts(contactgraphUrl: string, authorization: string | null, ids: readonly string[]) {
+  const response = await fetch(contactgraphUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify({ query: 'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', variables: { ids } }),
+  });
+  const body = (await response.json()) as {
+    data?: { nodes: ({ __typename: string; id: string } | null)[] } | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
+  const error = body.errors?.[0];
+  if (error || !body.data) throw new GraphQLError(error?.message ?? `contactgraph answered HTTP ${response.status}`, { extensions: error?.extensions });
+  return body.data.nodes.map((node) => (node?.__typename === 'Contact' ? node.id : null));
+}
+
+export function createDealsSubgraph(deals: Deal[], contactgraphUrl: string) {
   const schema = buildSubgraphSchema({
     typeDefs: parse(DEALS_SDL),
     resolvers: {
@@ -46,7 +74,10 @@ export function createDealsSubgraph(deals: Deal[]) {
       },
       Deal: {
         __resolveReference: (ref: { id: string }) => deals.find((deal) => deal.id === ref.id) ?? null,
-        contact: (deal: Deal) => ({ __typename: 'Contact', id: deal.contactId }),
+        contact: async (deal: Deal, _args: unknown, context: DealsContext) => {
+          const id = await context.visibleContact.load(deal.contactId);
+          return id ? { __typename: 'Contact', id } : null;
+        },
       },
       Contact: {
         __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
@@ -54,5 +85,14 @@ export function createDealsSubgraph(deals: Deal[]) {
       },
     } as any,
   });
-  return createYoga({ schema, graphqlEndpoint: '/graphql', logging: false, landingPage: false, graphiql: false });
+  return createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    logging: false,
+    landingPage: false,
+    graphiql: false,
+    context: ({ request }): DealsContext => ({
+      visibleContact: new DataLoader((ids) => visibleContacts(contactgraphUrl, request.headers.get('authorization'), ids)),
+    }),
+  });
 }

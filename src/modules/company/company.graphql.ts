@@ -1,8 +1,8 @@
 import { builder } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
-import { decodeIdOf } from '../../graphql/ids.js';
 import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { deleteCompany, updateCompany } from './company-lifecycle.js';
+import { companyIdBy } from './company-lookup.js';
 import { normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
@@ -53,17 +53,12 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { 'contacts:read': true },
     args: { by: t.arg({ type: CompanyLookup, required: true }) },
-    resolve: (query, _root, { by }, { tenant }) => {
-      const { organizationId, prisma } = tenant;
-      if (by.id != null) {
-        const id = decodeIdOf('Company', by.id);
-        return id ? prisma.company.findUnique({ ...query, where: { id, organizationId } }) : null;
-      }
-      if (by.externalRef != null) {
-        const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.externalId.trim() };
-        return prisma.company.findFirst({ ...query, where: { organizationId, externalRefs: { some: { ownerType: 'COMPANY', ...ref } } } });
-      }
-      return prisma.company.findUnique({ ...query, where: { organizationId_normalizedName: { organizationId, normalizedName: normalizeName(by.name ?? '') } } });
+    resolve: async (query, _root, { by }, { tenant }) => {
+      // The key is resolved on its unique index first, then the company read by id.
+      const id = await companyIdBy(tenant, by);
+      // Spread even when nothing was found, so Pothos sees the query used.
+      const read = { ...query, where: { id: id ?? '', organizationId: tenant.organizationId } };
+      return id ? tenant.prisma.company.findUnique(read) : null;
     },
   }),
   companies: t.prismaConnection({

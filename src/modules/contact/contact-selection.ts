@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Contact } from '../../db/generated/prisma/client.js';
 import type { Context } from '../../graphql/context.js';
+import { loadFollowingMerges } from './contact-lookup.js';
 
 const loadersByField = new WeakMap<Context, WeakMap<object, DataLoader<string, Contact | null>>>();
 
@@ -20,16 +21,7 @@ export function contactsSelectedBy(context: Context, info: GraphQLResolveInfo): 
     const { prisma, organizationId } = context.tenant;
     const find = (ids: string[]) =>
       prisma.contact.findMany({ ...query, where: { organizationId, id: { in: ids } } }) as unknown as Promise<Contact[]>;
-    loader = new DataLoader(async (ids) => {
-      const rows = await find([...ids]);
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      const targets = rows.flatMap((row) => (row.mergedIntoId && !byId.has(row.mergedIntoId) ? [row.mergedIntoId] : []));
-      if (targets.length > 0) for (const row of await find(targets)) byId.set(row.id, row);
-      return ids.map((id) => {
-        const row = byId.get(id);
-        return (row?.mergedIntoId ? byId.get(row.mergedIntoId) : row) ?? null;
-      });
-    });
+    loader = new DataLoader((ids) => loadFollowingMerges(ids, find));
     byField.set(info.fieldNodes, loader);
   }
   return loader;

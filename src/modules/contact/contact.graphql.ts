@@ -2,13 +2,12 @@ import type { InputFieldBuilder, SchemaTypes } from '@pothos/core';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
 import { builder, LocalDateScalar } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
-import { decodeIdOf, NIL_UUID } from '../../graphql/ids.js';
 import { loadPayloadRecord } from '../../graphql/payload.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
-import { normalizeEmail } from '../user/user.js';
 import type { ContactFieldsInput } from './contact-input.js';
+import { contactIdBy } from './contact-lookup.js';
 import { type ContactOutcome, createContact, createContacts, MAX_BATCH } from './create-contact.js';
 
 export const ContactTypeEnum = builder.enumType(ContactType, { name: 'ContactType' });
@@ -168,26 +167,19 @@ builder.queryField('contact', (t) =>
   t.prismaField({
     type: ContactNode,
     nullable: true,
+    description: 'The contact a lookup names; a merged-away id answers the contact it was merged into.',
     authScopes: { 'contacts:read': true },
-    args: { by: t.arg({ type: ContactLookup, required: true }) },
-    resolve: async (query, _root, { by }, { tenant }) => {
-      const { organizationId, prisma } = tenant;
-      if (by.id != null) {
-        // A malformed id finds nothing, exactly like a missing one.
-        const id = decodeIdOf('Contact', by.id) ?? NIL_UUID;
-        const contact = await prisma.contact.findUnique({ ...query, where: { id, organizationId } });
-        // A merged contact's id resolves to the contact it was merged into.
-        const mergedIntoId = (contact as { mergedIntoId?: string | null } | null)?.mergedIntoId;
-        return mergedIntoId ? prisma.contact.findUnique({ ...query, where: { id: mergedIntoId, organizationId } }) : contact;
-      }
-      if (by.externalRef != null) {
-        const ref = { namespace: by.externalRef.namespace.trim().toLowerCase(), externalId: by.externalRef.externalId.trim() };
-        return prisma.contact.findFirst({ ...query, where: { organizationId, externalRefs: { some: { ownerType: 'CONTACT', ...ref } } } });
-      }
-      return prisma.contact.findFirst({
-        ...query,
-        where: { organizationId, emails: { some: { addressNormalized: normalizeEmail(by.email ?? '') } } },
-      });
+    args: {
+      by: t.arg({ type: ContactLookup, required: true }),
+      includeDeleted: t.arg.boolean({ defaultValue: false, description: 'Also answer a contact in the recycle bin.' }),
+    },
+    resolve: async (query, _root, { by, includeDeleted }, { tenant }) => {
+      // The key is resolved on its unique index first: a read with the relations joined and
+      // the key as a filter would walk the organisation's contacts until it met the match.
+      const id = await contactIdBy(tenant, by, { includeDeleted: includeDeleted ?? false });
+      // Spread even when nothing was found, so Pothos sees the query used.
+      const read = { ...query, where: { id: id ?? '', organizationId: tenant.organizationId, ...(includeDeleted ? {} : { deletedAt: null }) } };
+      return id ? tenant.prisma.contact.findUnique(read) : null;
     },
   }),
 );
@@ -428,4 +420,7 @@ builder.relayMutationField(
   },
 );
 
-builder.asEntity(ContactNode, { key: idKey, resolveReference: resolveById('Contact', (loaders) => loaders.contactById) });
+builder.asEntity(ContactNode, {
+  key: idKey,
+  resolveReference: resolveById('Contact', (loaders) => loaders.contactById, (contact) => contact.deletedAt === null),
+});

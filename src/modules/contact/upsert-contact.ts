@@ -1,42 +1,22 @@
 import type { Tenant } from '../../graphql/context.js';
-import { decodeIdOf, encodeId } from '../../graphql/ids.js';
+import { encodeId } from '../../graphql/ids.js';
 import { fail, type Failure, ok, type Result } from '../common/result.js';
-import { externalRefSchema, type ExternalRefValue } from '../external-ref/external-ref.js';
+import { externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 import type { ContactFieldsInput } from './contact-input.js';
+import { type ContactLookupInput, findContactBy } from './contact-lookup.js';
 import { createContact, MAX_BATCH } from './create-contact.js';
 import { requireSensitiveScope } from './sensitive.js';
 import { updateContact } from './update-contact.js';
 
 export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';
 
-export interface ContactLookupInput {
-  id?: string | null;
-  email?: string | null;
-  externalRef?: { namespace: string; externalId: string } | null;
-}
+export type { ContactLookupInput };
 
 const MAX_ATTEMPTS = 5;
 
-/** The contact a lookup names, bin included (merged-away sources excluded). */
-async function findByLookup(tenant: Tenant, by: ContactLookupInput, ref: ExternalRefValue | null) {
-  const where = { organizationId: tenant.organizationId, mergedIntoId: null };
-  const select = { id: true, deletedAt: true } as const;
-  if (by.id != null) {
-    const id = decodeIdOf('Contact', by.id);
-    return id ? tenant.prisma.contact.findFirst({ where: { ...where, id }, select }) : null;
-  }
-  if (ref) {
-    return tenant.prisma.contact.findFirst({
-      where: { ...where, externalRefs: { some: { ownerType: 'CONTACT', namespace: ref.namespace, externalId: ref.externalId } } },
-      select,
-    });
-  }
-  return tenant.prisma.contact.findFirst({
-    where: { ...where, emails: { some: { addressNormalized: normalizeEmail(by.email ?? '') } } },
-    select,
-  });
-}
+/** The contact a lookup names, bin included (merged-away sources excluded: writes do not follow merges). */
+const findByLookup = (tenant: Tenant, by: ContactLookupInput) => findContactBy(tenant, by, { followMerges: false });
 
 export interface UpsertInput {
   by: ContactLookupInput;
@@ -65,7 +45,7 @@ export async function upsertContact(
     return fail({ code: 'VALIDATION', message: 'give customFieldValues to replace the values with ([] removes them all)', path: ['replaceCustomFieldValues'] });
   }
   for (let attempt = 1; ; attempt += 1) {
-    const found = await findByLookup(tenant, input.by, ref);
+    const found = await findByLookup(tenant, input.by);
     if (!found) {
       if (input.by.id != null) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['by', 'id'] });
       // The created contact must be found by the same lookup next time.
