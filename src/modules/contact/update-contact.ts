@@ -6,7 +6,7 @@ import { fail, type Failure, FailureAbort, ok, type Result } from '../common/res
 import { serialized } from '../common/serialized.js';
 import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
-import type { ContactFieldsInput } from './contact-input.js';
+import { type ContactFieldsInput, storedPhoneText } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { ensureCompanies, insertChildren, type Tx, WriteConflict } from './write-contacts.js';
 
@@ -55,9 +55,15 @@ export function currentAsInput(contact: CurrentContact): ContactFieldsInput {
     purchaseOrderNumber: contact.purchaseOrderNumber,
     ssn: contact.ssn,
     emails: contact.emails.map((e) => ({ address: e.address, label: e.label, isPrimary: e.isPrimary })),
-    phones: contact.phones.map((p) => ({ number: p.number, label: p.label, isPrimary: p.isPrimary })),
-    addresses: contact.addresses.map(({ street, secondaryAddress, postalCode, city, state, country, isPrimary }) => ({
-      street, secondaryAddress, postalCode, city, state, country, isPrimary,
+    // A number kept as given keeps the countryCode it came with; a valid one reads back from E.164.
+    phones: contact.phones.map((p) => ({
+      number: storedPhoneText(p),
+      ...(p.e164 === null && p.countryCode ? { countryCode: p.countryCode } : {}),
+      label: p.label,
+      isPrimary: p.isPrimary,
+    })),
+    addresses: contact.addresses.map(({ street, secondaryAddress, postalCode, city, state, country, line, isPrimary }) => ({
+      street, secondaryAddress, postalCode, city, state, country, line, isPrimary,
     })),
     urls: contact.urls.map((u) => ({ url: u.url, isPrimary: u.isPrimary })),
     externalRefs: contact.externalRefs.map((r) => ({ namespace: r.namespace, externalId: r.externalId })),
@@ -95,7 +101,7 @@ function comparable(contact: PreparedContact) {
     purchaseOrderNumber: row.purchaseOrderNumber,
     ssn: row.ssn,
     emails: contact.emails.map((e) => [e.address, e.label, e.isPrimary]),
-    phones: contact.phones.map((p) => [p.number, p.label, p.isPrimary]),
+    phones: contact.phones.map((p) => [p.number, p.extension, p.countryCode, p.label, p.isPrimary]),
     addresses: contact.addresses,
     urls: contact.urls,
     externalRefs: contact.externalRefs.map((r) => `${r.namespace}/${r.externalId}`).sort(),
