@@ -87,8 +87,8 @@ describe('createContact (the first slice)', () => {
       ['only blank names', { firstName: '   ', lastName: '' }, { code: 'VALIDATION', field: null }],
       ['an invalid email', { firstName: 'A', email: 'not-an-email' }, { code: 'VALIDATION', field: ['email'] }],
       ['an invalid email in the list', { emails: [{ address: 'ok@x.example' }, { address: 'x@' }] }, { code: 'VALIDATION', field: ['emails', '1', 'address'] }],
-      ['an over-long first name', { firstName: 'x'.repeat(256) }, { code: 'VALIDATION', field: ['firstName'] }],
-      ['an over-long full name', { fullName: 'x'.repeat(501) }, { code: 'VALIDATION', field: ['fullName'] }],
+      ['an over-long first name', { firstName: 'x'.repeat(501) }, { code: 'VALIDATION', field: ['firstName'] }],
+      ['an over-long full name', { fullName: 'x'.repeat(1001) }, { code: 'VALIDATION', field: ['fullName'] }],
       ['an unparseable phone', { firstName: 'A', phones: [{ number: '12' }] }, { code: 'VALIDATION', field: ['phones', '0', 'number'] }],
       ['a bad mobile', { firstName: 'A', mobile: 'call me' }, { code: 'VALIDATION', field: ['mobile'] }],
       ['an email listed twice', { emails: [{ address: 'd@x.example' }, { address: 'D@X.example' }] }, { code: 'VALIDATION', field: ['emails', '1', 'address'] }],
@@ -105,7 +105,7 @@ describe('createContact (the first slice)', () => {
     });
 
     it('reports several errors at once', async () => {
-      const res = await owner.gql(CREATE, { input: { firstName: 'x'.repeat(300), email: 'bad', phone: '1' } });
+      const res = await owner.gql(CREATE, { input: { firstName: 'x'.repeat(501), email: 'bad', phone: '1' } });
       const fields = res.data.createContact.userErrors.map((e: { field: string[] }) => e.field.join('.'));
       expect(fields.sort()).toEqual(['email', 'firstName', 'phone']);
     });
@@ -162,5 +162,127 @@ describe('createContact (the first slice)', () => {
     const res = await reader.gql(CREATE, { input: { firstName: 'Nope' } });
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await counts()).toEqual(before);
+  });
+});
+
+const POINTS = `mutation($input: CreateContactInput!) {
+  createContact(input: $input) {
+    contact { id phone mobile primaryLanguage
+      phones { number original e164 extension valid label countryCode isPrimary }
+      addresses { street city country line formatted isPrimary } }
+    userErrors { code field message }
+  }
+}`;
+const created = async (input: Record<string, unknown>) => {
+  const res = await owner.gql(POINTS, { input });
+  expect(res.errors).toBeUndefined();
+  expect(res.data.createContact.userErrors).toEqual([]);
+  return res.data.createContact.contact;
+};
+const kept = (number: string, original = number, countryCode: string | null = null) => ({ number, original, e164: null, extension: null, valid: false, countryCode });
+
+describe('phones as the source APIs send them', () => {
+  it("accepts a CRM's own examples, which are no valid numbers, kept as given", async () => {
+    const contact = await created({ firstName: 'Crm', phones: [{ number: '+1234567890', label: 'WORK' }, { number: '+0987654321', label: 'MOBILE' }] });
+    expect(contact.phones).toEqual([
+      { ...kept('+1234567890'), label: 'WORK', isPrimary: true },
+      { ...kept('+0987654321'), label: 'MOBILE', isPrimary: false },
+    ]);
+    expect(contact.phone).toBe('+1234567890');
+    expect(contact.mobile).toBe('+0987654321');
+  });
+
+  it('stores E.164 and the extension of a valid number; the same number with another extension is another phone', async () => {
+    const contact = await created({
+      firstName: 'Ext',
+      phone: '+1 (415) 555-0123 ext. 123',
+      phones: [{ number: '+1 415 555 0123 x124' }, { number: '+14155550123' }],
+    });
+    expect(contact.phones).toEqual([
+      { number: '+14155550123', original: '+1 (415) 555-0123 ext. 123', e164: '+14155550123', extension: '123', valid: true, label: null, countryCode: 'US', isPrimary: true },
+      { number: '+14155550123', original: '+1 415 555 0123 x124', e164: '+14155550123', extension: '124', valid: true, label: null, countryCode: 'US', isPrimary: false },
+      { number: '+14155550123', original: '+14155550123', e164: '+14155550123', extension: null, valid: true, label: null, countryCode: 'US', isPrimary: false },
+    ]);
+  });
+
+  it('keeps a national number without its countryCode as given (whitespace collapsed), and reads it with one', async () => {
+    const contact = await created({
+      firstName: 'National',
+      phones: [{ number: '020  7946\t0958' }, { number: '020 7946 0958', countryCode: 'GB' }, { number: '555-0199', countryCode: 'US' }],
+    });
+    expect(contact.phones).toEqual([
+      { ...kept('020 7946 0958', '020  7946\t0958'), label: null, isPrimary: true },
+      { number: '+442079460958', original: '020 7946 0958', e164: '+442079460958', extension: null, valid: true, label: null, countryCode: 'GB', isPrimary: false },
+      { ...kept('555-0199', '555-0199', 'US'), label: null, isPrimary: false },
+    ]);
+  });
+
+  it('folds phone and mobile kept as given into the list, once', async () => {
+    const contact = await created({ firstName: 'Fold', phone: '555 0100', mobile: '+0987654321', phones: [{ number: '555  0100', label: 'HOME' }] });
+    // as with email: a convenience number the list has already is that entry
+    expect(contact.phones.map((p: any) => [p.number, p.label, p.isPrimary])).toEqual([
+      ['+0987654321', 'MOBILE', true],
+      ['555 0100', 'HOME', false],
+    ]);
+    const unlabelled = await created({ firstName: 'Fold', mobile: '+1 415 555 0188', phones: [{ number: '+14155550100' }, { number: '+14155550188' }] });
+    expect(unlabelled.phones.map((p: any) => [p.number, p.label, p.isPrimary])).toEqual([
+      ['+14155550100', null, true],
+      ['+14155550188', 'MOBILE', false],
+    ]);
+  });
+
+  it('keeps numbers, extensions and countryCodes as they are through an update of something else', async () => {
+    const contact = await created({
+      firstName: 'Kept',
+      phones: [{ number: '+1 415 555 0123 x9' }, { number: '555-0199', countryCode: 'US' }, { number: '+0987654321' }],
+    });
+    const res = await owner.gql(
+      `mutation($input: UpdateContactInput!) { updateContact(input: $input) {
+        contact { version phones { number e164 extension valid countryCode } } changedFields userErrors { code field message } } }`,
+      { input: { id: contact.id, patch: { description: 'touched' } } },
+    );
+    expect(res.data.updateContact.userErrors).toEqual([]);
+    expect(res.data.updateContact.changedFields).toEqual(['description']);
+    expect(res.data.updateContact.contact.phones).toEqual([
+      { number: '+14155550123', e164: '+14155550123', extension: '9', valid: true, countryCode: 'US' },
+      { number: '555-0199', e164: null, extension: null, valid: false, countryCode: 'US' },
+      { number: '+0987654321', e164: null, extension: null, valid: false, countryCode: null },
+    ]);
+  });
+});
+
+describe('addresses on one line', () => {
+  it('takes a line alone or beside parts; formatted is the parts, or the line when there are none', async () => {
+    const contact = await created({
+      firstName: 'Lines',
+      addresses: [
+        { line: '  123 Main St, Springfield, USA ' },
+        { line: 'Flat 2, 10 Downing Street, London SW1A 2AA', street: '10 Downing Street', city: 'London', country: 'GB' },
+      ],
+    });
+    expect(contact.addresses).toEqual([
+      // a country named in the line is not parsed
+      { street: null, city: null, country: null, line: '123 Main St, Springfield, USA', formatted: '123 Main St, Springfield, USA', isPrimary: true },
+      { street: '10 Downing Street', city: 'London', country: 'GB', line: 'Flat 2, 10 Downing Street, London SW1A 2AA', formatted: '10 Downing Street, London, GB', isPrimary: false },
+    ]);
+    const res = await owner.gql(
+      'mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { addresses { line } } changedFields userErrors { message } } }',
+      { input: { id: contact.id, patch: { lastName: 'Kept' } } },
+    );
+    expect(res.data.updateContact.changedFields).toEqual(['lastName', 'fullName']);
+    expect(res.data.updateContact.contact.addresses.map((a: any) => a.line)).toEqual(['123 Main St, Springfield, USA', 'Flat 2, 10 Downing Street, London SW1A 2AA']);
+  });
+});
+
+describe('primaryLanguage', () => {
+  it.each([
+    ['en', 'en'],
+    ['EN', 'en'],
+    ['en-GB', 'en-GB'],
+    ['pt_br', 'pt-BR'],
+    ['zh-hant-tw', 'zh-Hant-TW'],
+    ['sr-Latn', 'sr-Latn'],
+  ])('takes %s as %s', async (given, stored) => {
+    expect((await created({ firstName: 'Lang', primaryLanguage: given })).primaryLanguage).toBe(stored);
   });
 });

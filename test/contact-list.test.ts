@@ -195,3 +195,29 @@ describe('what the canonical query reads', () => {
     expect(ok.data.recordInteraction).toEqual({ contact: { interactionMetadata: { user: { approximateCount: 1, lastInteractedAt: at } } }, userErrors: [] });
   });
 });
+
+describe('search finds phone numbers by their digits', () => {
+  const SEARCH = 'query($search: String!) { contacts(first: 10, filter: { search: $search }) { edges { node { firstName } } } }';
+  const found = async (search: string) =>
+    ((await owner.gql(SEARCH, { search })).data.contacts.edges as { node: { firstName: string } }[]).map((e) => e.node.firstName).sort();
+
+  it('valid and kept-as-given numbers alike', async () => {
+    for (const [firstName, number, countryCode] of [
+      ['Valid', '020 7946 1234', 'GB'],
+      ['KeptIntl', '+0987 654 321', null],
+      ['KeptNational', '(030) 555-0177 x12', null],
+    ] as const) {
+      await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }', {
+        firstName,
+        phones: [{ number, countryCode }],
+      });
+    }
+    expect(await found('2079461234')).toEqual(['Valid']); // the national digits
+    expect(await found('+442079461234')).toEqual(['Valid']); // E.164
+    expect(await found('442079461234')).toEqual(['Valid']);
+    expect(await found('0987654321')).toEqual(['KeptIntl']);
+    expect(await found('+0987 654 321')).toEqual(['KeptIntl']); // as given
+    expect(await found('0305550177')).toEqual(['KeptNational']);
+    expect(await found('(030) 555-0177')).toEqual(['KeptNational']);
+  });
+});

@@ -5,7 +5,7 @@ import { decodeIdOf, encodeId } from '../graphql/ids.js';
 import { normalizeName } from '../modules/common/names.js';
 import type { Failure } from '../modules/common/result.js';
 import { type StoredValue, storedAsInput } from '../modules/custom-field/custom-field-value.js';
-import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
+import { type ContactFieldsInput, storedPhoneText } from '../modules/contact/contact-input.js';
 import { currentAsInput, currentContactQuery } from '../modules/contact/update-contact.js';
 
 // How contacts map to CSV columns (and to JSONL objects that name groups and custom fields
@@ -445,8 +445,9 @@ export function contactToCsv(contact: ExportedContact, directory: Directory, hea
   cells.fullName = contact.fullNameExplicit ? scalar(contact.fullName) : '';
   cells.birthday = contact.birthday?.toISOString().slice(0, 10) ?? '';
   cells.emails = primaryFirst(contact.emails).map((e) => e.address).join(SEPARATOR);
-  cells.phones = primaryFirst(contact.phones).map((p) => p.number).join(SEPARATOR);
-  cells.mobile = contact.phones.find((p) => p.label === 'MOBILE')?.number ?? '';
+  cells.phones = primaryFirst(contact.phones).map(storedPhoneText).join(SEPARATOR);
+  const mobile = contact.phones.find((p) => p.label === 'MOBILE');
+  cells.mobile = mobile ? storedPhoneText(mobile) : '';
   cells.urls = primaryFirst(contact.urls).map((u) => u.url).join(SEPARATOR);
   cells.tags = contact.tags.join(SEPARATOR);
   cells.companies = primaryFirst(contact.companies).map((link) => link.company.name).join(SEPARATOR);

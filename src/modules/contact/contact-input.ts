@@ -7,8 +7,8 @@ import { nameSchema, normalizeName } from '../common/names.js';
 import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 
-// The rules of a contact's input, independent of GraphQL. Lengths follow the seed APIs:
-// names 255, full name 500, phone 50, url 500, email 320, purchase order number 50.
+// The rules of a contact's input, independent of GraphQL. Lengths are the largest of the seed
+// APIs' (the README's createContact section has the table), so valid input of any of them passes.
 
 export const MAX_CONTACT_POINTS = 20;
 export const MAX_COMPANIES = 20;
@@ -27,10 +27,20 @@ const text = (max: number) =>
 const list = <T extends z.ZodType>(item: T, max: number) =>
   z.array(item).max(max, `must have at most ${max} entries`);
 
+export const MAX_NAME = 500;
+export const MAX_FULL_NAME = 1000;
+export const MAX_JOB_TITLE = 500;
+export const MAX_EMAIL = 255;
+export const MAX_PHONE = 50;
+export const MAX_ADDRESS_LINE = 1000;
+export const MAX_LANGUAGE = 10;
+/** fewer digits than this are no number anyone can be called on */
+export const MIN_PHONE_DIGITS = 5;
+
 const emailAddress = z
   .string()
   .trim()
-  .max(320, 'must be at most 320 characters')
+  .max(MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
   .pipe(z.email('is not a valid email address'));
 
 const httpUrl = z
@@ -39,7 +49,9 @@ const httpUrl = z
   .max(500, 'must be at most 500 characters')
   .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: 'must be an http(s) URL' }));
 
-const LINKEDIN = /^https:\/\/www\.linkedin\.com\/in\/[A-Za-z0-9\-_%]{3,100}\/?$/;
+// A slug is 3–100 characters, but a non-Latin one arrives percent-encoded (up to 9 bytes a
+// character), so only the URL's 500 characters bound it.
+const LINKEDIN = /^https:\/\/www\.linkedin\.com\/in\/[A-Za-z0-9\-_%]{3,}\/?$/;
 
 const calendarDate = z
   .string()
@@ -50,19 +62,39 @@ const calendarDate = z
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
   }, 'is not a real calendar date');
 
-/** E.164 through libphonenumber-js; `defaultCountry` reads numbers written without +prefix. */
-function normalizePhone(raw: string, defaultCountry: string | null | undefined, ctx: z.RefinementCtx, path: string[] = []) {
-  const parsed = parsePhoneNumberFromString(raw, (defaultCountry ?? undefined) as CountryCode | undefined);
-  if (!parsed || !parsed.isValid()) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'is not a valid phone number (use international format, e.g. +14155550123, or give countryCode)',
-      path,
-    });
-    return z.NEVER;
+const PHONE_EXTENSION = /\s*(?:x|ext\.?|extn\.?|extension|#)\s*:?\s*\d{1,10}$/i;
+const PHONE_MAIN = /^\+?[\d\s().\-/]+$/;
+
+/** Why a text is no plausible phone number, or null when it is one. */
+function phoneProblem(text: string): string | null {
+  const main = text.replace(PHONE_EXTENSION, '');
+  if (!PHONE_MAIN.test(main)) {
+    return 'is not a phone number: use digits with + ( ) - . / and spaces, and optionally an extension such as x123 or ext. 123';
   }
-  return { number: parsed.number as string, original: raw, countryCode: parsed.country ?? null };
+  if ((main.match(/\d/g) ?? []).length < MIN_PHONE_DIGITS) return `is not a phone number: it needs at least ${MIN_PHONE_DIGITS} digits`;
+  return null;
 }
+
+/**
+ * A plausible number as stored: E.164 (and its extension) when libphonenumber-js finds it
+ * valid, `defaultCountry` reading numbers written without +prefix; else the text as given,
+ * whitespace collapsed, with `e164: null`.
+ */
+function normalizePhone(raw: string, defaultCountry: string | null | undefined) {
+  const parsed = parsePhoneNumberFromString(raw, (defaultCountry ?? undefined) as CountryCode | undefined);
+  if (parsed?.isValid()) {
+    const e164 = parsed.number as string;
+    return { number: e164, e164, extension: parsed.ext ?? null, original: raw, countryCode: parsed.country ?? null };
+  }
+  return { number: raw.replace(/\s+/g, ' '), e164: null, extension: null, original: raw, countryCode: defaultCountry ?? null };
+}
+
+/** What makes two numbers of one contact the same: the stored number and extension. */
+const phoneKey = (phone: { number: string; extension: string | null }) => `${phone.number};ext=${phone.extension ?? ''}`;
+
+/** A stored number as input text that reads back to the same number and extension. */
+export const storedPhoneText = (phone: { number: string; extension: string | null }) =>
+  phone.extension ? `${phone.number} ext. ${phone.extension}` : phone.number;
 
 const countryCode = z
   .string()
@@ -70,8 +102,16 @@ const countryCode = z
   .toUpperCase()
   .refine((code) => /^[A-Z]{2}$/.test(code) && countries.isValid(code), 'must be an ISO 3166-1 alpha-2 country code');
 
-const phoneText = z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters');
-const loosePhone = phoneText.transform((raw, ctx) => normalizePhone(raw, null, ctx));
+const phoneText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_PHONE, `must be at most ${MAX_PHONE} characters`)
+  .superRefine((text, ctx) => {
+    const problem = text.length > 0 && text.length <= MAX_PHONE ? phoneProblem(text) : null;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const loosePhone = phoneText.transform((raw) => normalizePhone(raw, null));
 
 const emailInput = z.object({
   address: emailAddress,
@@ -86,8 +126,8 @@ const phoneInput = z
     countryCode: countryCode.nullish(),
     isPrimary: z.boolean().nullish(),
   })
-  .transform((phone, ctx) => ({
-    ...normalizePhone(phone.number, phone.countryCode, ctx, ['number']),
+  .transform((phone) => ({
+    ...normalizePhone(phone.number, phone.countryCode),
     label: phone.label ?? null,
     isPrimary: phone.isPrimary,
   }));
@@ -100,14 +140,35 @@ const addressInput = z
     city: text(255).nullish(),
     state: text(255).nullish(),
     country: countryCode.nullish(),
+    line: text(MAX_ADDRESS_LINE).nullish(),
     isPrimary: z.boolean().nullish(),
   })
   .refine(
-    (a) => a.street || a.secondaryAddress || a.postalCode || a.city || a.state || a.country,
-    'an address needs at least one part',
+    (a) => a.street || a.secondaryAddress || a.postalCode || a.city || a.state || a.country || a.line,
+    'an address needs a line or at least one part',
   );
 
 const urlInput = z.object({ url: httpUrl, isPrimary: z.boolean().nullish() });
+
+const scriptNames = new Intl.DisplayNames(['en'], { type: 'script', fallback: 'none' });
+const LANGUAGE_TAG = /^([a-z]{2})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}))?$/i;
+
+/**
+ * A BCP 47 tag of an ISO 639-1 language, an optional ISO 15924 script (the code list of the
+ * runtime's ICU) and an optional ISO 3166-1 alpha-2 region, in its canonical case (zh-Hant-TW),
+ * or null when it is not one.
+ */
+function languageTag(tag: string): string | null {
+  const match = LANGUAGE_TAG.exec(tag);
+  if (!match) return null;
+  const language = match[1]!.toLowerCase();
+  const script = match[2] ? match[2][0]!.toUpperCase() + match[2].slice(1).toLowerCase() : undefined;
+  const region = match[3]?.toUpperCase();
+  if (!ISO6391.validate(language)) return null;
+  if (script && !scriptNames.of(script)) return null;
+  if (region && !countries.isValid(region)) return null;
+  return [language, script, region].filter(Boolean).join('-');
+}
 
 const publicId = z.string().trim().min(1, 'must not be empty').max(100, 'is not a valid id');
 
@@ -121,7 +182,7 @@ const companyRef = z
 
 const companyLink = z.object({
   company: companyRef,
-  jobTitle: text(255).nullish(),
+  jobTitle: text(MAX_JOB_TITLE).nullish(),
   department: text(255).nullish(),
   isPrimary: z.boolean().nullish(),
 });
@@ -142,10 +203,10 @@ const customFieldValueInput = z
 /** Every field a client may give when creating a contact. */
 export const contactFieldsSchema = z.object({
   type: z.enum(ContactType).nullish(),
-  firstName: text(255).nullish(),
-  middleName: text(255).nullish(),
-  lastName: text(255).nullish(),
-  fullName: text(500).nullish(),
+  firstName: text(MAX_NAME).nullish(),
+  middleName: text(MAX_NAME).nullish(),
+  lastName: text(MAX_NAME).nullish(),
+  fullName: text(MAX_FULL_NAME).nullish(),
   abbreviation: text(50).nullish(),
   title: text(50).nullish(),
   gender: z.enum(Gender).nullish(),
@@ -156,12 +217,22 @@ export const contactFieldsSchema = z.object({
   primaryLanguage: z
     .string()
     .trim()
-    .toLowerCase()
-    .refine((code) => ISO6391.validate(code), 'must be an ISO 639-1 language code, e.g. en')
+    .max(MAX_LANGUAGE, `must be at most ${MAX_LANGUAGE} characters`)
+    .transform((tag, ctx) => {
+      const language = languageTag(tag);
+      if (language === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an ISO 639-1 language code, optionally with an ISO 15924 script and an ISO 3166-1 region: en, en-GB, zh-Hant-TW',
+        });
+        return z.NEVER;
+      }
+      return language;
+    })
     .nullish(),
   description: text(5000).nullish(),
   strategy: text(5000).nullish(),
-  jobTitle: text(255).nullish(),
+  jobTitle: text(MAX_JOB_TITLE).nullish(),
   department: text(255).nullish(),
   linkedInUrl: z
     .string()
@@ -231,20 +302,20 @@ export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) =
   const emailOffset = foldEmail ? 1 : 0;
   noRepeats(listedEmails, (e) => normalizeEmail(e.address), ctx, (i) => ['emails', i, 'address']);
 
-  const phoneSources = [
+  // The convenience `phone` and `mobile` lead the list unless it has them already (a listed
+  // number `mobile` repeats is labelled MOBILE when it has no label); a list may not repeat itself.
+  const listedPhones = (input.phones ?? []).map((phone, index) => ({ ...phone, path: ['phones', index, 'number'] as (string | number)[] }));
+  noRepeats(listedPhones, phoneKey, ctx, (i) => ['phones', i, 'number']);
+  const phones: typeof listedPhones = [];
+  for (const source of [
     ...(input.phone ? [{ ...input.phone, label: null, isPrimary: null, path: ['phone'] }] : []),
     ...(input.mobile ? [{ ...input.mobile, label: PhoneLabel.MOBILE, isPrimary: null, path: ['mobile'] }] : []),
-    ...(input.phones ?? []).map((phone, index) => ({ ...phone, path: ['phones', index, 'number'] })),
-  ];
-  const phones: typeof phoneSources = [];
-  for (const source of phoneSources) {
-    if (phones.some((phone) => phone.number === source.number)) {
-      // The convenience fields may repeat a listed number; a list may not repeat itself.
-      if (source.path[0] === 'phones') ctx.addIssue({ code: 'custom', message: 'is listed twice', path: source.path });
-      continue;
-    }
-    phones.push(source);
+  ]) {
+    const listed = listedPhones.find((phone) => phoneKey(phone) === phoneKey(source));
+    if (listed) listed.label ??= source.label;
+    else if (!phones.some((phone) => phoneKey(phone) === phoneKey(source))) phones.push(source);
   }
+  phones.push(...listedPhones);
 
   noRepeats(input.urls ?? [], (u) => u.url.toLowerCase(), ctx, (i) => ['urls', i, 'url']);
   noRepeats(input.externalRefs ?? [], externalRefKey, ctx, (i) => ['externalRefs', i]);
@@ -262,7 +333,7 @@ export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) =
   }
 
   const names = [input.firstName, input.middleName, input.lastName, input.fullName];
-  if (!names.some(Boolean) && emails.length === 0 && phoneSources.length === 0) {
+  if (!names.some(Boolean) && emails.length === 0 && phones.length === 0) {
     ctx.addIssue({ code: 'custom', message: 'a contact needs at least one identifier: a name, an email or a phone', path: [] });
   }
   const derivedFullName = [input.firstName, input.middleName, input.lastName].filter(Boolean).join(' ');
@@ -306,6 +377,8 @@ export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) =
     })),
     phones: withPrimary(phones, ctx, 'phones', (entry) => entry.path[1] as number).map((entry) => ({
       number: entry.number,
+      e164: entry.e164,
+      extension: entry.extension,
       original: entry.original,
       label: entry.label ?? null,
       countryCode: entry.countryCode,
@@ -319,6 +392,7 @@ export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) =
       city: entry.city ?? null,
       state: entry.state ?? null,
       country: entry.country ?? null,
+      line: entry.line ?? null,
       isPrimary: entry.isPrimary,
       position: entry.position,
     })),

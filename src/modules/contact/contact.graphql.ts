@@ -26,18 +26,32 @@ builder.prismaObject('ContactEmail', {
 });
 
 builder.prismaObject('ContactPhone', {
+  description: 'A phone number: in E.164 when libphonenumber-js finds it valid, else kept as given (`valid: false`).',
   select: {},
   fields: (t) => ({
-    number: t.exposeString('number', { description: 'E.164' }),
+    number: t.exposeString('number', {
+      description: 'E.164 when valid (the extension apart), else the text as given with its whitespace collapsed.',
+    }),
+    e164: t.exposeString('e164', { nullable: true, description: 'E.164 when the number is valid, else null.' }),
+    extension: t.exposeString('extension', { nullable: true, description: 'The extension of a valid number (digits), e.g. 123 for "ext. 123".' }),
+    valid: t.boolean({
+      description: 'Whether libphonenumber-js found the number valid (and `number` is E.164).',
+      select: { e164: true },
+      resolve: (p) => p.e164 !== null,
+    }),
     original: t.exposeString('original', { description: 'The number as it was given.' }),
     label: t.expose('label', { type: PhoneLabelEnum, nullable: true }),
-    countryCode: t.exposeString('countryCode', { nullable: true, description: 'ISO 3166-1 alpha-2 region of the number.' }),
+    countryCode: t.exposeString('countryCode', {
+      nullable: true,
+      description: 'ISO 3166-1 alpha-2 region of a valid number; of a number kept as given, the countryCode it was given with.',
+    }),
     isPrimary: t.exposeBoolean('isPrimary'),
   }),
 });
 
 builder.prismaObject('ContactAddress', {
   name: 'Address',
+  description: 'A postal address: structured parts, a one-line text, or both.',
   select: {},
   fields: (t) => ({
     street: t.exposeString('street', { nullable: true }),
@@ -46,13 +60,14 @@ builder.prismaObject('ContactAddress', {
     city: t.exposeString('city', { nullable: true }),
     state: t.exposeString('state', { nullable: true }),
     country: t.exposeString('country', { nullable: true, description: 'ISO 3166-1 alpha-2' }),
+    line: t.exposeString('line', { nullable: true, description: 'The address on one line, as it was given (not parsed into the parts).' }),
     formatted: t.string({
-      description: 'The parts on one line, in the usual order.',
-      select: { street: true, secondaryAddress: true, postalCode: true, city: true, state: true, country: true },
+      description: 'The parts on one line, in the usual order; the `line` when there are no parts.',
+      select: { street: true, secondaryAddress: true, postalCode: true, city: true, state: true, country: true, line: true },
       resolve: (a) =>
         [a.street, a.secondaryAddress, [a.postalCode, a.city].filter(Boolean).join(' '), a.state, a.country]
           .filter(Boolean)
-          .join(', '),
+          .join(', ') || (a.line ?? ''),
     }),
     isPrimary: t.exposeBoolean('isPrimary'),
   }),
@@ -97,7 +112,10 @@ export const ContactNode = builder.prismaNode('Contact', {
       select: { birthday: true },
       resolve: (c) => c.birthday?.toISOString().slice(0, 10) ?? null,
     }),
-    primaryLanguage: t.exposeString('primaryLanguage', { nullable: true, description: 'ISO 639-1' }),
+    primaryLanguage: t.exposeString('primaryLanguage', {
+      nullable: true,
+      description: 'ISO 639-1, optionally with a script and a region subtag (BCP 47), e.g. en, en-GB, zh-Hant-TW.',
+    }),
     description: t.exposeString('description', { nullable: true }),
     strategy: t.exposeString('strategy', { nullable: true }),
     jobTitle: t.exposeString('jobTitle', { nullable: true, description: 'Given, or that of the primary company link.' }),
@@ -116,13 +134,13 @@ export const ContactNode = builder.prismaNode('Contact', {
     }),
     phone: t.string({
       nullable: true,
-      description: 'The primary phone number (E.164).',
+      description: 'The `number` of the primary phone (E.164 when valid).',
       select: { phones: { ...byPosition, select: { number: true, isPrimary: true } } },
       resolve: (c) => c.phones.find((p) => p.isPrimary)?.number ?? null,
     }),
     mobile: t.string({
       nullable: true,
-      description: 'The first phone labelled MOBILE (E.164).',
+      description: 'The `number` of the first phone labelled MOBILE (E.164 when valid).',
       select: { phones: { ...byPosition, select: { number: true, label: true } } },
       resolve: (c) => c.phones.find((p) => p.label === 'MOBILE')?.number ?? null,
     }),
@@ -185,31 +203,44 @@ builder.queryField('contact', (t) =>
 );
 
 const EmailInput = builder.inputType('EmailInput', {
+  description: 'An email address of a contact.',
   fields: (t) => ({
-    address: t.string({ required: true }),
-    label: t.string(),
-    isPrimary: t.boolean(),
+    address: t.string({ required: true, description: 'At most 255 characters.' }),
+    label: t.string({ description: 'Free text, e.g. home; at most 50 characters.' }),
+    isPrimary: t.boolean({ description: 'The first entry is primary unless one says so.' }),
   }),
 });
 
 const PhoneInput = builder.inputType('PhoneInput', {
+  description: 'A phone number of a contact.',
   fields: (t) => ({
-    number: t.string({ required: true, description: 'Any common format; stored as E.164.' }),
-    label: t.field({ type: PhoneLabelEnum }),
+    number: t.string({
+      required: true,
+      description:
+        'Digits with + ( ) - . / and spaces, optionally an extension (x123, ext. 123); at most 50 characters, at least 5 ' +
+        'digits. Stored as E.164 when valid, else kept as given (`valid: false`).',
+    }),
+    label: t.field({ type: PhoneLabelEnum, description: 'WORK, MOBILE, HOME, FAX or OTHER.' }),
     countryCode: t.string({ description: 'ISO 3166-1 alpha-2 region for numbers without a +country prefix.' }),
-    isPrimary: t.boolean(),
+    isPrimary: t.boolean({ description: 'The first entry is primary unless one says so.' }),
   }),
 });
 
 const AddressInput = builder.inputType('AddressInput', {
+  description: 'A postal address: a one-line text, structured parts, or both (at least one of them).',
   fields: (t) => ({
-    street: t.string(),
-    secondaryAddress: t.string(),
-    postalCode: t.string(),
-    city: t.string(),
-    state: t.string(),
+    street: t.string({ description: 'At most 500 characters.' }),
+    secondaryAddress: t.string({ description: 'At most 500 characters.' }),
+    postalCode: t.string({ description: 'At most 50 characters.' }),
+    city: t.string({ description: 'At most 255 characters.' }),
+    state: t.string({ description: 'At most 255 characters.' }),
     country: t.string({ description: 'ISO 3166-1 alpha-2, e.g. GB' }),
-    isPrimary: t.boolean(),
+    line: t.string({
+      description:
+        'The whole address on one line, e.g. "123 Main St, Springfield, USA"; at most 1000 characters. Kept as given: ' +
+        'it is not parsed into the parts (a country named in it does not fill `country`).',
+    }),
+    isPrimary: t.boolean({ description: 'The first entry is primary unless one says so.' }),
   }),
 });
 
@@ -232,8 +263,8 @@ const CompanyRef = builder.inputType('CompanyRef', {
 const ContactCompanyInput = builder.inputType('ContactCompanyInput', {
   fields: (t) => ({
     company: t.field({ type: CompanyRef, required: true }),
-    jobTitle: t.string(),
-    department: t.string(),
+    jobTitle: t.string({ description: 'At most 500 characters.' }),
+    department: t.string({ description: 'At most 255 characters.' }),
     isPrimary: t.boolean({ description: 'The first link is primary unless another says so.' }),
   }),
 });
@@ -263,21 +294,23 @@ const CustomFieldValueInput = builder.inputType('CustomFieldValueInput', {
 export function contactInputFields<Types extends SchemaTypes>(t: InputFieldBuilder<Types, 'InputObject'>) {
   return {
     type: t.field({ type: ContactTypeEnum, description: 'Defaults to GENERAL; cannot change later.' }),
-    firstName: t.string(),
-    middleName: t.string(),
-    lastName: t.string(),
-    fullName: t.string({ description: 'Derived from the name parts when absent.' }),
+    firstName: t.string({ description: 'At most 500 characters.' }),
+    middleName: t.string({ description: 'At most 500 characters.' }),
+    lastName: t.string({ description: 'At most 500 characters.' }),
+    fullName: t.string({ description: 'Derived from the name parts when absent; at most 1000 characters.' }),
     abbreviation: t.string(),
     title: t.string({ description: 'Honorific, e.g. Dr.' }),
     gender: t.field({ type: GenderEnum }),
     birthday: t.field({ type: LocalDateScalar, description: 'A calendar date, YYYY-MM-DD; an impossible date such as 2026-02-30 is refused before anything runs.' }),
-    primaryLanguage: t.string({ description: 'ISO 639-1, e.g. en' }),
+    primaryLanguage: t.string({
+      description: 'ISO 639-1, optionally with an ISO 15924 script and an ISO 3166-1 region: en, en-GB, zh-Hant-TW (at most 10 characters).',
+    }),
     description: t.string({ description: 'At most 5000 characters.' }),
     strategy: t.string(),
-    jobTitle: t.string({ description: 'Defaults to the job title of the primary company link.' }),
+    jobTitle: t.string({ description: 'Defaults to the job title of the primary company link; at most 500 characters.' }),
     department: t.string({ description: 'Defaults to the department of the primary company link.' }),
     email: t.string({ description: 'Folds into `emails` as the primary address.' }),
-    phone: t.string({ description: 'Folds into `phones` (international format).' }),
+    phone: t.string({ description: 'Folds into `phones`; international format (+…) to be stored as E.164.' }),
     mobile: t.string({ description: 'Folds into `phones` with the label MOBILE.' }),
     emails: t.field({ type: [EmailInput], description: 'At most 20; the first is primary unless one says isPrimary.' }),
     phones: t.field({ type: [PhoneInput], description: 'At most 20.' }),

@@ -8,7 +8,7 @@ import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
 import type { ExternalRefValue } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
-import { type ContactFieldsInput, MAX_CUSTOM_VALUES } from './contact-input.js';
+import { type ContactFieldsInput, MAX_CUSTOM_VALUES, storedPhoneText } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { requireSensitiveScope } from './sensitive.js';
 import { ensureCompanies, insertChildren, type Tx, WriteConflict } from './write-contacts.js';
@@ -58,9 +58,15 @@ export function currentAsInput(contact: CurrentContact): ContactFieldsInput {
     purchaseOrderNumber: contact.purchaseOrderNumber,
     ssn: contact.ssn,
     emails: contact.emails.map((e) => ({ address: e.address, label: e.label, isPrimary: e.isPrimary })),
-    phones: contact.phones.map((p) => ({ number: p.number, label: p.label, isPrimary: p.isPrimary })),
-    addresses: contact.addresses.map(({ street, secondaryAddress, postalCode, city, state, country, isPrimary }) => ({
-      street, secondaryAddress, postalCode, city, state, country, isPrimary,
+    // A number kept as given keeps the countryCode it came with; a valid one reads back from E.164.
+    phones: contact.phones.map((p) => ({
+      number: storedPhoneText(p),
+      ...(p.e164 === null && p.countryCode ? { countryCode: p.countryCode } : {}),
+      label: p.label,
+      isPrimary: p.isPrimary,
+    })),
+    addresses: contact.addresses.map(({ street, secondaryAddress, postalCode, city, state, country, line, isPrimary }) => ({
+      street, secondaryAddress, postalCode, city, state, country, line, isPrimary,
     })),
     urls: contact.urls.map((u) => ({ url: u.url, isPrimary: u.isPrimary })),
     externalRefs: contact.externalRefs.map((r) => ({ namespace: r.namespace, externalId: r.externalId })),
@@ -98,7 +104,7 @@ function comparable(contact: PreparedContact) {
     purchaseOrderNumber: row.purchaseOrderNumber,
     ssn: row.ssn,
     emails: contact.emails.map((e) => [e.address, e.label, e.isPrimary]),
-    phones: contact.phones.map((p) => [p.number, p.label, p.isPrimary]),
+    phones: contact.phones.map((p) => [p.number, p.extension, p.countryCode, p.label, p.isPrimary]),
     addresses: contact.addresses,
     urls: contact.urls,
     externalRefs: contact.externalRefs.map((r) => `${r.namespace}/${r.externalId}`).sort(),
