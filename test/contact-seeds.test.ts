@@ -491,3 +491,107 @@ describe('seed 003 — folk person', () => {
     expect(colleague.companyResolutions).toEqual([{ index: 0, action: 'MATCHED', company: { id: initrode, name: 'Initrode Labs' } }]);
   });
 });
+
+describe("seed 003 — folk's own documented example, mapped field for field", () => {
+  // folk's create-person body as its API documents it: lists of plain strings for emails,
+  // phones (its example numbers are not valid E.164), urls and one-line addresses, companies by
+  // name or id, and custom values keyed by group id and then by field name.
+  it('creates the person as written, keeping the example phones as given and the address as one line', async () => {
+    const group = await idOf('createGroup', { name: 'Partners' });
+    const acme = await idOf('createCompany', { name: 'Acme Holding' });
+    const rita = (await create({ fullName: 'Rita Related' })).contact.id as string;
+    for (const [name, type, options] of [
+      ['Status', 'SINGLE_SELECT', ['Active', 'Inactive']],
+      ['Score', 'NUMBER'],
+      ['Related', 'CONTACT'],
+      ['Owner', 'USER'],
+    ] as const) {
+      await idOf('createCustomField', { groupId: group, name, type, ...(options ? { options } : {}) });
+    }
+    const folk = {
+      firstName: 'John',
+      lastName: 'Doe',
+      fullName: 'John Doe',
+      description: 'A new person',
+      birthday: '1980-06-15',
+      jobTitle: 'CEO',
+      groups: [{ id: group }],
+      companies: [{ name: 'Acme Inc.' }, { id: acme }],
+      addresses: ['123 Main St, Springfield, USA'],
+      emails: ['john.doe@example.com'],
+      phones: ['+1234567890', '+0987654321'],
+      urls: ['https://example.com'],
+      customFieldValues: { [group]: { Status: 'Active', Score: '42', Related: [{ id: rita }, { id: acme }], Owner: [{ email: viewer.email }] } },
+    };
+    // the mapping is mechanical: each folk field onto the createContact field of the same name
+    const input = {
+      firstName: folk.firstName,
+      lastName: folk.lastName,
+      fullName: folk.fullName,
+      description: folk.description,
+      birthday: folk.birthday,
+      jobTitle: folk.jobTitle,
+      groups: folk.groups.map((g) => g.id),
+      companies: folk.companies.map((company) => ({ company })),
+      addresses: folk.addresses.map((line) => ({ line })),
+      emails: folk.emails.map((address) => ({ address })),
+      phones: folk.phones.map((number) => ({ number })),
+      urls: folk.urls.map((url) => ({ url })),
+      customFieldValues: Object.entries(folk.customFieldValues).flatMap(([groupId, values]) =>
+        Object.entries(values).map(([name, value]) => ({ group: groupId, name, value })),
+      ),
+    };
+    const res = await owner.gql(
+      `mutation($input: CreateContactInput!) { createContact(input: $input) {
+        contact {
+          id fullName description birthday jobTitle email phone groups { id }
+          companies { company { id name } isPrimary }
+          phones { number e164 valid original isPrimary }
+          addresses { line formatted street city country isPrimary }
+          urls { url }
+          customFieldValues {
+            field { name }
+            ... on SingleSelectFieldValue { option }
+            ... on NumberFieldValue { number }
+            ... on ContactFieldValue { contacts { id } companies { id } }
+            ... on UserFieldValue { users { email } }
+          }
+        }
+        userErrors { code field message }
+      } }`,
+      { input },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createContact.userErrors).toEqual([]);
+    const contact = res.data.createContact.contact;
+    expect(contact).toMatchObject({
+      fullName: 'John Doe',
+      description: 'A new person',
+      birthday: '1980-06-15',
+      jobTitle: 'CEO',
+      email: 'john.doe@example.com',
+      phone: '+1234567890',
+      groups: [{ id: group }],
+      companies: [
+        { company: { id: expect.stringMatching(/^com_/), name: 'Acme Inc.' }, isPrimary: true },
+        { company: { id: acme, name: 'Acme Holding' }, isPrimary: false },
+      ],
+      phones: [
+        { number: '+1234567890', e164: null, valid: false, original: '+1234567890', isPrimary: true },
+        { number: '+0987654321', e164: null, valid: false, original: '+0987654321', isPrimary: false },
+      ],
+      addresses: [{ line: '123 Main St, Springfield, USA', formatted: '123 Main St, Springfield, USA', street: null, city: null, country: null, isPrimary: true }],
+      urls: [{ url: 'https://example.com' }],
+    });
+    const values = Object.fromEntries(contact.customFieldValues.map((v: Json) => [v.field.name, v]));
+    expect(values).toEqual({
+      Status: { field: { name: 'Status' }, option: 'Active' },
+      Score: { field: { name: 'Score' }, number: 42 },
+      Related: { field: { name: 'Related' }, contacts: [{ id: rita }], companies: [{ id: acme }] },
+      Owner: { field: { name: 'Owner' }, users: [{ email: viewer.email }] },
+    });
+    // and search finds the person by the example's phone number, kept as given
+    const found = await owner.gql('{ contacts(first: 5, filter: { search: "0987654321" }) { edges { node { id } } } }');
+    expect(found.data.contacts.edges).toEqual([{ node: { id: contact.id } }]);
+  });
+});
