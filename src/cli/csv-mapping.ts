@@ -352,7 +352,7 @@ export function resolveNames(
           failures.push({ code: 'NOT_FOUND', message: `no custom field named "${value.field.trim()}"`, path: ['customFieldValues', index, 'field'] });
         } else if (found.length > 1) {
           failures.push({
-            code: 'AMBIGUOUS',
+            code: 'VALIDATION',
             message: `several groups have a field named "${value.field.trim()}"; name it as "<group name>/<field name>"`,
             path: ['customFieldValues', index, 'field'],
           });
