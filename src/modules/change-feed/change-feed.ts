@@ -18,10 +18,14 @@ export interface ChangeEntry {
 export const feedCursor = (entry: { txid: bigint; seq: bigint }) =>
   Buffer.from(`${entry.txid}:${entry.seq}`).toString('base64url');
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 function parseFeedCursor(cursor: string): [bigint, bigint] {
   const match = /^(\d{1,19}):(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new ArgumentError('the cursor is not one this API gave out');
-  return [BigInt(match[1]!), BigInt(match[2]!)];
+  // txid and seq are PostgreSQL bigints: a larger number is no cursor this API gave out
+  const parts = match ? [BigInt(match[1]!), BigInt(match[2]!)] : [];
+  if (parts.length !== 2 || parts.some((part) => part > MAX_BIGINT)) throw new ArgumentError('the cursor is not one this API gave out');
+  return parts as [bigint, bigint];
 }
 
 /**

@@ -6,6 +6,9 @@ import { z } from 'zod';
  */
 export const normalizeName = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
 
+/** Text matched literally by a LIKE (Prisma's `contains` does not escape `%` and `_`). */
+export const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** The name as shown: trimmed with inner whitespace collapsed, case kept. */
 export const tidyName = (name: string): string => name.trim().replace(/\s+/g, ' ');
 

@@ -3,7 +3,7 @@ import { idKey, resolveById } from '../../graphql/federation.js';
 import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { deleteCompany, updateCompany } from './company-lifecycle.js';
 import { companyIdBy } from './company-lookup.js';
-import { normalizeName } from '../common/names.js';
+import { likeEscaped, normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
 import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
@@ -72,7 +72,7 @@ builder.queryFields((t) => ({
       const search = args.search?.trim();
       return tenant.prisma.company.findMany({
         ...query,
-        where: { organizationId: tenant.organizationId, ...(search ? { normalizedName: { contains: normalizeName(search) } } : {}) },
+        where: { organizationId: tenant.organizationId, ...(search ? { normalizedName: { contains: likeEscaped(normalizeName(search)) } } : {}) },
         orderBy: [{ normalizedName: 'asc' }, { id: 'asc' }],
       });
     },

@@ -3,6 +3,7 @@ import type { ContactType } from '../../db/generated/prisma/enums.js';
 import type { Tenant } from '../../graphql/context.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/paging.js';
 import { ArgumentError } from '../common/result.js';
+import { likeEscaped } from '../common/names.js';
 
 
 export type ContactOrderField = 'UPDATED_AT' | 'CREATED_AT' | 'LAST_NAME' | 'FULL_NAME';
@@ -57,6 +58,15 @@ function decodeCursor(cursor: string): [string, string] {
   throw new ArgumentError('the cursor is not one this API gave out');
 }
 
+/** A date sort value as this API writes it in cursors (an ISO timestamp of years 1–9999), or refused. */
+function cursorDate(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== value || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
+    throw new ArgumentError('the cursor is not one this API gave out');
+  }
+  return date;
+}
+
 function pageSize(args: PageArgs): { size: number; backwards: boolean } {
   if (args.first != null && args.last != null) throw new ArgumentError('give first or last, not both');
   const size = args.last ?? args.first ?? DEFAULT_PAGE_SIZE;
@@ -67,7 +77,7 @@ function pageSize(args: PageArgs): { size: number; backwards: boolean } {
   return { size, backwards: args.last != null };
 }
 
-const likePattern = (term: string) => `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const likePattern = (term: string) => `%${likeEscaped(term.toLowerCase())}%`;
 
 /** The WHERE conditions of a filter, all scoped to the tenant's organisation. */
 function filterConditions(organizationId: string, filter: ContactFilter): Prisma.Sql[] {
@@ -120,7 +130,7 @@ export async function listContactIds(
   const keyed = [...where];
   if (cursor) {
     const [value, id] = decodeCursor(cursor);
-    const typed = column.kind === 'date' ? Prisma.sql`${new Date(value)}::timestamptz` : Prisma.sql`${value}`;
+    const typed = column.kind === 'date' ? Prisma.sql`${cursorDate(value)}::timestamptz` : Prisma.sql`${value}`;
     keyed.push(ascending ? Prisma.sql`(${column.sql}, c.id) > (${typed}, ${id}::uuid)` : Prisma.sql`(${column.sql}, c.id) < (${typed}, ${id}::uuid)`);
   }
   const direction = ascending ? Prisma.sql`ASC` : Prisma.sql`DESC`;

@@ -4,7 +4,7 @@ import { decodeIdOf } from '../../graphql/ids.js';
 import { checkPageSize } from '../../graphql/paging.js';
 import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { deleteGroup, updateGroup } from './group-lifecycle.js';
-import { normalizeName } from '../common/names.js';
+import { likeEscaped, normalizeName } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
 import { createGroup } from './create-group.js';
@@ -58,7 +58,7 @@ builder.queryFields((t) => ({
       const search = args.search?.trim();
       return tenant.prisma.group.findMany({
         ...query,
-        where: { organizationId: tenant.organizationId, ...(search ? { normalizedName: { contains: normalizeName(search) } } : {}) },
+        where: { organizationId: tenant.organizationId, ...(search ? { normalizedName: { contains: likeEscaped(normalizeName(search)) } } : {}) },
         orderBy: [{ normalizedName: 'asc' }, { id: 'asc' }],
       });
     },
