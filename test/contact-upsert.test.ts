@@ -44,7 +44,7 @@ describe('upsertContact', () => {
   });
 
   it('reports bad fields at their place, writing nothing', async () => {
-    const res = await upsert({ by: { externalRef: sfRef('U-BAD') }, firstName: 'x'.repeat(300) });
+    const res = await upsert({ by: { externalRef: sfRef('U-BAD') }, firstName: 'x'.repeat(501) });
     expect(res).toMatchObject({ action: null, contact: null, userErrors: [{ code: 'VALIDATION', field: ['firstName'] }] });
     const existing = await upsert({ by: { externalRef: sfRef('U-2') }, firstName: 'Two' });
     const bad = await upsert({ by: { externalRef: sfRef('U-2') }, emails: [{ address: 'nope' }] });
@@ -150,7 +150,7 @@ describe('upsertContacts', () => {
           { clientRef: 'a', by: { externalRef: sfRef('B-1') }, firstName: 'Bulk', lastName: 'One' },
           { clientRef: 'b', by: { externalRef: sfRef('B-1') }, lastName: 'Two' },
           { clientRef: 'c', by: { externalRef: sfRef('B-1') }, lastName: 'Two' },
-          { clientRef: 'd', by: { externalRef: sfRef('B-2') }, firstName: 'x'.repeat(300) },
+          { clientRef: 'd', by: { externalRef: sfRef('B-2') }, firstName: 'x'.repeat(501) },
         ],
       },
     });
