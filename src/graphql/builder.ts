@@ -87,8 +87,10 @@ builder.addScalarType('DateTime', DateTimeResolver);
 export const LocalDateScalar = builder.addScalarType('LocalDate', LocalDateResolver);
 builder.addScalarType('JSON', JSONResolver);
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({ description: 'Reads. Every field answers only data of the organisation the API key belongs to.' });
+builder.mutationType({
+  description: 'Writes. Each takes one `input` and answers a payload with `userErrors`; when there is any, nothing was written.',
+});
 
 export type Builder = typeof builder;
 export { PrismaClient };

@@ -32,7 +32,7 @@ builder.queryFields((t) => ({
     description: 'The object an id names; null for a malformed, missing or foreign id. A merged contact’s id answers the contact it was merged into.',
     authScopes: { 'contacts:read': true },
     args: {
-      id: t.arg.globalID({ required: true, extensions: { relayGlobalIDAlwaysParse: true } }),
+      id: t.arg.globalID({ required: true, description: 'A prefixed id such as con_… or com_….', extensions: { relayGlobalIDAlwaysParse: true } }),
       includeDeleted: t.arg.boolean({ defaultValue: false, description: INCLUDE_DELETED }),
     },
     resolve: async (_root, args, context, info) => (await nodesOf(context, info, [args.id as GlobalId], args.includeDeleted ?? false))[0],
@@ -43,7 +43,7 @@ builder.queryFields((t) => ({
     description: 'The objects the ids name, in the same order; null where `node` would answer null.',
     authScopes: { 'contacts:read': true },
     args: {
-      ids: t.arg.globalIDList({ required: true, extensions: { relayGlobalIDAlwaysParse: true } }),
+      ids: t.arg.globalIDList({ required: true, description: 'Prefixed ids, of any types.', extensions: { relayGlobalIDAlwaysParse: true } }),
       includeDeleted: t.arg.boolean({ defaultValue: false, description: INCLUDE_DELETED }),
     },
     resolve: (_root, args, context, info) => nodesOf(context, info, args.ids as GlobalId[], args.includeDeleted ?? false),

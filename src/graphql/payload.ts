@@ -32,7 +32,11 @@ export const loadPayloadRecord =
 /** The `userErrors` field every payload has. */
 export const userErrorsField = <Types extends SchemaTypes, Parent extends { failures: Failure[] }>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
-) => t.field({ type: [UserError], resolve: (payload: Parent) => payload.failures } as never);
+) => t.field({
+    type: [UserError],
+    description: 'Expected failures; when there is any, nothing was written. Empty on success.',
+    resolve: (payload: Parent) => payload.failures,
+  } as never);
 
 /** A `<name>(input: { id })` mutation that erases a record and answers its `deletedId`. */
 export function deleteMutationField(
@@ -43,15 +47,19 @@ export function deleteMutationField(
 ) {
   builder.relayMutationField(
     name,
-    { inputFields: (t) => ({ id: t.id({ required: true }) }) },
     {
-      description: options.description,
+      description: `The input of ${name}.`,
+      inputFields: (t) => ({ id: t.id({ required: true, description: `The ${typename}'s id; a missing, malformed or foreign one is NOT_FOUND.` }) }),
+    },
+    {
+      description: `${options.description} Needs the ${options.scope} scope.`,
       authScopes: { [options.scope]: true },
       resolve: (_root, { input }, { tenant }) => payloadOf(tenant, run(tenant, input.id)),
     },
     {
+      description: `The result of ${name}: the id of what was deleted, or userErrors.`,
       outputFields: (t) => ({
-        deletedId: t.id({ nullable: true, resolve: (p) => (p.id ? encodeId(typename, p.id) : null) }),
+        deletedId: t.id({ nullable: true, description: 'The id of the deleted record; null when nothing was deleted.', resolve: (p) => (p.id ? encodeId(typename, p.id) : null) }),
         userErrors: userErrorsField(t),
       }),
     },

@@ -7,13 +7,24 @@ import { contactsSelectedBy } from '../contact/contact-selection.js';
 import { type ChangeEntry, feedCursor, listChanges } from './change-feed.js';
 import type { ContactChangedEvent } from './events.js';
 
-export const ChangeTypeEnum = builder.enumType(ChangeType, { name: 'ChangeType' });
+export const ChangeTypeEnum = builder.enumType(ChangeType, {
+  name: 'ChangeType',
+  description: 'What kind of change a change-feed entry records.',
+  values: {
+    CREATED: { description: 'The contact was created (createContact, createContacts, an upsert, an import).' },
+    UPDATED: { description: 'Fields of the contact changed (an update, an upsert, a group-membership change, or a change to a company, group or custom field it holds); changedFields names them.' },
+    DELETED: { description: 'The contact was moved to the recycle bin.' },
+    RESTORED: { description: 'The contact was taken out of the recycle bin (restoreContact, or an upsert that revived it).' },
+    MERGED: { description: 'A merge: for the target, changedFields names what it took over; for each source, changedFields is ["mergedInto"].' },
+    PURGED: { description: 'The contact was erased for good; the entry keeps only its id (a tombstone).' },
+  },
+});
 
 const ChangeOrigin = builder.objectRef<ChangeEntry['changeOrigin']>('ChangeOrigin').implement({
   description: 'Who caused a change: a sync client skips entries its own key (or namespace) caused.',
   fields: (t) => ({
     apiKeyPrefix: t.string({ nullable: true, description: 'The first 12 characters of the API key that wrote.', resolve: (o) => o.apiKeyPrefix ?? null }),
-    user: t.id({ nullable: true, resolve: (o) => (o.userId ? encodeId('User', o.userId) : null) }),
+    user: t.id({ nullable: true, description: 'The id (usr_…) of the user whose API key (or import) wrote; null when the entry records none.', resolve: (o) => (o.userId ? encodeId('User', o.userId) : null) }),
     namespaces: t.stringList({ description: 'External-ref namespaces the write named.', resolve: (o) => o.namespaces ?? [] }),
   }),
 });
@@ -22,8 +33,8 @@ const ChangeOrigin = builder.objectRef<ChangeEntry['changeOrigin']>('ChangeOrigi
 const ContactChangeDetails = builder.interfaceRef<ContactChangedEvent>('ContactChangeDetails').implement({
   description: 'A committed change to a contact.',
   fields: (t) => ({
-    changeType: t.field({ type: ChangeTypeEnum, resolve: (e) => e.changeType }),
-    contactId: t.id({ resolve: (e) => encodeId('Contact', e.contactId) }),
+    changeType: t.field({ type: ChangeTypeEnum, description: 'What kind of change this is.', resolve: (e) => e.changeType }),
+    contactId: t.id({ description: 'The id of the contact that changed; it stays known after a purge.', resolve: (e) => encodeId('Contact', e.contactId) }),
     contact: t.field({
       type: ContactNode,
       nullable: true,
@@ -32,9 +43,9 @@ const ContactChangeDetails = builder.interfaceRef<ContactChangedEvent>('ContactC
       // contact purged meanwhile is simply null rather than a failed follow-up query.
       resolve: (e, _args, context, info) => contactsSelectedBy(context, info).load(e.contactId),
     }),
-    changedFields: t.stringList({ resolve: (e) => e.changedFields }),
-    changeOrigin: t.field({ type: ChangeOrigin, resolve: (e) => e.changeOrigin }),
-    version: t.int({ resolve: (e) => e.version }),
+    changedFields: t.stringList({ description: 'The fields the change set (e.g. `emails`, `ssn`; names only, never values); empty for CREATED and PURGED.', resolve: (e) => e.changedFields }),
+    changeOrigin: t.field({ type: ChangeOrigin, description: 'Who caused the change, so a sync client can skip its own writes.', resolve: (e) => e.changeOrigin }),
+    version: t.int({ description: "The contact's version after this change.", resolve: (e) => e.version }),
   }),
 });
 
@@ -43,15 +54,16 @@ const ContactChange = builder.objectRef<ChangeEntry>('ContactChange').implement(
   interfaces: [ContactChangeDetails],
   fields: (t) => ({
     cursor: t.string({ description: 'Durable: poll with the last one to get what came after.', resolve: feedCursor }),
-    occurredAt: t.field({ type: 'DateTime', resolve: (e) => e.occurredAt }),
+    occurredAt: t.field({ type: 'DateTime', description: 'When the change was written.', resolve: (e) => e.occurredAt }),
   }),
 });
 
 const ContactChangesPage = builder
   .objectRef<{ entries: ChangeEntry[]; hasMore: boolean; after: string | null }>('ContactChangesPage')
   .implement({
+    description: 'A page of the change feed.',
     fields: (t) => ({
-      changes: t.field({ type: [ContactChange], resolve: (page) => page.entries }),
+      changes: t.field({ type: [ContactChange], description: 'The entries after the `after` cursor, in commit order; empty when nothing new has committed.', resolve: (page) => page.entries }),
       endCursor: t.string({
         nullable: true,
         description: 'Pass as `after` next time; stays the same while nothing new has committed.',
@@ -64,9 +76,12 @@ const ContactChangesPage = builder
 builder.queryField('contactChanges', (t) =>
   t.field({
     type: ContactChangesPage,
-    description: 'The change feed: every create, update, delete, restore, merge and purge, in commit order.',
+    description: 'The change feed: every create, update, delete, restore, merge and purge, in commit order. Needs contacts:read.',
     authScopes: { 'contacts:read': true },
-    args: { after: t.arg.string(), first: t.arg.int({ defaultValue: 100 }) },
+    args: {
+      after: t.arg.string({ description: 'A cursor from an entry or a page\'s endCursor: the page starts after it. Without it the feed starts at its beginning; a cursor this API did not give out is an error.' }),
+      first: t.arg.int({ defaultValue: 100, description: 'How many entries at most, 1–100 (out of range is an error).' }),
+    },
     resolve: async (_root, args, { tenant }) => ({ ...(await listChanges(tenant, args)), after: args.after ?? null }),
   }),
 );
@@ -77,19 +92,20 @@ const ContactChangedEventType = builder.objectRef<ContactChangedEvent>('ContactC
 });
 
 const ContactChangedFilter = builder.inputType('ContactChangedFilter', {
+  description: 'Which changes a contactChanged subscription receives; every field given must match.',
   fields: (t) => ({
     ids: t.idList({ description: 'Only these contacts.' }),
     changeTypes: t.field({ type: [ChangeTypeEnum], description: 'Only these kinds of change.' }),
   }),
 });
 
-builder.subscriptionType({});
+builder.subscriptionType({ description: 'Live changes, over Server-Sent Events (`Accept: text/event-stream`).' });
 builder.subscriptionField('contactChanged', (t) =>
   t.field({
     type: ContactChangedEventType,
-    description: "Changes to the organisation's contacts as they commit, over Server-Sent Events (across every server instance when Redis is configured).",
+    description: "Changes to the organisation's contacts as they commit, over Server-Sent Events (across every server instance when Redis is configured). Needs contacts:read.",
     authScopes: { 'contacts:read': true },
-    args: { filter: t.arg({ type: ContactChangedFilter }) },
+    args: { filter: t.arg({ type: ContactChangedFilter, description: 'Which changes; all of the organisation\'s by default.' }) },
     subscribe: (_root, { filter: wanted }, { tenant }) => {
       const ids = wanted?.ids ? new Set(wanted.ids.map((id) => decodeIdOf('Contact', id))) : null;
       const types = wanted?.changeTypes ? new Set<string>(wanted.changeTypes) : null;

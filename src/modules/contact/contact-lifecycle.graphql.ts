@@ -21,14 +21,17 @@ const replaceCustomFieldValuesDescription = (when: string) =>
 builder.relayMutationField(
   'updateContact',
   {
+    description: 'The input of updateContact.',
     inputFields: (t) => ({
-      id: t.id({ required: true }),
+      id: t.id({ required: true, description: 'The contact to change; NOT_FOUND when missing, CONTACT_DELETED when in the recycle bin.' }),
       ifMatch: t.string({ description: 'The etag you read; when the contact changed since, nothing is written (STALE_ETAG). Without it the last writer wins.' }),
-      patch: t.field({ type: ContactPatch, required: true }),
+      patch: t.field({ type: ContactPatch, required: true, description: 'The fields to change; errors point at ["patch", …].' }),
       replaceCustomFieldValues: t.boolean({ description: replaceCustomFieldValuesDescription('') }),
     }),
   },
   {
+    description:
+      'Changes a contact (patch semantics: absent fields stay), validated and resolved as createContact does. A patch that changes nothing writes nothing. Needs contacts:write.',
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant }) => {
       const result = await updateContact(tenant, {
@@ -42,29 +45,38 @@ builder.relayMutationField(
     },
   },
   {
+    description: 'The result of updateContact: the contact as it is now and what changed, or userErrors.',
     outputFields: (t) => ({
-      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
-      changedFields: t.stringList({ description: 'Empty when the patch changed nothing (and nothing was written).', resolve: (p) => p.changedFields }),
+      contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The contact after the update; null on userErrors.', resolve: loadPayloadRecord('contact') }),
+      changedFields: t.stringList({ description: 'The input fields the update changed; empty when the patch changed nothing (and nothing was written).', resolve: (p) => p.changedFields }),
       userErrors: userErrorsField(t),
     }),
   },
 );
 
 for (const [name, run, description] of [
-  ['deleteContact', deleteContact, 'Moves the contact to the recycle bin: hidden from lists, its email and refs still reserved.'],
-  ['restoreContact', restoreContact, 'Takes the contact out of the recycle bin.'],
+  [
+    'deleteContact',
+    deleteContact,
+    'Moves the contact to the recycle bin: hidden from lists and lookups unless includeDeleted, its email and refs still reserved; CONTACT_DELETED when it is there already.',
+  ],
+  ['restoreContact', restoreContact, 'Takes the contact out of the recycle bin; VALIDATION when it is not in it.'],
 ] as const) {
   builder.relayMutationField(
     name,
-    { inputFields: (t) => ({ id: t.id({ required: true }) }) },
     {
-      description,
+      description: `The input of ${name}.`,
+      inputFields: (t) => ({ id: t.id({ required: true, description: "The contact's id; NOT_FOUND when there is none in your organisation." }) }),
+    },
+    {
+      description: `${description} Needs contacts:write.`,
       authScopes: { 'contacts:write': true },
       resolve: (_root, { input }, { tenant }) => payloadOf(tenant, run(tenant, input.id)),
     },
     {
+      description: `The result of ${name}: the contact as it is now, or userErrors.`,
       outputFields: (t) => ({
-        contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
+        contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The contact, with its new deletedAt; null on userErrors.', resolve: loadPayloadRecord('contact') }),
         userErrors: userErrorsField(t),
       }),
     },
@@ -73,15 +85,20 @@ for (const [name, run, description] of [
 
 builder.relayMutationField(
   'purgeContact',
-  { inputFields: (t) => ({ id: t.id({ required: true }) }) },
   {
-    description: 'Erases the contact for good; the change feed keeps a tombstone with its id only.',
+    description: 'The input of purgeContact.',
+    inputFields: (t) => ({ id: t.id({ required: true, description: "The contact's id (in the recycle bin or not); NOT_FOUND when there is none in your organisation." }) }),
+  },
+  {
+    description:
+      'Erases the contact for good with everything it owns (its email and refs become free, the contacts merged into it go too); the change feed keeps a PURGED tombstone with its id only. Needs contacts:write.',
     authScopes: { 'contacts:write': true },
     resolve: (_root, { input }, { tenant }) => payloadOf(tenant, purgeContact(tenant, input.id)),
   },
   {
+    description: 'The result of purgeContact: the id that was erased, or userErrors.',
     outputFields: (t) => ({
-      purgedId: t.id({ nullable: true, resolve: (p) => (p.id ? encodeId('Contact', p.id) : null) }),
+      purgedId: t.id({ nullable: true, description: 'The id of the erased contact; null on userErrors.', resolve: (p) => (p.id ? encodeId('Contact', p.id) : null) }),
       userErrors: userErrorsField(t),
     }),
   },
@@ -91,6 +108,7 @@ const UPSERT_BY =
   'How to find the contact; by externalRef or email it is created when missing. An update keeps that ref or email on the contact even when externalRefs or emails leave it out.';
 
 const UpsertAction = builder.enumType('UpsertAction', {
+  description: 'What an upsert did with the contact its lookup named.',
   values: {
     CREATED: { description: 'No contact matched: one was created.' },
     UPDATED: { description: 'The matching contact was changed.' },
@@ -102,6 +120,7 @@ const UpsertAction = builder.enumType('UpsertAction', {
 builder.relayMutationField(
   'upsertContact',
   {
+    description: 'The input of upsertContact: a lookup and the contact\'s fields (patch semantics when it exists).',
     inputFields: (t) => ({
       by: t.field({ type: ContactLookup, required: true, description: UPSERT_BY }),
       ...contactInputFields(t),
@@ -109,7 +128,8 @@ builder.relayMutationField(
     }),
   },
   {
-    description: 'Creates or updates (patch semantics) the contact a lookup names; the sync primitive.',
+    description:
+      'Creates or updates (patch semantics) the contact a lookup names; the sync primitive. By id the contact must exist (NOT_FOUND); a contact in the recycle bin is restored and updated (REVIVED). Needs contacts:write.',
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant }) => {
       const { by, clientMutationId: _c, replaceCustomFieldValues, ...fields } = input;
@@ -119,16 +139,18 @@ builder.relayMutationField(
     },
   },
   {
+    description: 'The result of upsertContact: what was done, the contact and what changed, or userErrors.',
     outputFields: (t) => ({
-      action: t.field({ type: UpsertAction, nullable: true, resolve: (p) => p.action }),
-      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
-      changedFields: t.stringList({ resolve: (p) => p.changedFields }),
+      action: t.field({ type: UpsertAction, nullable: true, description: 'What the upsert did; null on userErrors.', resolve: (p) => p.action }),
+      contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The contact as it is now; null on userErrors.', resolve: loadPayloadRecord('contact') }),
+      changedFields: t.stringList({ description: 'The input fields the upsert changed; empty for NOOP and on userErrors.', resolve: (p) => p.changedFields }),
       userErrors: userErrorsField(t),
     }),
   },
 );
 
 const UpsertContactsItem = builder.inputType('UpsertContactsItem', {
+  description: 'One upsert of upsertContacts: the fields of upsertContact, with a clientRef.',
   fields: (t) => ({
     clientRef: t.string({ description: 'Echoed on this item’s result.' }),
     by: t.field({ type: ContactLookup, required: true, description: UPSERT_BY }),
@@ -141,9 +163,9 @@ const UpsertContactsItem = builder.inputType('UpsertContactsItem', {
 const UpsertContactsResult = builder.objectRef<UpsertItemOutcome>('UpsertContactsResult').implement({
   description: 'The outcome of one item, in input order. Error paths start at the item.',
   fields: (t) => ({
-    clientRef: t.exposeString('clientRef', { nullable: true }),
-    action: t.field({ type: UpsertAction, nullable: true, resolve: (r) => r.action }),
-    contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
+    clientRef: t.exposeString('clientRef', { nullable: true, description: "The item's clientRef, as sent; null when it had none." }),
+    action: t.field({ type: UpsertAction, nullable: true, description: "What this item's upsert did; null when it failed.", resolve: (r) => r.action }),
+    contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The contact as it is now; null when this item failed.', resolve: loadPayloadRecord('contact') }),
     userErrors: userErrorsField(t),
   }),
 });
@@ -151,12 +173,13 @@ const UpsertContactsResult = builder.objectRef<UpsertItemOutcome>('UpsertContact
 builder.relayMutationField(
   'upsertContacts',
   {
+    description: 'The input of upsertContacts.',
     inputFields: (t) => ({
       contacts: t.field({ type: [UpsertContactsItem], required: true, description: `At most ${MAX_BATCH}.` }),
     }),
   },
   {
-    description: 'upsertContact for many contacts; each item is applied on its own, in order.',
+    description: `upsertContact for up to ${MAX_BATCH} contacts; each item is applied on its own, in order, and fails or succeeds alone. Needs contacts:write.`,
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant, bulkWrites }) => {
       const outcome = await bulkWrites(() =>
@@ -174,8 +197,9 @@ builder.relayMutationField(
     },
   },
   {
+    description: 'The result of upsertContacts: one result per item, in input order, or userErrors for the whole batch.',
     outputFields: (t) => ({
-      results: t.field({ type: [UpsertContactsResult], resolve: (p) => p.results }),
+      results: t.field({ type: [UpsertContactsResult], description: 'One per input item, in input order; empty when the batch was refused as a whole (LIMIT_EXCEEDED).', resolve: (p) => p.results }),
       userErrors: userErrorsField(t),
     }),
   },
@@ -184,7 +208,7 @@ builder.relayMutationField(
 const MergeConflictType = builder.objectRef<MergeConflict>('MergeConflict').implement({
   description: "A source's value that lost to the target's (the target wins every conflict).",
   fields: (t) => ({
-    sourceId: t.id({ resolve: (c) => encodeId('Contact', c.sourceId) }),
+    sourceId: t.id({ description: 'The source contact whose value lost.', resolve: (c) => encodeId('Contact', c.sourceId) }),
     field: t.string({ description: 'The input field, e.g. `birthday`, `companies` or `customFieldValues.<field id>`.', resolve: (c) => c.field }),
     kept: t.field({ type: 'JSON', nullable: true, description: "The target's value; null for `ssn` without the contacts:sensitive scope.", resolve: (c) => c.kept }),
     discarded: t.field({ type: 'JSON', nullable: true, description: "The source's value; null for `ssn` without the contacts:sensitive scope.", resolve: (c) => c.discarded }),
@@ -194,6 +218,7 @@ const MergeConflictType = builder.objectRef<MergeConflict>('MergeConflict').impl
 builder.relayMutationField(
   'mergeContacts',
   {
+    description: 'The input of mergeContacts.',
     inputFields: (t) => ({
       targetId: t.id({ required: true, description: 'The contact that stays.' }),
       sourceIds: t.idList({ required: true, description: `1 to ${MAX_MERGE_SOURCES} contacts folded into the target.` }),
@@ -202,7 +227,7 @@ builder.relayMutationField(
   },
   {
     description:
-      "Moves the sources' emails, phones, addresses, urls, refs, companies, groups, custom values and interactions onto the target; empty target fields take the sources' values, the target wins conflicts. The sources become tombstones whose ids resolve to the target.",
+      "Moves the sources' emails, phones, addresses, urls, refs, companies, groups, custom values and interactions onto the target; empty target fields take the sources' values, the target wins conflicts. The sources become tombstones whose ids resolve to the target. Needs contacts:write.",
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant }) => {
       const result = await mergeContacts(tenant, input);
@@ -211,12 +236,13 @@ builder.relayMutationField(
     },
   },
   {
+    description: 'The result of mergeContacts: the target, the merged ids, what changed and the conflicts, or userErrors.',
     outputFields: (t) => ({
       contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The target (as it is now: unchanged after a dry run).', resolve: loadPayloadRecord('contact') }),
       mergedIds: t.idList({ description: 'The sources, now resolving to the target.', resolve: (p) => (p.outcome?.mergedIds ?? []).map((id) => encodeId('Contact', id)) }),
       changedFields: t.stringList({ description: "The target's fields the merge changes.", resolve: (p) => p.outcome?.changedFields ?? [] }),
-      conflicts: t.field({ type: [MergeConflictType], resolve: (p) => p.outcome?.conflicts ?? [] }),
-      dryRun: t.boolean({ resolve: (p) => p.outcome?.dryRun ?? false }),
+      conflicts: t.field({ type: [MergeConflictType], description: "Every source value that lost to the target's; empty when none did.", resolve: (p) => p.outcome?.conflicts ?? [] }),
+      dryRun: t.boolean({ description: 'True when this was a dry run: nothing was written.', resolve: (p) => p.outcome?.dryRun ?? false }),
       userErrors: userErrorsField(t),
     }),
   },

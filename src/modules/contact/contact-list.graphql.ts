@@ -8,24 +8,32 @@ import { ContactNode, ContactTypeEnum } from './contact.graphql.js';
 import { MAX_PAGE_SIZE } from '../common/paging.js';
 import { listContactIds } from './contact-list.js';
 
-const TagsMatch = builder.enumType('TagsMatch', { values: ['ANY', 'ALL'] as const });
+const TagsMatch = builder.enumType('TagsMatch', {
+  description: 'How `tags` of a ContactFilter match.',
+  values: {
+    ANY: { description: 'Contacts having at least one of the tags.' },
+    ALL: { description: 'Contacts having every one of the tags.' },
+  } as const,
+});
 
 export const ContactFilter = builder.inputType('ContactFilter', {
+  description: 'Which contacts a list answers; every field given must match. Contacts in the recycle bin are left out unless includeDeleted or onlyDeleted.',
   fields: (t) => ({
     search: t.string({ description: 'Part of a name, email or phone number (case-insensitive).' }),
     tags: t.stringList({ description: 'Contacts having any (or, with tagsMatch: ALL, all) of these tags.' }),
-    tagsMatch: t.field({ type: TagsMatch, defaultValue: 'ANY' }),
-    groupId: t.id(),
-    companyId: t.id(),
-    type: t.field({ type: ContactTypeEnum }),
+    tagsMatch: t.field({ type: TagsMatch, defaultValue: 'ANY', description: 'Whether `tags` needs any or all of them; ANY by default.' }),
+    groupId: t.id({ description: 'Members of this group; an id of another organisation or type matches nothing.' }),
+    companyId: t.id({ description: 'Contacts linked to this company; an id of another organisation or type matches nothing.' }),
+    type: t.field({ type: ContactTypeEnum, description: 'Contacts of this type.' }),
     externalRefNamespace: t.string({ description: 'Contacts with an external ref in this namespace.' }),
-    updatedSince: t.field({ type: 'DateTime' }),
+    updatedSince: t.field({ type: 'DateTime', description: 'Contacts whose updatedAt is at or after this time.' }),
     includeDeleted: t.boolean({ description: 'Include contacts in the recycle bin.' }),
     onlyDeleted: t.boolean({ description: 'Only contacts in the recycle bin.' }),
   }),
 });
 
 const ContactOrderField = builder.enumType('ContactOrderField', {
+  description: 'What a contact list is sorted by.',
   values: {
     UPDATED_AT: { description: 'Last change; newest first unless direction says otherwise.' },
     CREATED_AT: { description: 'Creation; newest first unless direction says otherwise.' },
@@ -33,7 +41,13 @@ const ContactOrderField = builder.enumType('ContactOrderField', {
     FULL_NAME: { description: 'Full name, case-insensitive; A to Z unless direction says otherwise.' },
   } as const,
 });
-const OrderDirection = builder.enumType('OrderDirection', { values: ['ASC', 'DESC'] as const });
+const OrderDirection = builder.enumType('OrderDirection', {
+  description: 'A sort direction.',
+  values: {
+    ASC: { description: 'Ascending: oldest first, A to Z.' },
+    DESC: { description: 'Descending: newest first, Z to A.' },
+  } as const,
+});
 
 /** Without a direction, times sort newest first and names A to Z. */
 const DEFAULT_DIRECTION = { UPDATED_AT: 'DESC', CREATED_AT: 'DESC', LAST_NAME: 'ASC', FULL_NAME: 'ASC' } as const;
@@ -41,7 +55,7 @@ const DEFAULT_DIRECTION = { UPDATED_AT: 'DESC', CREATED_AT: 'DESC', LAST_NAME: '
 export const ContactOrder = builder.inputType('ContactOrder', {
   description: 'Ties are broken by id, so the order is total and pages are stable.',
   fields: (t) => ({
-    field: t.field({ type: ContactOrderField, required: true }),
+    field: t.field({ type: ContactOrderField, required: true, description: 'The sort key.' }),
     direction: t.field({
       type: OrderDirection,
       description: 'Defaults to the field\'s natural order: DESC for UPDATED_AT and CREATED_AT, ASC for LAST_NAME and FULL_NAME.',
@@ -113,13 +127,14 @@ export async function resolveContactConnection(
 export const ContactConnection = builder.connectionObject({
   type: ContactNode,
   name: 'ContactConnection',
+  description: 'A page of contacts (Relay cursor connection).',
   fields: (c) => ({
     totalCount: c.int({
       description: 'How many contacts the filter matches (costs one more query).',
       resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
     }),
   }),
-});
+}, { description: 'A contact in a page of contacts, with its cursor.' });
 
 builder.queryField('contacts', (t) =>
   t.connection(
@@ -128,8 +143,8 @@ builder.queryField('contacts', (t) =>
       description: `Contacts of the organisation, ${MAX_PAGE_SIZE} at most per page (first/last outside 1–${MAX_PAGE_SIZE} is an error).`,
       authScopes: { 'contacts:read': true },
       args: {
-        filter: t.arg({ type: ContactFilter }),
-        orderBy: t.arg({ type: ContactOrder, defaultValue: { field: 'UPDATED_AT', direction: 'DESC' } }),
+        filter: t.arg({ type: ContactFilter, description: 'Which contacts; all not in the recycle bin by default.' }),
+        orderBy: t.arg({ type: ContactOrder, defaultValue: { field: 'UPDATED_AT', direction: 'DESC' }, description: 'The order; most recently updated first by default.' }),
       },
       resolve: (_root, args, context, info) => resolveContactConnection(context, info, args) as never,
     },

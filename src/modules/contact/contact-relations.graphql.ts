@@ -15,6 +15,7 @@ builder.prismaObjectFields('Contact', (t) => ({
   }),
   groups: t.field({
     type: [GroupNode],
+    description: 'The groups the contact is a member of, in the order it joined them.',
     select: (_args, _context, nested) => ({ groups: { orderBy: { createdAt: 'asc' }, select: { group: nested(true) } } }),
     resolve: (c) => c.groups.map((membership) => membership.group),
   }),

@@ -32,7 +32,7 @@ export const CustomFieldValueInterface = builder.interfaceRef<ValueRow>('CustomF
   description: 'A contact’s value of a custom field; one implementation per field type. Keyed by field id.',
   resolveType: (row) => TYPE_NAMES[row.field.type],
   fields: (t) => ({
-    field: t.field({ type: CustomFieldNode, resolve: (row) => row.field }),
+    field: t.field({ type: CustomFieldNode, description: 'The custom field this value is of.', resolve: (row) => row.field }),
   }),
 });
 
@@ -43,32 +43,32 @@ for (const [name, description] of [
   builder.objectRef<ValueRow>(name).implement({
     description,
     interfaces: [CustomFieldValueInterface],
-    fields: (t) => ({ text: t.string({ resolve: (row) => String(stored(row, 'text')) }) }),
+    fields: (t) => ({ text: t.string({ description: 'The text.', resolve: (row) => String(stored(row, 'text')) }) }),
   });
 }
 
 builder.objectRef<ValueRow>('NumberFieldValue').implement({
   description: 'The value of a NUMBER field.',
   interfaces: [CustomFieldValueInterface],
-  fields: (t) => ({ number: t.float({ resolve: (row) => Number(stored(row, 'number')) }) }),
+  fields: (t) => ({ number: t.float({ description: 'The number.', resolve: (row) => Number(stored(row, 'number')) }) }),
 });
 
 builder.objectRef<ValueRow>('DateFieldValue').implement({
   description: 'The value of a DATE field.',
   interfaces: [CustomFieldValueInterface],
-  fields: (t) => ({ date: t.field({ type: 'LocalDate', resolve: (row) => String(stored(row, 'date')) }) }),
+  fields: (t) => ({ date: t.field({ type: 'LocalDate', description: 'The date, YYYY-MM-DD.', resolve: (row) => String(stored(row, 'date')) }) }),
 });
 
 builder.objectRef<ValueRow>('SingleSelectFieldValue').implement({
   description: 'The value of a SINGLE_SELECT field: one option label.',
   interfaces: [CustomFieldValueInterface],
-  fields: (t) => ({ option: t.string({ resolve: (row) => String(stored(row, 'option')) }) }),
+  fields: (t) => ({ option: t.string({ description: 'The chosen option label.', resolve: (row) => String(stored(row, 'option')) }) }),
 });
 
 builder.objectRef<ValueRow>('MultipleSelectFieldValue').implement({
   description: 'The value of a MULTIPLE_SELECT field: option labels.',
   interfaces: [CustomFieldValueInterface],
-  fields: (t) => ({ options: t.stringList({ resolve: (row) => stored(row, 'options') as string[] }) }),
+  fields: (t) => ({ options: t.stringList({ description: 'The chosen option labels.', resolve: (row) => stored(row, 'options') as string[] }) }),
 });
 
 builder.objectRef<ValueRow>('ContactFieldValue').implement({
@@ -101,6 +101,7 @@ builder.objectRef<ValueRow>('UserFieldValue').implement({
   fields: (t) => ({
     users: t.field({
       type: [UserNode],
+      description: 'The users the value names, in input order (users since deleted are left out).',
       resolve: async (row, _args, { tenant }) => {
         const found = await Promise.all((stored(row, 'userIds') as string[]).map((id) => tenant.loaders.userById.load(id)));
         return found.filter((user) => user !== null);
@@ -128,6 +129,7 @@ builder.objectRef<ValueRow>('ObjectFieldValue').implement({
   fields: (t) => ({
     objects: t.field({
       type: [builder.nodeInterfaceRef()],
+      description: 'The objects the value names, in input order (objects since deleted are left out).',
       resolve: async (row, _args, context) => {
         const refs = stored(row, 'objects') as Extract<StoredValue, { objects: unknown }>['objects'];
         const found = await Promise.all(refs.map((ref) => loadObject(ref, context)));
@@ -140,6 +142,7 @@ builder.objectRef<ValueRow>('ObjectFieldValue').implement({
 builder.prismaObjectField('Contact', 'customFieldValues', (t) =>
   t.field({
     type: [CustomFieldValueInterface],
+    description: "The contact's custom values, one per field that has one, in the fields' order.",
     select: { customFieldValues: { include: { field: true }, orderBy: [{ field: { position: 'asc' } }, { fieldId: 'asc' }] } },
     resolve: (contact) => contact.customFieldValues,
   }),

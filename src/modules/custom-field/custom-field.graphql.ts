@@ -5,7 +5,21 @@ import { deleteCustomField, updateCustomField } from './custom-field-lifecycle.j
 import { GroupNode } from '../group/group.graphql.js';
 import { createCustomField } from './create-custom-field.js';
 
-export const CustomFieldTypeEnum = builder.enumType(CustomFieldType, { name: 'CustomFieldType' });
+export const CustomFieldTypeEnum = builder.enumType(CustomFieldType, {
+  name: 'CustomFieldType',
+  description: 'What a custom field holds; fixed at creation.',
+  values: {
+    TEXT: { description: 'A string.' },
+    NUMBER: { description: 'A number (given as a number or as decimal text such as "-3.5").' },
+    DATE: { description: 'A calendar date, YYYY-MM-DD.' },
+    SINGLE_SELECT: { description: "One of the field's option labels." },
+    MULTIPLE_SELECT: { description: "Some of the field's option labels." },
+    CONTACT: { description: 'Contacts and companies of the organisation, by id.' },
+    USER: { description: 'Users of the organisation, by id or email.' },
+    OBJECT: { description: 'Any objects of the organisation (any Node), by id.' },
+    MAGIC: { description: 'Free text filled by automation; written as a string, like TEXT.' },
+  },
+});
 
 export const CustomFieldNode = builder.prismaNode('CustomField', {
   description: 'A typed field of a group; contacts in the group may hold a value for it.',
@@ -13,9 +27,9 @@ export const CustomFieldNode = builder.prismaNode('CustomField', {
   nullable: true,
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    type: t.expose('type', { type: CustomFieldTypeEnum }),
-    group: t.relation('group', { type: GroupNode }),
+    name: t.exposeString('name', { description: 'The name as given (trimmed); unique within its group after trimming, collapsing whitespace and ignoring case.' }),
+    type: t.expose('type', { type: CustomFieldTypeEnum, description: 'What the field holds; it never changes.' }),
+    group: t.relation('group', { type: GroupNode, description: 'The group the field belongs to; only its members hold values for it.' }),
     options: t.exposeStringList('options', { description: 'The labels of a SINGLE_SELECT or MULTIPLE_SELECT field.' }),
   }),
 });
@@ -23,20 +37,23 @@ export const CustomFieldNode = builder.prismaNode('CustomField', {
 builder.relayMutationField(
   'createCustomField',
   {
+    description: 'The input of createCustomField.',
     inputFields: (t) => ({
-      groupId: t.id({ required: true }),
+      groupId: t.id({ required: true, description: 'The group the field belongs to; NOT_FOUND when there is none in your organisation.' }),
       name: t.string({ required: true, description: 'Unique within the group.' }),
-      type: t.field({ type: CustomFieldTypeEnum, required: true }),
+      type: t.field({ type: CustomFieldTypeEnum, required: true, description: 'What the field holds; it cannot change later.' }),
       options: t.stringList({ description: 'Required for SINGLE_SELECT and MULTIPLE_SELECT; not allowed otherwise.' }),
     }),
   },
   {
+    description: 'Adds a typed field to a group. Needs admin.',
     authScopes: { admin: true },
     resolve: (_root, { input }, { tenant }) => payloadOf(tenant, createCustomField(tenant, input)),
   },
   {
+    description: 'The result of createCustomField: the field, or userErrors.',
     outputFields: (t) => ({
-      customField: t.prismaField({ type: CustomFieldNode, nullable: true, resolve: loadPayloadRecord('customField') }),
+      customField: t.prismaField({ type: CustomFieldNode, nullable: true, description: 'The created field; null on userErrors.', resolve: loadPayloadRecord('customField') }),
       userErrors: userErrorsField(t),
     }),
   },
@@ -45,20 +62,22 @@ builder.relayMutationField(
 builder.relayMutationField(
   'updateCustomField',
   {
+    description: 'The input of updateCustomField.',
     inputFields: (t) => ({
-      id: t.id({ required: true }),
+      id: t.id({ required: true, description: 'The field to change; NOT_FOUND when there is none in your organisation.' }),
       name: t.string({ description: 'Unique within the group.' }),
       options: t.stringList({ description: 'Replaces the options of a select field; an option contacts hold cannot be removed.' }),
     }),
   },
   {
-    description: "Renames a field or changes a select field's options; the type never changes.",
+    description: "Renames a field or changes a select field's options; the type never changes. Needs admin.",
     authScopes: { admin: true },
     resolve: (_root, { input }, { tenant }) => payloadOf(tenant, updateCustomField(tenant, input)),
   },
   {
+    description: 'The result of updateCustomField: the field as it is now, or userErrors.',
     outputFields: (t) => ({
-      customField: t.prismaField({ type: CustomFieldNode, nullable: true, resolve: loadPayloadRecord('customField') }),
+      customField: t.prismaField({ type: CustomFieldNode, nullable: true, description: 'The field after the update; null on userErrors.', resolve: loadPayloadRecord('customField') }),
       userErrors: userErrorsField(t),
     }),
   },

@@ -16,17 +16,17 @@ export const GroupNode = builder.prismaNode('Group', {
   nullable: true,
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    customFields: t.relation('customFields', { query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    name: t.exposeString('name', { description: 'The name as given (trimmed); unique in the organisation after trimming, collapsing whitespace and ignoring case.' }),
+    customFields: t.relation('customFields', { description: "The group's custom fields, in their defined order.", query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the group was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the group last changed.' }),
     contacts: t.connection(
       {
         type: ContactNode,
-        description: 'Members of this group.',
+        description: 'Members of this group; pages as `Query.contacts` does.',
         args: {
-          filter: t.arg({ type: ContactFilter }),
-          orderBy: t.arg({ type: ContactOrder, defaultValue: { field: 'UPDATED_AT', direction: 'DESC' } }),
+          filter: t.arg({ type: ContactFilter, description: 'Which of them; a groupId in it is ignored.' }),
+          orderBy: t.arg({ type: ContactOrder, defaultValue: { field: 'UPDATED_AT', direction: 'DESC' }, description: 'The order; most recently updated first by default.' }),
         },
         select: { id: true },
         resolve: (group, args, context, info) => resolveContactConnection(context, info, args, { groupId: group.id }) as never,
@@ -40,8 +40,9 @@ builder.queryFields((t) => ({
   group: t.prismaField({
     type: GroupNode,
     nullable: true,
+    description: 'The group with this id, or null for a malformed, missing or foreign id. Needs contacts:read.',
     authScopes: { 'contacts:read': true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: "The group's id (grp_…)." }) },
     resolve: (query, _root, args, { tenant }) => {
       const id = decodeIdOf('Group', args.id);
       return id ? tenant.prisma.group.findUnique({ ...query, where: { id, organizationId: tenant.organizationId } }) : null;
@@ -50,7 +51,7 @@ builder.queryFields((t) => ({
   groups: t.prismaConnection({
     type: GroupNode,
     cursor: 'id',
-    description: 'Groups by name.',
+    description: 'Groups of the organisation, A to Z by name (case-insensitive); first/last 1–100 (out of range is an error). Needs contacts:read.',
     authScopes: { 'contacts:read': true },
     args: { search: t.arg.string({ description: 'Part of the name (case-insensitive).' }) },
     resolve: (query, _root, args, { tenant }) => {
@@ -62,19 +63,26 @@ builder.queryFields((t) => ({
         orderBy: [{ normalizedName: 'asc' }, { id: 'asc' }],
       });
     },
-  }),
+  }, { description: 'A page of groups (Relay cursor connection).' }, { description: 'A group in a page of groups, with its cursor.' }),
 }));
 
 builder.relayMutationField(
   'createGroup',
-  { inputFields: (t) => ({ name: t.string({ required: true }) }) },
   {
+    description: 'The input of createGroup.',
+    inputFields: (t) => ({
+      name: t.string({ required: true, description: 'Unique in the organisation after trimming, collapsing whitespace and ignoring case (DUPLICATE names the holder).' }),
+    }),
+  },
+  {
+    description: 'Creates a group. Needs admin.',
     authScopes: { admin: true },
     resolve: (_root, { input }, { tenant }) => payloadOf(tenant, createGroup(tenant, input)),
   },
   {
+    description: 'The result of createGroup: the group, or userErrors.',
     outputFields: (t) => ({
-      group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadPayloadRecord('group') }),
+      group: t.prismaField({ type: GroupNode, nullable: true, description: 'The created group; null on userErrors.', resolve: loadPayloadRecord('group') }),
       userErrors: userErrorsField(t),
     }),
   },
@@ -87,19 +95,24 @@ for (const [name, mode, description] of [
   builder.relayMutationField(
     name,
     {
+      description: `The input of ${name}.`,
       inputFields: (t) => ({
-        groupId: t.id({ required: true }),
-        contactIds: t.idList({ required: true }),
+        groupId: t.id({ required: true, description: 'The group; NOT_FOUND when there is none in your organisation.' }),
+        contactIds: t.idList({
+          required: true,
+          description: 'The contacts, at most 500 (LIMIT_EXCEEDED); each must exist (NOT_FOUND) and not be in the recycle bin (CONTACT_DELETED).',
+        }),
       }),
     },
     {
-      description,
+      description: `${description} Each contact whose membership changed gets a new version and a feed entry. Needs contacts:write.`,
       authScopes: { 'contacts:write': true },
       resolve: (_root, { input }, { tenant }) => payloadOf(tenant, changeMembership(tenant, input, mode)),
     },
     {
+      description: `The result of ${name}: the group, or userErrors.`,
       outputFields: (t) => ({
-        group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadPayloadRecord('group') }),
+        group: t.prismaField({ type: GroupNode, nullable: true, description: 'The group; null on userErrors.', resolve: loadPayloadRecord('group') }),
         userErrors: userErrorsField(t),
       }),
     },
@@ -108,15 +121,22 @@ for (const [name, mode, description] of [
 
 builder.relayMutationField(
   'updateGroup',
-  { inputFields: (t) => ({ id: t.id({ required: true }), name: t.string({ required: true }) }) },
   {
-    description: 'Renames a group.',
+    description: 'The input of updateGroup.',
+    inputFields: (t) => ({
+      id: t.id({ required: true, description: 'The group to rename; NOT_FOUND when there is none in your organisation.' }),
+      name: t.string({ required: true, description: 'The new name; unique in the organisation after normalisation (DUPLICATE names the holder).' }),
+    }),
+  },
+  {
+    description: 'Renames a group. Needs admin.',
     authScopes: { admin: true },
     resolve: (_root, { input }, { tenant }) => payloadOf(tenant, updateGroup(tenant, input)),
   },
   {
+    description: 'The result of updateGroup: the group as it is now, or userErrors.',
     outputFields: (t) => ({
-      group: t.prismaField({ type: GroupNode, nullable: true, resolve: loadPayloadRecord('group') }),
+      group: t.prismaField({ type: GroupNode, nullable: true, description: 'The renamed group; null on userErrors.', resolve: loadPayloadRecord('group') }),
       userErrors: userErrorsField(t),
     }),
   },

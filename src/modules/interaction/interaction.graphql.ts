@@ -14,10 +14,14 @@ const stats = (contactId: string, loaders: { interactionStats: { load(id: string
 const UserInteractionMetadata = builder.objectRef<Metadata>('UserInteractionMetadata').implement({
   description: "The viewer's own interactions with the contact.",
   fields: (t) => ({
-    approximateCount: t.int({ resolve: async (m, _a, { tenant }) => (await stats(m.contactId, tenant.loaders))?.userCount ?? 0 }),
+    approximateCount: t.int({
+      description: 'How many interactions you (the API key\'s user) recorded with the contact; 0 when none.',
+      resolve: async (m, _a, { tenant }) => (await stats(m.contactId, tenant.loaders))?.userCount ?? 0,
+    }),
     lastInteractedAt: t.field({
       type: 'DateTime',
       nullable: true,
+      description: 'When your latest interaction with the contact occurred; null when none.',
       resolve: async (m, _a, { tenant }) => (await stats(m.contactId, tenant.loaders))?.userLast ?? null,
     }),
   }),
@@ -26,10 +30,14 @@ const UserInteractionMetadata = builder.objectRef<Metadata>('UserInteractionMeta
 const WorkspaceInteractionMetadata = builder.objectRef<Metadata>('WorkspaceInteractionMetadata').implement({
   description: "Everyone's interactions with the contact in the organisation.",
   fields: (t) => ({
-    approximateCount: t.int({ resolve: async (m, _a, { tenant }) => (await stats(m.contactId, tenant.loaders))?.workspaceCount ?? 0 }),
+    approximateCount: t.int({
+      description: 'How many interactions anyone in the organisation recorded with the contact; 0 when none.',
+      resolve: async (m, _a, { tenant }) => (await stats(m.contactId, tenant.loaders))?.workspaceCount ?? 0,
+    }),
     lastInteractedAt: t.field({
       type: 'DateTime',
       nullable: true,
+      description: "When the organisation's latest interaction with the contact occurred; null when none.",
       resolve: async (m, _a, { tenant }) => (await stats(m.contactId, tenant.loaders))?.workspaceLast ?? null,
     }),
     lastInteractedBy: t.field({
@@ -45,31 +53,35 @@ const WorkspaceInteractionMetadata = builder.objectRef<Metadata>('WorkspaceInter
 });
 
 const InteractionMetadata = builder.objectRef<Metadata>('InteractionMetadata').implement({
+  description: 'Counts and dates of the interactions recorded with a contact (recordInteraction).',
   fields: (t) => ({
-    user: t.field({ type: UserInteractionMetadata, resolve: (m) => m }),
-    workspace: t.field({ type: WorkspaceInteractionMetadata, resolve: (m) => m }),
+    user: t.field({ type: UserInteractionMetadata, description: "The viewer's own interactions.", resolve: (m) => m }),
+    workspace: t.field({ type: WorkspaceInteractionMetadata, description: "Everyone's interactions in the organisation.", resolve: (m) => m }),
   }),
 });
 
 builder.prismaObjectField('Contact', 'interactionMetadata', (t) =>
-  t.field({ type: InteractionMetadata, select: { id: true }, resolve: (contact) => ({ contactId: contact.id }) }),
+  t.field({ type: InteractionMetadata, description: 'How often and when the contact was interacted with.', select: { id: true }, resolve: (contact) => ({ contactId: contact.id }) }),
 );
 
 builder.relayMutationField(
   'recordInteraction',
   {
+    description: 'The input of recordInteraction.',
     inputFields: (t) => ({
-      contactId: t.id({ required: true }),
-      occurredAt: t.field({ type: 'DateTime', description: 'Defaults to now.' }),
+      contactId: t.id({ required: true, description: 'The contact; NOT_FOUND when missing, in the recycle bin or merged away.' }),
+      occurredAt: t.field({ type: 'DateTime', description: 'Defaults to now; more than 5 minutes in the future is VALIDATION.' }),
     }),
   },
   {
+    description: "Records that the API key's user interacted with a contact; it counts in interactionMetadata. Needs contacts:write.",
     authScopes: { 'contacts:write': true },
     resolve: (_root, { input }, { tenant }) => payloadOf(tenant, recordInteraction(tenant, input)),
   },
   {
+    description: 'The result of recordInteraction: the contact, or userErrors.',
     outputFields: (t) => ({
-      contact: t.prismaField({ type: ContactNode, nullable: true, resolve: loadPayloadRecord('contact') }),
+      contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The contact the interaction was recorded for; null on userErrors.', resolve: loadPayloadRecord('contact') }),
       userErrors: userErrorsField(t),
     }),
   },

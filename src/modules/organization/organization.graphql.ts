@@ -7,7 +7,7 @@ export const OrganizationNode = builder.prismaNode('Organization', {
   // Only the caller's own organisation resolves.
   findUnique: (id, context) => ({ id, AND: [{ id: context.tenant.organizationId }] }),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    name: t.exposeString('name', { description: "The organisation's name." }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organisation was created.' }),
   }),
 });

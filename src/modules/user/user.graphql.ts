@@ -6,7 +6,7 @@ export const UserNode = builder.prismaNode('User', {
   nullable: true,
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({
-    fullName: t.exposeString('fullName'),
-    email: t.exposeString('email'),
+    fullName: t.exposeString('fullName', { description: "The user's name." }),
+    email: t.exposeString('email', { description: "The user's email address; unique in the organisation." }),
   }),
 });
