@@ -104,7 +104,7 @@ describe('createContacts (bulk)', () => {
         allOrNone: true,
         contacts: [
           { clientRef: 'a', firstName: 'Would', companies: [{ company: { name: 'Never Created Co' } }] },
-          { clientRef: 'b', firstName: 'x'.repeat(300) },
+          { clientRef: 'b', firstName: 'x'.repeat(501) },
         ],
       },
     });
