@@ -183,8 +183,10 @@ if (shared) describe(`${CLIENTS} updates without ifMatch through two server proc
       for (const p of refused) expect(p.userErrors).toEqual([{ code: 'CONFLICT', field: null, message: expect.any(String) }]);
       console.info(`[races] two processes, ${CLIENTS} updates without ifMatch: ${applied.length} applied, ${refused.length} CONFLICT`);
       expect(applied.length).toBeGreaterThan(0);
-      // each applied update made exactly one version, and the last one is what is stored
-      expect(new Set(applied.map((p) => p.contact.version)).size).toBe(applied.length);
+      // Each applied update made exactly one version (stored below: 1 + applied). A payload reads
+      // the contact after its commit, so another process's later write may already show in it.
+      for (const p of applied) expect(p.contact.version).toBeGreaterThan(1);
+      for (const p of applied) expect(p.contact.version).toBeLessThanOrEqual(1 + applied.length);
       const last = applied.reduce((x, y) => (y.contact.version > x.contact.version ? y : x));
       const stored = await postGraphQL(a.url, key, `query($id: ID!) { contact(by: { id: $id }) { version description phones { number } } }`, { id });
       expect(stored.body.data.contact).toEqual({ version: 1 + applied.length, description: last.contact.description, phones: last.contact.phones });
