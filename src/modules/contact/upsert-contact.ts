@@ -1,7 +1,7 @@
 import type { Tenant } from '../../graphql/context.js';
 import { encodeId } from '../../graphql/ids.js';
 import { fail, type Failure, ok, type Result } from '../common/result.js';
-import { externalRefSchema } from '../external-ref/external-ref.js';
+import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type ContactLookupInput, findContactBy } from './contact-lookup.js';
@@ -50,7 +50,10 @@ export async function upsertContact(
       if (input.by.id != null) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['by', 'id'] });
       // The created contact must be found by the same lookup next time.
       const fields = { ...input.fields };
-      if (ref && !(fields.externalRefs ?? []).some((r) => r.namespace.trim().toLowerCase() === ref.namespace && r.externalId.trim() === ref.externalId)) {
+      if (ref && !(fields.externalRefs ?? []).some((r) => {
+        const given = externalRefSchema.safeParse(r);
+        return given.success && externalRefKey(given.data) === externalRefKey(ref);
+      })) {
         fields.externalRefs = [...(fields.externalRefs ?? []), ref];
       }
       if (input.by.email && !fields.email && !(fields.emails ?? []).some((e) => normalizeEmail(e.address) === normalizeEmail(input.by.email!))) {
