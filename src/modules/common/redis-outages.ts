@@ -9,8 +9,9 @@ import type { Logger } from '../../logger.js';
 export function reportRedisOutages(log: Logger, clients: Redis[], say: { down: string; up: string }) {
   const unreachable = new Set<Redis>();
   for (const client of clients) {
-    client.on('error', (error: Error) => {
-      if (unreachable.size === 0) log.warn({ error: error.message }, say.down);
+    client.on('error', (error: NodeJS.ErrnoException) => {
+      // (a refused connection to both of localhost's addresses is an AggregateError without a message)
+      if (unreachable.size === 0) log.warn({ error: error.message || error.code }, say.down);
       unreachable.add(client);
     });
     client.on('ready', () => {
