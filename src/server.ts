@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { createRateLimiter } from './graphql/rate-limit.js';
 import { createLogger, limitLogFlush } from './logger.js';
 import { createChangeEvents } from './modules/change-feed/events.js';
+import { reportRedisOutages } from './modules/common/redis-outages.js';
 
 /** Opens the database, migrates it, and serves GraphQL until SIGTERM/SIGINT. */
 export async function serve(config: Config = loadConfig()) {
@@ -24,9 +25,14 @@ export async function serve(config: Config = loadConfig()) {
   // Start Prisma's query engine now rather than on the first request.
   void db.prisma.$connect().catch((error) => log.error({ error }, 'database connection failed'));
 
-  const events = createChangeEvents(config.redisUrl);
+  const events = createChangeEvents(config.redisUrl, log);
   const redis = config.redisUrl && config.rateLimitPoints > 0 ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;
-  redis?.on('error', (error) => log.warn({ error: error.message }, 'rate-limit redis unavailable: budgets are per instance meanwhile'));
+  if (redis) {
+    reportRedisOutages(log, [redis], {
+      down: 'rate-limit redis unavailable: budgets are per instance meanwhile',
+      up: 'rate-limit redis reachable again: budgets are shared again',
+    });
+  }
   const rateLimit =
     config.rateLimitPoints > 0 ? createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis }) : undefined;
   const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit, bulkConcurrency: config.bulkConcurrency });

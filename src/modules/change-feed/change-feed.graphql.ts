@@ -4,8 +4,9 @@ import { filter, pipe } from 'graphql-yoga';
 import { decodeIdOf, encodeId } from '../../graphql/ids.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { contactsSelectedBy } from '../contact/contact-selection.js';
-import { type ChangeEntry, feedCursor, listChanges } from './change-feed.js';
+import { type ChangeEntry, feedCursor, lastFeedCursor, listChanges } from './change-feed.js';
 import type { ContactChangedEvent } from './events.js';
+import { followChanges } from './follow-changes.js';
 
 export const ChangeTypeEnum = builder.enumType(ChangeType, {
   name: 'ChangeType',
@@ -86,9 +87,15 @@ builder.queryField('contactChanges', (t) =>
   }),
 );
 
-const ContactChangedEventType = builder.objectRef<ContactChangedEvent>('ContactChangedEvent').implement({
+const ContactChangedEventType = builder.objectRef<ChangeEntry>('ContactChangedEvent').implement({
   description: 'A change to a contact, pushed after it committed (the same entry as in contactChanges).',
   interfaces: [ContactChangeDetails],
+  fields: (t) => ({
+    cursor: t.string({
+      description: "The entry's cursor in contactChanges: each event's is later than the one before; after a reconnect, contactChanges(after:) with the last one received gives what was missed.",
+      resolve: feedCursor,
+    }),
+  }),
 });
 
 const ContactChangedFilter = builder.inputType('ContactChangedFilter', {
@@ -106,12 +113,14 @@ builder.subscriptionField('contactChanged', (t) =>
     description: "Changes to the organisation's contacts as they commit, over Server-Sent Events (across every server instance when Redis is configured). Needs contacts:read.",
     authScopes: { 'contacts:read': true },
     args: { filter: t.arg({ type: ContactChangedFilter, description: 'Which changes; all of the organisation\'s by default.' }) },
-    subscribe: (_root, { filter: wanted }, { tenant }) => {
+    subscribe: async (_root, { filter: wanted }, { tenant }) => {
       const ids = wanted?.ids ? new Set(wanted.ids.map((id) => decodeIdOf('Contact', id))) : null;
       const types = wanted?.changeTypes ? new Set<string>(wanted.changeTypes) : null;
+      // Taken before the answer starts, so every change committed after the client subscribed follows.
+      const after = await lastFeedCursor(tenant);
       return pipe(
-        tenant.events.subscribe(tenant.organizationId),
-        filter((event: ContactChangedEvent) => (!ids || ids.has(event.contactId)) && (!types || types.has(event.changeType))),
+        followChanges(tenant, after),
+        filter((entry: ChangeEntry) => (!ids || ids.has(entry.contactId)) && (!types || types.has(entry.changeType))),
       );
     },
     resolve: (event) => event,

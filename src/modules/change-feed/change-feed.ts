@@ -63,3 +63,26 @@ export async function listChanges(tenant: Tenant, args: { after?: string | null;
   }));
   return { entries, hasMore: rows.length > first };
 }
+
+/** The cursor of the organisation's last readable entry (null while it has none): what comes later is new. */
+export async function lastFeedCursor(tenant: Tenant) {
+  const [last] = await tenant.prisma.$queryRaw<{ txid: bigint; seq: bigint }[]>`
+    SELECT txid, seq
+      FROM contact_changes
+     WHERE organization_id = ${tenant.organizationId}::uuid
+       AND txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+     ORDER BY txid DESC, seq DESC
+     LIMIT 1`;
+  return last ? feedCursor({ txid: BigInt(last.txid), seq: BigInt(last.seq) }) : null;
+}
+
+/** Whether the organisation has committed entries the feed holds back until older transactions end. */
+export async function hasHeldBackChanges(tenant: Tenant) {
+  const [row] = await tenant.prisma.$queryRaw<{ held: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM contact_changes
+       WHERE organization_id = ${tenant.organizationId}::uuid
+         AND txid >= (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+    ) AS held`;
+  return row!.held;
+}
