@@ -52,6 +52,7 @@ const ContactChangeDetails = builder.interfaceRef<ContactChangedEvent>('ContactC
 const ContactChange = builder.objectRef<ChangeEntry>('ContactChange').implement({
   description: 'One entry of the change feed. Purges keep only the id (a tombstone).',
   interfaces: [ContactChangeDetails],
+  authScopes: { 'contacts:read': true },
   fields: (t) => ({
     cursor: t.string({ description: 'Durable: poll with the last one to get what came after.', resolve: feedCursor }),
     occurredAt: t.field({ type: 'DateTime', description: 'When the change was written.', resolve: (e) => e.occurredAt }),
@@ -89,6 +90,7 @@ builder.queryField('contactChanges', (t) =>
 const ContactChangedEventType = builder.objectRef<ContactChangedEvent>('ContactChangedEvent').implement({
   description: 'A change to a contact, pushed after it committed (the same entry as in contactChanges).',
   interfaces: [ContactChangeDetails],
+  authScopes: { 'contacts:read': true },
 });
 
 const ContactChangedFilter = builder.inputType('ContactChangedFilter', {
