@@ -1,9 +1,13 @@
-import { getNamedType, isLeafType } from 'graphql';
+import { getNamedType, type GraphQLOutputType, isLeafType, isNonNullType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../src/graphql/context.js';
+import { encodeId } from '../src/graphql/ids.js';
+import { DEFAULT_LIMITS } from '../src/graphql/limits.js';
 import { schema } from '../src/graphql/schema.js';
 import { createApiKey } from '../src/modules/api-key/api-key.js';
-import { minimalCall } from './support/fuzz.js';
+import { createLogger } from '../src/logger.js';
+import { createApp } from '../src/yoga.js';
+import { fullSelection, idKindOf, minimalCall } from './support/fuzz.js';
 import { type Caller, createHarness } from './support/harness.js';
 import { subscribe } from './support/sse.js';
 
@@ -73,6 +77,7 @@ const SCOPE_SETS: Record<string, Scope[]> = {
   'contacts:sensitive': ['contacts:sensitive'],
   admin: ['admin'],
   'read+write': ['contacts:read', 'contacts:write'],
+  'all but contacts:read': SCOPES.filter((s) => s !== 'contacts:read'),
   all: [...SCOPES],
 };
 
@@ -238,5 +243,319 @@ describe('scopes: federation entities are contact data', () => {
     });
     expect(res.data?._entities ?? null).toBeNull();
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+// Reading is checked on the types themselves, not only on the root fields: a key without
+// contacts:read reaches contacts, companies, groups and custom fields through every mutation
+// payload too, and must get their ids and userErrors only.
+
+/** In every seeded string: neither an id (hex) nor a schema name holds it. */
+const MARK = 'qx7';
+const SEEDED_SSN = '078-05-1120';
+const carriesSeededData = (res: unknown) => {
+  const text = JSON.stringify(res).toLowerCase();
+  return text.includes(MARK) || text.includes(SEEDED_SSN);
+};
+const NO_READ = SCOPE_SETS['all but contacts:read']!;
+
+/** Types a payload may show in full to a key without contacts:read: the payloads themselves and their per-item results. */
+const ENVELOPES = new Set([
+  ...Object.values(schema.getMutationType()!.getFields()).map((f) => getNamedType(f.type).name),
+  'CreateContactsResult', 'UpsertContactsResult', 'CompanyResolution', 'UserError',
+]);
+/** What such a key still sees of contact data: ids, and of a merge conflict which source and field conflicted. */
+const WITHOUT_READ: Record<string, string[]> = { MergeConflict: ['__typename', 'sourceId', 'field'] };
+const visibleWithoutRead = (typename: string, field: string) => (WITHOUT_READ[typename] ?? ['__typename', 'id']).includes(field);
+
+/** `typename.field` of every non-null value of contact data (not an envelope, not an id) in a response. */
+function contactDataIn(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((item) => contactDataIn(item, found));
+  else if (value && typeof value === 'object') {
+    const typename = (value as { __typename?: string }).__typename;
+    for (const [key, inner] of Object.entries(value)) {
+      if (typename && !ENVELOPES.has(typename) && !visibleWithoutRead(typename, key) && inner !== null) found.push(`${typename}.${key}`);
+      contactDataIn(inner, found);
+    }
+  }
+  return found;
+}
+
+/** The selection a write-only sync client makes: the payload's own fields, userErrors, and ids of what it wrote. */
+function writeOnlySelection(type: GraphQLOutputType): string {
+  const named = getNamedType(type);
+  if (isLeafType(named)) return '';
+  if (!isObjectType(named)) return '{ __typename }';
+  const fields = Object.values(named.getFields()).filter((f) => f.args.every((a) => !isNonNullType(a.type)));
+  const chosen = ENVELOPES.has(named.name) ? fields : fields.filter((f) => visibleWithoutRead(named.name, f.name));
+  return `{ __typename ${chosen.map((f) => `${f.name} ${writeOnlySelection(f.type)}`.trim()).join(' ')} }`;
+}
+
+// Selecting a payload in full goes far past the query limits, which are not under test here.
+const unlimited = createApp({ db: h.db, log: createLogger('silent'), limits: { ...DEFAULT_LIMITS, depth: 50, tokens: 1_000_000, cost: 1_000_000_000, aliases: 1000 } });
+async function send(key: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] }> {
+  const response = await unlimited.fetch('http://test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json() as Promise<any>;
+}
+
+interface World {
+  owner: Caller;
+  /** a key of the organisation with every scope but contacts:read */
+  noRead: string;
+  alice: string;
+  bob: string;
+  company: string;
+  group: string;
+  field: string;
+}
+
+/** An organisation with two contacts of one company and one group, a custom value, an ssn: every string holds MARK. */
+async function seedWorld(): Promise<World> {
+  const owner = await h.organization();
+  const ok = async (query: string, input: Record<string, unknown>) => {
+    const res = await owner.gql(query, { input });
+    const [payload] = Object.values(res.data ?? {}) as any[];
+    expect(res.errors ?? payload.userErrors).toEqual([]);
+    return payload;
+  };
+  const group = (await ok('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }', { name: 'Qx7 Members' })).group.id;
+  const field = (await ok('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { code } } }', { groupId: group, name: 'Qx7 Notes', type: 'TEXT' })).customField.id;
+  const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id primaryCompany { id } } userErrors { code } } }';
+  const alice = (await ok(CREATE, {
+    firstName: 'Qx7alice', lastName: 'Qx7son', email: 'alice@qx7.example', ssn: SEEDED_SSN, tags: ['qx7-tag'], jobTitle: 'Qx7 buyer',
+    companies: [{ company: { name: 'Qx7 Corp' } }], groups: [group], customFieldValues: [{ field, value: 'qx7 secret' }], externalRefs: [{ namespace: 'crm', externalId: 'qx7-a' }],
+  })).contact;
+  const bob = (await ok(CREATE, { firstName: 'Qx7bob', lastName: 'Qx7son', email: 'bob@qx7.example', birthday: '1980-01-02', companies: [{ company: { name: 'Qx7 Corp' } }], groups: [group] })).contact;
+  const { key: noRead } = await createApiKey(h.db.prisma, { organizationId: owner.organizationId, userId: owner.userId, scopes: NO_READ });
+  return { owner, noRead, alice: alice.id, bob: bob.id, company: alice.primaryCompany.id, group, field };
+}
+
+/** What a mutation needs done first to reach the seeded records. */
+const PREPARE: Record<string, (world: World) => Promise<unknown>> = {
+  restoreContact: (world) => world.owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: world.alice }),
+};
+
+/** The smallest call of a mutation, every id it takes aimed at the seeded records (merges fold bob into alice). */
+function seededCall(mutation: string, world: World) {
+  const field = schema.getMutationType()!.getFields()[mutation]!;
+  const idFor = (path: string[]) => {
+    const kind = idKindOf(mutation, path);
+    if (kind === 'Contact') return /source/i.test(path.at(-1) ?? '') ? world.bob : world.alice;
+    if (kind === 'Company') return world.company;
+    if (kind === 'Group') return world.group;
+    if (kind === 'CustomField') return world.field;
+    return encodeId(kind, kind === 'User' ? world.owner.userId : world.owner.organizationId);
+  };
+  const call = minimalCall(field, idFor, { allIds: true });
+  // a custom value names its field and holds a value; a new contact needs a name
+  const completed = (value: unknown, named: boolean): unknown => {
+    if (Array.isArray(value)) return value.map((item) => completed(item, named));
+    if (!value || typeof value !== 'object') return value;
+    const out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'customFieldValues' ? [{ field: world.field, value: 'x' }] : completed(v, named)]));
+    return named && 'customFieldValues' in out ? { firstName: 'x', ...out } : out;
+  };
+  return { ...call, variables: completed(call.variables, /^createContacts?$/.test(mutation)) as Record<string, unknown> };
+}
+
+const operationOf = (mutation: string, call: ReturnType<typeof minimalCall>, selection: string) =>
+  `mutation Walk${call.declarations} { ${mutation}${call.args} ${selection} }`;
+
+/** A response with ids, times and cursors blanked, to compare two organisations' answers. */
+const ID = /\b(con|com|grp|fld|usr|org)_[0-9a-f-]{36}\b/g;
+const TIME = /^\d{4}-\d\d-\d\dT[\d:.]+Z$/;
+const OPAQUE = new Set(['etag', 'cursor', 'startCursor', 'endCursor']);
+function blanked(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((item) => blanked(item));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, blanked(v, k)]));
+  if (typeof value !== 'string') return value;
+  if (OPAQUE.has(key)) return '…';
+  return TIME.test(value) ? 'TIME' : value.replace(ID, '$1_ID');
+}
+
+/** An organisation's data as a key with every scope reads it, blanked and in a stable order. */
+async function snapshotOf(world: World) {
+  const selection = fullSelection(schema, schema.getQueryType()!.getFields().contacts!.type, { pageSize: 100 });
+  const res = await send(world.owner.key, `{ contacts(first: 100, filter: { includeDeleted: true }) ${selection} groups(first: 100) { edges { node { name contacts(first: 100) { totalCount } } } } }`);
+  expect(res.errors).toBeUndefined();
+  const data = blanked(res.data) as any;
+  data.contacts.edges.sort((a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return data;
+}
+
+describe('scopes: every mutation payload withholds contact data from a key without contacts:read', () => {
+  const mutations = Object.values(schema.getMutationType()!.getFields());
+  /** payloads that answer an id only, whatever the key: what was deleted or purged */
+  const IDS_ONLY = new Set(['purgeContact', 'deleteCompany', 'deleteGroup', 'deleteCustomField']);
+  /** payloads of a record the call creates afresh, linked to nothing seeded */
+  const FRESH = new Set(['createCompany', 'createGroup']);
+
+  for (const mutation of mutations) {
+    it(`${mutation.name}: the whole payload answers ids and userErrors only without contacts:read, and everything with it`, async () => {
+      const selection = fullSelection(schema, mutation.type, { pageSize: 100 });
+      const [denied, allowed] = await Promise.all([seedWorld(), seedWorld()]);
+      for (const world of [denied, allowed]) await PREPARE[mutation.name]?.(world);
+      const call = seededCall(mutation.name, denied);
+      const withoutRead = await send(denied.noRead, operationOf(mutation.name, call, selection), call.variables);
+      const allowedCall = seededCall(mutation.name, allowed);
+      const withRead = await send(allowed.owner.key, operationOf(mutation.name, allowedCall, selection), allowedCall.variables);
+
+      expect(withoutRead.data?.[mutation.name], JSON.stringify(withoutRead.errors)).toBeTruthy();
+      expect(contactDataIn(withoutRead.data)).toEqual([]);
+      expect(carriesSeededData(withoutRead), JSON.stringify(withoutRead)).toBe(false);
+      expect((withoutRead.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN')).toEqual([]);
+      // the same call with the scope: the payload did reach contact data, and the write answered the same userErrors
+      expect(withRead.errors ?? []).toEqual([]);
+      expect(blanked(withoutRead.data[mutation.name].userErrors)).toEqual(blanked(withRead.data[mutation.name].userErrors));
+      expect(contactDataIn(withRead.data).length > 0, JSON.stringify(withRead).slice(0, 1500)).toBe(!IDS_ONLY.has(mutation.name));
+      expect(carriesSeededData(withRead)).toBe(!IDS_ONLY.has(mutation.name) && !FRESH.has(mutation.name));
+    });
+
+    it(`${mutation.name}: a write-only client's selection answers the same as with contacts:read, and writes the same`, async () => {
+      const selection = writeOnlySelection(mutation.type);
+      const [denied, allowed] = await Promise.all([seedWorld(), seedWorld()]);
+      for (const world of [denied, allowed]) await PREPARE[mutation.name]?.(world);
+      const call = seededCall(mutation.name, denied);
+      const withoutRead = await send(denied.noRead, operationOf(mutation.name, call, selection), call.variables);
+      const allowedCall = seededCall(mutation.name, allowed);
+      const withRead = await send(allowed.owner.key, operationOf(mutation.name, allowedCall, selection), allowedCall.variables);
+      expect(withRead.data[mutation.name].userErrors).toEqual([]);
+      expect(withoutRead.errors).toBeUndefined();
+      expect(blanked(withoutRead)).toEqual(blanked(withRead));
+      expect(await snapshotOf(denied)).toEqual(await snapshotOf(allowed));
+    });
+  }
+});
+
+describe('scopes: the paths the attack used, with a write-only key (and an admin-only one)', () => {
+  const keyOf = async (world: World, scopes: Scope[]) => (await createApiKey(h.db.prisma, { organizationId: world.owner.organizationId, userId: world.owner.userId, scopes })).key;
+  const as = (key: string) => (query: string, variables?: Record<string, unknown>) => h.request({ query, variables }, { authorization: `Bearer ${key}` });
+  /** nothing but FORBIDDEN errors, each on a field, naming no data */
+  const refusedReads = (res: { errors?: { path?: unknown[]; extensions?: Record<string, any> }[] }) => {
+    expect(carriesSeededData(res)).toBe(false);
+    expect(res.errors?.length).toBeGreaterThan(0);
+    expect(res.errors!.filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.path)).toEqual([]);
+  };
+  const read = (world: World, query: string, variables?: Record<string, unknown>) => world.owner.gql(query, variables);
+
+  it('a no-op upsertContact (NOOP) answers the id, not the contact, even for values the input repeats', async () => {
+    const world = await seedWorld();
+    const res = await as(await keyOf(world, ['contacts:write']))(
+      'mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName email jobTitle } changedFields userErrors { code } } }',
+      { input: { by: { email: 'alice@qx7.example' }, firstName: 'Qx7alice' } },
+    );
+    expect(res.data!.upsertContact).toEqual({ action: 'NOOP', contact: { id: world.alice, firstName: null, email: null, jobTitle: null }, changedFields: [], userErrors: [] });
+    refusedReads(res);
+    expect(res.errors!.map((e) => e.message).sort()).toEqual(['email', 'firstName', 'jobTitle'].map((f) => `Contact.${f} needs the contacts:read scope, which the API key lacks.`));
+  });
+
+  it('updateContact writes, and answers the id only', async () => {
+    const world = await seedWorld();
+    const res = await as(await keyOf(world, ['contacts:write']))(
+      'mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id fullName email tags } changedFields userErrors { code } } }',
+      { input: { id: world.alice, patch: { jobTitle: 'Buyer' } } },
+    );
+    // tags is non-null: its refusal takes the contact with it
+    expect(res.data!.updateContact).toEqual({ contact: null, changedFields: ['jobTitle'], userErrors: [] });
+    refusedReads(res);
+    expect((await read(world, 'query($id: ID!) { contact(by: { id: $id }) { jobTitle } }', { id: world.alice })).data.contact).toEqual({ jobTitle: 'Buyer' });
+  });
+
+  it('deleteContact and restoreContact answer the id only', async () => {
+    const world = await seedWorld();
+    const writer = as(await keyOf(world, ['contacts:write']));
+    const deleted = await writer('mutation($id: ID!) { deleteContact(input: { id: $id }) { contact { id fullName deletedAt } userErrors { code } } }', { id: world.alice });
+    expect(deleted.data!.deleteContact).toEqual({ contact: { id: world.alice, fullName: null, deletedAt: null }, userErrors: [] });
+    refusedReads(deleted);
+    const restored = await writer('mutation($id: ID!) { restoreContact(input: { id: $id }) { contact { id fullName email } userErrors { code } } }', { id: world.alice });
+    expect(restored.data!.restoreContact).toEqual({ contact: { id: world.alice, fullName: null, email: null }, userErrors: [] });
+    refusedReads(restored);
+  });
+
+  it('recordInteraction records, and answers the id only', async () => {
+    const world = await seedWorld();
+    const res = await as(await keyOf(world, ['contacts:write']))(
+      'mutation($id: ID!) { recordInteraction(input: { contactId: $id }) { contact { id fullName } userErrors { code } } }',
+      { id: world.alice },
+    );
+    expect(res.data!.recordInteraction).toEqual({ contact: { id: world.alice, fullName: null }, userErrors: [] });
+    refusedReads(res);
+    const stats = await read(world, 'query($id: ID!) { contact(by: { id: $id }) { interactionMetadata { workspace { approximateCount } } } }', { id: world.alice });
+    expect(stats.data.contact.interactionMetadata.workspace.approximateCount).toBe(1);
+  });
+
+  it('mergeContacts(dryRun: true) shows which fields conflict, never their values', async () => {
+    const world = await seedWorld();
+    const res = await as(await keyOf(world, ['contacts:write']))(
+      'mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { contact { id firstName } mergedIds dryRun conflicts { sourceId field kept discarded } userErrors { code } } }',
+      { input: { targetId: world.alice, sourceIds: [world.bob], dryRun: true } },
+    );
+    const payload = res.data!.mergeContacts;
+    expect(payload).toMatchObject({ contact: { id: world.alice, firstName: null }, mergedIds: [world.bob], dryRun: true, userErrors: [] });
+    expect(payload.conflicts.map((c: any) => c.field)).toContain('firstName');
+    expect(payload.conflicts.every((c: any) => c.sourceId === world.bob && c.kept === null && c.discarded === null)).toBe(true);
+    refusedReads(res);
+    // nothing was merged
+    expect((await read(world, 'query($id: ID!) { contact(by: { id: $id }) { id } }', { id: world.bob })).data.contact).toEqual({ id: world.bob });
+  });
+
+  it("a no-op updateCompany does not list the company's contacts", async () => {
+    const world = await seedWorld();
+    const res = await as(await keyOf(world, ['contacts:write']))(
+      'mutation($id: ID!) { updateCompany(input: { id: $id }) { company { id contacts(first: 100) { totalCount edges { node { id email } } } } userErrors { code } } }',
+      { id: world.company },
+    );
+    expect(res.data!.updateCompany).toEqual({ company: null, userErrors: [] });
+    expect(JSON.stringify(res)).not.toContain(world.bob);
+    refusedReads(res);
+  });
+
+  it('addContactsToGroup does not list the group members', async () => {
+    const world = await seedWorld();
+    const res = await as(await keyOf(world, ['contacts:write']))(
+      'mutation($input: AddContactsToGroupInput!) { addContactsToGroup(input: $input) { group { id contacts(first: 100) { edges { node { id fullName } } } } userErrors { code } } }',
+      { input: { groupId: world.group, contactIds: [world.alice] } },
+    );
+    expect(res.data!.addContactsToGroup).toEqual({ group: null, userErrors: [] });
+    expect(JSON.stringify(res)).not.toContain(world.bob);
+    refusedReads(res);
+  });
+
+  it('an admin-only key renaming a group to its own name does not list its members', async () => {
+    const world = await seedWorld();
+    const res = await as(await keyOf(world, ['admin']))(
+      'mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { group { id contacts(first: 100) { edges { node { id fullName } } } } userErrors { code } } }',
+      { input: { id: world.group, name: 'Qx7 Members' } },
+    );
+    expect(res.data!.updateGroup).toEqual({ group: null, userErrors: [] });
+    expect(JSON.stringify(res)).not.toContain(world.alice);
+    refusedReads(res);
+  });
+
+  it('contactChanged refuses a key with every scope but contacts:read, before any event', async () => {
+    const world = await seedWorld();
+    const sub = await subscribe((input, init) => Promise.resolve(h.app.fetch(input, init)), 'http://test/graphql', world.noRead, 'subscription { contactChanged { contactId contact { id fullName email } } }');
+    try {
+      await world.owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: world.alice, patch: { jobTitle: 'Qx7 changed' } } });
+      const [event] = await sub.waitFor(1);
+      expect(event.data ?? null).toBeNull();
+      expect(event.errors.map((e: any) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(carriesSeededData(event)).toBe(false);
+    } finally {
+      sub.close();
+    }
+  });
+
+  it('_entities refuses contacts, companies and groups to a key with every scope but contacts:read', async () => {
+    const world = await seedWorld();
+    const res = await as(world.noRead)(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id fullName } ... on Company { id name } ... on Group { id name } } }',
+      { r: [{ __typename: 'Contact', id: world.alice }, { __typename: 'Company', id: world.company }, { __typename: 'Group', id: world.group }] },
+    );
+    expect(res.data?._entities ?? null).toBeNull();
+    refusedReads(res);
   });
 });

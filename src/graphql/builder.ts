@@ -5,7 +5,7 @@ import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ScopeAuthPlugin, { type AuthFailure, AuthScopeFailureType } from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
 import { PrismaClient } from '../db/generated/prisma/client.js';
 import type PrismaTypes from '../db/generated/pothos-types.js';
@@ -14,6 +14,9 @@ import type { Context, Scope } from './context.js';
 import { forbidden } from './errors.js';
 import { decodeId, encodeId, NIL_UUID } from './ids.js';
 import { fieldComplexity } from './limits.js';
+
+const missingScopes = (failure: AuthFailure): string[] =>
+  failure.kind === AuthScopeFailureType.AuthScope ? [failure.scope] : 'failures' in failure ? failure.failures.flatMap(missingScopes) : [];
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -40,8 +43,12 @@ export const builder = new SchemaBuilder<{
       'contacts:sensitive': context.tenant.scopes.has('contacts:sensitive'),
       admin: context.tenant.scopes.has('admin'),
     }),
-    unauthorizedError: (_parent, _context, info) =>
-      forbidden(`The API key lacks the scope ${info.parentType.name}.${info.fieldName} requires.`),
+    // names the field and the scope only: a refused read says nothing of the data behind it
+    unauthorizedError: (_parent, _context, info, result) => {
+      const scopes = missingScopes(result.failure);
+      const field = `${info.parentType.name}.${info.fieldName}`;
+      return forbidden(scopes.length ? `${field} needs the ${scopes.join(' or ')} scope, which the API key lacks.` : `The API key may not read ${field}.`);
+    },
   },
   prisma: {
     // Pothos reads the model's relations and indexes from here; the client itself is

@@ -584,3 +584,29 @@ export function idKindOf(mutation: string, path: string[]): IdKind {
   }
   return 'Contact';
 }
+
+/**
+ * A selection of everything below `type`: every field whose arguments are all optional
+ * (connections get `first: pageSize`), `__typename` on every object, every possible type of an
+ * interface or union as a fragment. A type already on the path answers only `__typename` and
+ * its `id`, so the selection is finite.
+ */
+export function fullSelection(schema: GraphQLSchema, type: GraphQLOutputType, options: { pageSize: number }, path: string[] = []): string {
+  const named = getNamedType(type);
+  if (isLeafType(named)) return '';
+  const hasId = (isObjectType(named) || isInterfaceType(named)) && 'id' in named.getFields();
+  if (path.includes(named.name)) return hasId ? '{ __typename id }' : '{ __typename }';
+  const inner = [...path, named.name];
+  const parts = ['__typename'];
+  if (isObjectType(named) || isInterfaceType(named)) {
+    for (const field of Object.values(named.getFields())) {
+      if (field.args.some((arg) => isNonNullType(arg.type))) continue;
+      const args = field.args.some((arg) => arg.name === 'first') ? `(first: ${options.pageSize})` : '';
+      parts.push(`${field.name}${args} ${fullSelection(schema, field.type, options, inner)}`.trim());
+    }
+  }
+  if (isInterfaceType(named) || isUnionType(named)) {
+    for (const object of schema.getPossibleTypes(named)) parts.push(`... on ${object.name} ${fullSelection(schema, object, options, inner)}`);
+  }
+  return `{ ${parts.join(' ')} }`;
+}

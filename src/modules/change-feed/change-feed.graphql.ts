@@ -53,6 +53,7 @@ const ContactChangeDetails = builder.interfaceRef<ContactChangedEvent>('ContactC
 const ContactChange = builder.objectRef<ChangeEntry>('ContactChange').implement({
   description: 'One entry of the change feed. Purges keep only the id (a tombstone).',
   interfaces: [ContactChangeDetails],
+  authScopes: { 'contacts:read': true },
   fields: (t) => ({
     cursor: t.string({ description: 'Durable: poll with the last one to get what came after.', resolve: feedCursor }),
     occurredAt: t.field({ type: 'DateTime', description: 'When the change was written.', resolve: (e) => e.occurredAt }),
@@ -90,6 +91,7 @@ builder.queryField('contactChanges', (t) =>
 const ContactChangedEventType = builder.objectRef<ChangeEntry>('ContactChangedEvent').implement({
   description: 'A change to a contact, pushed after it committed (the same entry as in contactChanges).',
   interfaces: [ContactChangeDetails],
+  authScopes: { 'contacts:read': true },
   fields: (t) => ({
     cursor: t.string({
       description: "The entry's cursor in contactChanges: each event's is later than the one before; after a reconnect, contactChanges(after:) with the last one received gives what was missed.",

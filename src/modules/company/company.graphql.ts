@@ -12,7 +12,9 @@ import { createCompany } from './create-company.js';
 
 export const CompanyNode = builder.prismaNode('Company', {
   description: 'An organisation contacts work for. Names are unique per organisation after normalisation.',
-  id: { field: 'id' },
+  // contact data: every field but the id needs contacts:read, whichever path reaches it
+  authScopes: { 'contacts:read': true },
+  id: { field: 'id', skipTypeScopes: true },
   nullable: true,
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({

@@ -207,9 +207,11 @@ builder.relayMutationField(
 
 const MergeConflictType = builder.objectRef<MergeConflict>('MergeConflict').implement({
   description: "A source's value that lost to the target's (the target wins every conflict).",
+  // the values are contact data; which source and field conflicted is not
+  authScopes: { 'contacts:read': true },
   fields: (t) => ({
-    sourceId: t.id({ description: 'The source contact whose value lost.', resolve: (c) => encodeId('Contact', c.sourceId) }),
-    field: t.string({ description: 'The input field, e.g. `birthday`, `companies` or `customFieldValues.<field id>`.', resolve: (c) => c.field }),
+    sourceId: t.id({ description: 'The source contact whose value lost.', skipTypeScopes: true, resolve: (c) => encodeId('Contact', c.sourceId) }),
+    field: t.string({ description: 'The input field, e.g. `birthday`, `companies` or `customFieldValues.<field id>`.', skipTypeScopes: true, resolve: (c) => c.field }),
     kept: t.field({ type: 'JSON', nullable: true, description: "The target's value; null for `ssn` without the contacts:sensitive scope.", resolve: (c) => c.kept }),
     discarded: t.field({ type: 'JSON', nullable: true, description: "The source's value; null for `ssn` without the contacts:sensitive scope.", resolve: (c) => c.discarded }),
   }),

@@ -125,7 +125,9 @@ builder.prismaObject('ContactCompany', {
 
 export const ContactNode = builder.prismaNode('Contact', {
   description: 'A person the organisation deals with.',
-  id: { field: 'id' },
+  // contact data: every field but the id needs contacts:read, whichever path reaches it
+  authScopes: { 'contacts:read': true },
+  id: { field: 'id', skipTypeScopes: true },
   nullable: true,
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({

@@ -23,7 +23,9 @@ export const CustomFieldTypeEnum = builder.enumType(CustomFieldType, {
 
 export const CustomFieldNode = builder.prismaNode('CustomField', {
   description: 'A typed field of a group; contacts in the group may hold a value for it.',
-  id: { field: 'id' },
+  // definitions are read with contacts:read, as through Query.groups, whichever path reaches them; the id is not
+  authScopes: { 'contacts:read': true },
+  id: { field: 'id', skipTypeScopes: true },
   nullable: true,
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({

@@ -12,7 +12,9 @@ import { changeMembership } from './membership.js';
 
 export const GroupNode = builder.prismaNode('Group', {
   description: 'A named set of contacts; custom fields belong to groups.',
-  id: { field: 'id' },
+  // names and members need contacts:read (as Query.groups does) whichever path reaches them; the id does not
+  authScopes: { 'contacts:read': true },
+  id: { field: 'id', skipTypeScopes: true },
   nullable: true,
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({
