@@ -96,16 +96,41 @@ function useBodyLimit(maxBytes: number): Plugin {
 }
 
 /**
- * Refuses what no operation can be run from: an empty batch, and U+0000 in any string
- * (PostgreSQL text cannot hold it), before anything runs.
+ * Levels of arrays and objects a request's JSON may nest, the body itself the first: the
+ * deepest valid request (a batch of upserts whose custom values list `{ id }` references)
+ * needs about 12. Far deeper JSON overflowed the stack of the recursive walks that follow.
  */
-function useRequestGuards(): Plugin {
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests arrays and objects deeper than `max` levels; walked without recursion. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Refuses what no operation can be run from: an empty batch, JSON nested deeper than
+ * MAX_JSON_DEPTH, and U+0000 in any string (PostgreSQL text cannot hold it), before anything runs.
+ */
+function useRequestGuards(log: Logger): Plugin {
   return {
-    onRequestParse() {
+    onRequestParse({ request }) {
       return {
         onRequestParseDone({ requestParserResult }) {
           if (Array.isArray(requestParserResult) && requestParserResult.length === 0) {
             throw createGraphQLError('A batched request needs at least one operation.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
+          if (nestedDeeperThan(requestParserResult, MAX_JSON_DEPTH)) {
+            log.warn({ requestId: requestIds.get(request), maxDepth: MAX_JSON_DEPTH }, 'refused a request: its JSON nests too deep');
+            throw createGraphQLError(`The request's JSON nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
           }
         },
       };
@@ -147,6 +172,12 @@ async function tenantFromRequest(request: Request, db: Database, events: ChangeE
   return createTenant(auth, db.prisma, events);
 }
 
+/** What yoga logs as fields of a log line; an error under `err`, which pino writes out in full (in `args` it would show as `{}`). */
+function yogaLogFields(args: unknown[]) {
+  const err = args.find((arg) => arg instanceof Error);
+  return err ? { err, args: args.filter((arg) => arg !== err) } : { args };
+}
+
 export function createApp({
   db,
   log,
@@ -166,10 +197,10 @@ export function createApp({
     renderGraphiQL: renderGraphiQLPage,
     batching: { limit: limits.batch },
     logging: {
-      debug: (...args) => log.debug({ args }, 'yoga'),
-      info: (...args) => log.info({ args }, 'yoga'),
-      warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ args }, 'yoga'),
+      debug: (...args) => log.debug(yogaLogFields(args), 'yoga'),
+      info: (...args) => log.info(yogaLogFields(args), 'yoga'),
+      warn: (...args) => log.warn(yogaLogFields(args), 'yoga'),
+      error: (...args) => log.error(yogaLogFields(args), 'yoga'),
     },
     plugins: [
       useRequestIds(),
@@ -180,7 +211,7 @@ export function createApp({
       // must carry one of these headers; every API call carries Authorization, which a page on
       // another origin cannot add without a preflight.
       useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
-      useRequestGuards(),
+      useRequestGuards(log),
       useAPQ(),
       ...useQueryLimits(limits),
       useDeferStream(),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from '../src/yoga.js';
 import { createHarness } from './support/harness.js';
 
 // What an attack run against the server found (issue 17, low): inputs that reached PostgreSQL
@@ -49,5 +50,34 @@ describe('search in companies and groups matches % and _ literally, as contacts 
     expect(await names('100%')).toEqual([`${list} 100% Pure`]);
     expect(await names('under_')).toEqual([`${list} Under_score`]);
     expect(await names('%')).toEqual([`${list} 100% Pure`]);
+  });
+});
+
+describe('JSON nested past MAX_JSON_DEPTH is a 400 that names its request, never an internal error', () => {
+  /** `levels` arrays inside one another */
+  const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+  const send = async (body: string) => {
+    const response = await h.app.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` }, body });
+    return { status: response.status, requestId: response.headers.get('x-request-id'), body: (await response.json()) as any };
+  };
+
+  it.each([
+    ['variables', `{"query":"query($v: JSON) { __typename }","variables":{"v":${nested(10_000)}}}`],
+    ['extensions', `{"query":"{ __typename }","extensions":{"x":${nested(10_000)}}}`],
+    ['a custom value', `{"query":"mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } } }","variables":{"i":{"firstName":"Deep","customFieldValues":[{"field":"fld_x","value":${nested(100_000)}}]}}}`],
+    ['one operation of a batch', `[{"query":"{ __typename }"},{"query":"{ __typename }","variables":{"v":${nested(10_000)}}}]`],
+  ])('in %s', async (_where, body) => {
+    const answer = await send(body);
+    expect(answer.status).toBe(400);
+    expect(answer.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer.body.errors).toEqual([{ message: `The request's JSON nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, extensions: { code: 'BAD_REQUEST' } }]);
+  });
+
+  it('takes a body nested exactly MAX_JSON_DEPTH levels', async () => {
+    // the body and `extensions` are two levels
+    const atLimit = await send(`{"query":"{ __typename }","extensions":{"x":${nested(MAX_JSON_DEPTH - 2)}}}`);
+    expect(atLimit).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
+    const over = await send(`{"query":"{ __typename }","extensions":{"x":${nested(MAX_JSON_DEPTH - 1)}}}`);
+    expect(over.status).toBe(400);
   });
 });
