@@ -81,3 +81,45 @@ describe('JSON nested past MAX_JSON_DEPTH is a 400 that names its request, never
     expect(over.status).toBe(400);
   });
 });
+
+/** A name write's payload (asserting there was no GraphQL error). */
+const writeNamed = async (mutation: string, input: Record<string, unknown>) => {
+  const object = mutation.replace(/^(create|update)/, '').replace(/^./, (c) => c.toLowerCase());
+  const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
+  const res = await owner.gql(`mutation($i: ${type}!) { ${mutation}(input: $i) { ${object} { id name } userErrors { code field message } } }`, { i: input });
+  expect(res.errors).toBeUndefined();
+  return res.data[mutation];
+};
+const namesGroup = (await writeNamed('createGroup', { name: 'Names' })).group.id;
+const namesCompany = (await writeNamed('createCompany', { name: 'Names Inc' })).company.id;
+const namesField = (await writeNamed('createCustomField', { groupId: namesGroup, name: 'Names field', type: 'TEXT' })).customField.id;
+
+describe('company, group and custom field names: something visible, no bidi overrides or isolates', () => {
+  const writes: [string, (name: string) => Promise<any>][] = [
+    ['createCompany', (name) => writeNamed('createCompany', { name })],
+    ['updateCompany', (name) => writeNamed('updateCompany', { id: namesCompany, name })],
+    ['createGroup', (name) => writeNamed('createGroup', { name })],
+    ['updateGroup', (name) => writeNamed('updateGroup', { id: namesGroup, name })],
+    ['createCustomField', (name) => writeNamed('createCustomField', { groupId: namesGroup, name, type: 'TEXT' })],
+    ['updateCustomField', (name) => writeNamed('updateCustomField', { id: namesField, name })],
+  ];
+
+  it.each(writes)('%s refuses a name of zero-width characters only, as an empty one', async (_mutation, send) => {
+    const payload = await send('\u200B\u200C\u200D\u2060\uFEFF');
+    expect(payload.userErrors).toEqual([{ code: 'VALIDATION', field: ['name'], message: 'must not be empty' }]);
+  });
+
+  it.each(writes)('%s refuses a name with a bidi override or isolate', async (_mutation, send) => {
+    for (const name of ['Acme\u202Ecod.exe', '\u2066Acme\u2069']) {
+      const payload = await send(name);
+      expect(payload.userErrors).toEqual([{ code: 'VALIDATION', field: ['name'], message: expect.stringMatching(/bidirectional/) }]);
+    }
+  });
+
+  it('nothing was written by the refused names', async () => {
+    const res = await owner.gql(`{ companies(first: 50) { edges { node { name } } } groups(first: 50) { edges { node { name } } } }`);
+    expect(res.data.companies.edges.map((e: any) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
+    expect(res.data.groups.edges.map((e: any) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
+    expect((await owner.gql(`{ node(id: "${namesCompany}") { ... on Company { name } } }`)).data.node.name).toBe('Names Inc');
+  });
+});
