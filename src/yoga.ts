@@ -172,10 +172,14 @@ async function tenantFromRequest(request: Request, db: Database, events: ChangeE
   return createTenant(auth, db.prisma, events);
 }
 
-/** What yoga logs as fields of a log line; an error under `err`, which pino writes out in full (in `args` it would show as `{}`). */
+/**
+ * What yoga logs, as fields of a log line. An error is written as its type and stack frames:
+ * pino would write it as `{}`, and its message may quote the request (JSON.parse's does).
+ */
 function yogaLogFields(args: unknown[]) {
-  const err = args.find((arg) => arg instanceof Error);
-  return err ? { err, args: args.filter((arg) => arg !== err) } : { args };
+  return {
+    args: args.map((arg) => (arg instanceof Error ? { type: arg.name, frames: arg.stack?.split('\n').slice(1).map((frame) => frame.trim()) } : arg)),
+  };
 }
 
 export function createApp({

@@ -194,5 +194,15 @@ describe('contactgraph serve', () => {
       const logged = server.stdout().split('\n').find((line) => line.includes(requestId));
       expect(JSON.parse(logged!)).toMatchObject({ level: 40, requestId, msg: expect.stringMatching(/nests too deep/) });
     });
+
+    it("logs an error yoga meets with its type and stack frames, not its message (JSON.parse's quotes the variables)", async () => {
+      const query = new URLSearchParams({ query: '{ __typename }', variables: '{"secret":"SSN-123-45-6789" oops}' });
+      const response = await fetch(`${server.url}?${query}`, { headers: { authorization: `Bearer ${key}` } });
+      expect(response.status).toBe(400);
+      for (let waited = 0; waited < 5_000 && !server.stdout().includes('SyntaxError'); waited += 50) await sleep(50);
+      const logged = server.stdout().split('\n').find((line) => line.includes('SyntaxError'));
+      expect(JSON.parse(logged!)).toMatchObject({ msg: 'yoga', args: [{ type: 'SyntaxError', frames: expect.arrayContaining([expect.stringMatching(/^at /)]) }] });
+      expect(server.stdout()).not.toContain('SSN-123');
+    });
   });
 });
