@@ -16,6 +16,7 @@ import { type RateLimiter, type RateLimitState, rateLimitHeaders } from './graph
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './modules/common/json-depth.js';
 import { type ChangeEvents, createChangeEvents } from './modules/change-feed/events.js';
 
 export interface AppOptions {
@@ -96,25 +97,6 @@ function useBodyLimit(maxBytes: number): Plugin {
 }
 
 /**
- * Levels of arrays and objects a request's JSON may nest, the body itself the first: the
- * deepest valid request (a batch of upserts whose custom values list `{ id }` references)
- * needs about 12. Far deeper JSON overflowed the stack of the recursive walks that follow.
- */
-export const MAX_JSON_DEPTH = 64;
-
-/** Whether `value` nests arrays and objects deeper than `max` levels; walked without recursion. */
-function nestedDeeperThan(value: unknown, max: number): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [item, depth] = next;
-    if (item === null || typeof item !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(item)) pending.push([child, depth + 1]);
-  }
-  return false;
-}
-
-/**
  * Refuses what no operation can be run from: an empty batch, JSON nested deeper than
  * MAX_JSON_DEPTH, and U+0000 in any string (PostgreSQL text cannot hold it), before anything runs.
  */
@@ -126,7 +108,7 @@ function useRequestGuards(log: Logger): Plugin {
           if (Array.isArray(requestParserResult) && requestParserResult.length === 0) {
             throw createGraphQLError('A batched request needs at least one operation.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
           }
-          if (nestedDeeperThan(requestParserResult, MAX_JSON_DEPTH)) {
+          if (nestsDeeperThan(requestParserResult, MAX_JSON_DEPTH)) {
             log.warn({ requestId: requestIds.get(request), maxDepth: MAX_JSON_DEPTH }, 'refused a request: its JSON nests too deep');
             throw createGraphQLError(`The request's JSON nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },

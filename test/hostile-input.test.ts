@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from '../src/yoga.js';
+import { MAX_JSON_DEPTH } from '../src/modules/common/json-depth.js';
 import { createHarness } from './support/harness.js';
 
 // What an attack run against the server found (issue 17, low): inputs that reached PostgreSQL
