@@ -16,8 +16,8 @@ import { type RateLimiter, type RateLimitState, rateLimitHeaders } from './graph
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './modules/common/json-depth.js';
 import { type ChangeEvents, createChangeEvents } from './modules/change-feed/events.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './modules/common/json-depth.js';
 
 export interface AppOptions {
   db: Database;
