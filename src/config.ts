@@ -15,6 +15,13 @@ export interface Config {
   maxBodyBytes: number;
   /** seconds to let in-flight requests finish on SIGTERM/SIGINT */
   shutdownGraceSeconds: number;
+  /** seconds a client has to send a request's headers, and its whole request (headers and body) */
+  headersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
+  /** seconds an idle keep-alive connection stays open */
+  keepAliveTimeoutSeconds: number;
+  /** open connections at once (subscriptions included); 0 for no cap */
+  maxConnections: number;
   production: boolean;
   /** GraphiQL on GET /graphql from a browser */
   graphiql: boolean;
@@ -42,6 +49,19 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
   throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
+function connectionLimits(env: NodeJS.ProcessEnv, positive: (name: string, fallback: number) => number) {
+  const headersTimeoutSeconds = positive('HEADERS_TIMEOUT_SECONDS', 10);
+  const requestTimeoutSeconds = positive('REQUEST_TIMEOUT_SECONDS', 30);
+  // Node refuses a headers timeout longer than the request's.
+  if (headersTimeoutSeconds > requestTimeoutSeconds) throw new Error('HEADERS_TIMEOUT_SECONDS must not exceed REQUEST_TIMEOUT_SECONDS');
+  return {
+    headersTimeoutSeconds,
+    requestTimeoutSeconds,
+    keepAliveTimeoutSeconds: positive('KEEP_ALIVE_TIMEOUT_SECONDS', 5),
+    maxConnections: integer('MAX_CONNECTIONS', env.MAX_CONNECTIONS, 1000),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const positive = (name: string, fallback: number) => {
@@ -58,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_048_576),
     shutdownGraceSeconds: integer('SHUTDOWN_GRACE_SECONDS', env.SHUTDOWN_GRACE_SECONDS, 10),
+    ...connectionLimits(env, positive),
     production,
     graphiql: flag('GRAPHIQL', env.GRAPHIQL, !production),
     limits: {

@@ -36,7 +36,25 @@ export async function serve(config: Config = loadConfig()) {
   const rateLimit =
     config.rateLimitPoints > 0 ? createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis }) : undefined;
   const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit, bulkConcurrency: config.bulkConcurrency });
-  const server = createServer(yoga);
+  const server = createServer(
+    {
+      headersTimeout: config.headersTimeoutSeconds * 1000,
+      requestTimeout: config.requestTimeoutSeconds * 1000,
+      keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+      // how often the two timeouts above are checked (Node's 30 s would let a slow client stay that much longer)
+      connectionsCheckingInterval: 1000,
+    },
+    yoga,
+  );
+  if (config.maxConnections > 0) {
+    server.maxConnections = config.maxConnections;
+    let droppedSince = 0;
+    server.on('drop', () => {
+      if (Date.now() - droppedSince < 60_000) return;
+      droppedSince = Date.now();
+      log.warn({ maxConnections: config.maxConnections }, 'refusing connections: MAX_CONNECTIONS are open (said once a minute at most)');
+    });
+  }
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}/graphql`;

@@ -17,6 +17,7 @@ import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
 import { type ChangeEvents, createChangeEvents } from './modules/change-feed/events.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './modules/common/json-depth.js';
 
 export interface AppOptions {
   db: Database;
@@ -96,16 +97,22 @@ function useBodyLimit(maxBytes: number): Plugin {
 }
 
 /**
- * Refuses what no operation can be run from: an empty batch, and U+0000 in any string
- * (PostgreSQL text cannot hold it), before anything runs.
+ * Refuses what no operation can be run from: an empty batch, JSON nested deeper than
+ * MAX_JSON_DEPTH, and U+0000 in any string (PostgreSQL text cannot hold it), before anything runs.
  */
-function useRequestGuards(): Plugin {
+function useRequestGuards(log: Logger): Plugin {
   return {
-    onRequestParse() {
+    onRequestParse({ request }) {
       return {
         onRequestParseDone({ requestParserResult }) {
           if (Array.isArray(requestParserResult) && requestParserResult.length === 0) {
             throw createGraphQLError('A batched request needs at least one operation.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
+          if (nestsDeeperThan(requestParserResult, MAX_JSON_DEPTH)) {
+            log.warn({ requestId: requestIds.get(request), maxDepth: MAX_JSON_DEPTH }, 'refused a request: its JSON nests too deep');
+            throw createGraphQLError(`The request's JSON nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
           }
         },
       };
@@ -147,6 +154,16 @@ async function tenantFromRequest(request: Request, db: Database, events: ChangeE
   return createTenant(auth, db.prisma, events);
 }
 
+/**
+ * What yoga logs, as fields of a log line. An error is written as its type and stack frames:
+ * pino would write it as `{}`, and its message may quote the request (JSON.parse's does).
+ */
+function yogaLogFields(args: unknown[]) {
+  return {
+    args: args.map((arg) => (arg instanceof Error ? { type: arg.name, frames: arg.stack?.split('\n').slice(1).map((frame) => frame.trim()) } : arg)),
+  };
+}
+
 export function createApp({
   db,
   log,
@@ -166,10 +183,10 @@ export function createApp({
     renderGraphiQL: renderGraphiQLPage,
     batching: { limit: limits.batch },
     logging: {
-      debug: (...args) => log.debug({ args }, 'yoga'),
-      info: (...args) => log.info({ args }, 'yoga'),
-      warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ args }, 'yoga'),
+      debug: (...args) => log.debug(yogaLogFields(args), 'yoga'),
+      info: (...args) => log.info(yogaLogFields(args), 'yoga'),
+      warn: (...args) => log.warn(yogaLogFields(args), 'yoga'),
+      error: (...args) => log.error(yogaLogFields(args), 'yoga'),
     },
     plugins: [
       useRequestIds(),
@@ -180,7 +197,7 @@ export function createApp({
       // must carry one of these headers; every API call carries Authorization, which a page on
       // another origin cannot add without a preflight.
       useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
-      useRequestGuards(),
+      useRequestGuards(log),
       useAPQ(),
       ...useQueryLimits(limits),
       useDeferStream(),

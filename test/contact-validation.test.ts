@@ -90,6 +90,20 @@ const cases: Case[] = [
   ['an empty input', {}, WHOLE],
   ['no identifier, only a title and tags', { title: 'Dr', tags: ['x'] }, WHOLE],
   ['only blank names', { firstName: '   ', lastName: '', fullName: ' ' }, WHOLE],
+  ['only names of zero-width and other invisible characters', { firstName: '\u200B', middleName: '\u200C\u200D', lastName: '\u2060\uFEFF', fullName: ' \u3164\u00AD ' }, WHOLE],
+
+  // email: RFC 5321's 64 characters before the @
+  ['an email with 65 characters before the @', { ...A, email: `${'l'.repeat(65)}@x.example` }, V('email')],
+  ['a listed email with 65 characters before the @', { ...A, emails: [{ address: `${'l'.repeat(65)}@x.example` }] }, V('emails', '0', 'address')],
+  ['a loginEmail with 65 characters before the @', { ...A, loginEmail: `${'l'.repeat(65)}@x.example` }, V('loginEmail')],
+
+  // names: bidi overrides and isolates would display the name as another
+  ['a firstName with a right-to-left override', { firstName: 'Ada\u202Enilmoc' }, V('firstName')],
+  ['a middleName with a left-to-right embedding', { ...A, middleName: '\u202AB' }, V('middleName')],
+  ['a lastName with a first-strong isolate', { lastName: 'Lovelace\u2068x\u2069' }, V('lastName')],
+  ['a fullName with a pop directional formatting', { fullName: 'Ada\u202C' }, V('fullName')],
+  ['a company named with a right-to-left isolate', { ...A, companies: [{ company: { name: 'Acme\u2067' } }] }, V('companies', '0', 'company', 'name')],
+  ['a company named only with zero-width characters', { ...A, companies: [{ company: { name: '\u200B\u200B' } }] }, V('companies', '0', 'company', 'name')],
   ['only an address, a url and an external ref', { addresses: [{ city: 'Paris' }], urls: [{ url: 'https://a.example' }], externalRefs: [{ namespace: 'sf', externalId: 'no-name' }] }, WHOLE],
 
   // maximum lengths: the limits table below, at max and max + 1
@@ -396,6 +410,14 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
     expect(await counts()).toEqual(before);
     const read = await owner.gql('query($id: ID!) { contact(by: { id: $id }) { birthday } }', { id });
     expect(read.data.contact.birthday).toBe('1990-07-14');
+  });
+
+  it('takes a name of invisible characters only as no name when another identifier is given, and keeps joiners inside names', async () => {
+    const res = await owner.gql(
+      'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName lastName fullName } userErrors { field message } } }',
+      { input: { firstName: '\u200B\u200D', lastName: 'Rahimi', fullName: 'Ma\u200Chsa Rahimi \u{1F469}\u200D\u{1F4BB}', email: 'invisible@x.example' } },
+    );
+    expect(res.data.createContact).toEqual({ contact: { firstName: null, lastName: 'Rahimi', fullName: 'Ma\u200Chsa Rahimi \u{1F469}\u200D\u{1F4BB}' }, userErrors: [] });
   });
 
   it('accepts every value at its limit', async () => {

@@ -185,6 +185,33 @@ describe('NUMBER values', () => {
   it.each([['0x1F'], ['0b101'], ['0o17'], ['12 kg'], ['1,5'], ['Infinity'], ['1e400'], ['abc'], ['--1']])('refuses non-decimal text %j', async (text) => {
     await refused([{ field: fields.seats, value: text }], [{ code: 'VALIDATION', field: ['customFieldValues', '0', 'value'] }]);
   });
+
+  // Stored as a double (a JSON number, read back as a GraphQL Float): what it cannot hold as written is refused.
+  it.each([
+    ['2^53 + 1 as text', '9007199254740993', /between -9007199254740991 and 9007199254740991/],
+    ['2^53 + 1 as a JSON number (read as 2^53)', 9007199254740993, /between -9007199254740991 and 9007199254740991/],
+    ['-(2^53) as text', '-9007199254740992', /between/],
+    ['1e300 as text', '1e300', /between/],
+    ['1e-400 as text (would read back as 0)', '1e-400', /too close to zero/],
+    ['a subnormal as text (would keep fewer digits)', '4.9e-320', /too close to zero/],
+    ['a subnormal as a JSON number', 5e-324, /too close to zero/],
+  ])('refuses %s', async (_name, value, message) => {
+    const before = await contactCount();
+    const payload = await create([{ field: fields.seats, value }]);
+    expect(payload).toEqual({ contact: null, userErrors: [{ code: 'VALIDATION', field: ['customFieldValues', '0', 'value'], message: expect.stringMatching(message) }] });
+    expect(await contactCount()).toBe(before);
+  });
+
+  it.each([
+    ['9007199254740991', 9007199254740991],
+    ['-9007199254740991', -9007199254740991],
+    ['0e-400', 0],
+    ['0.1', 0.1],
+    ['2.2250738585072014e-308', 2.2250738585072014e-308],
+    ['1.5e-300', 1.5e-300],
+  ])('takes %j', async (text, number) => {
+    expect((await created([{ field: fields.seats, value: text }]))[fields.seats]).toEqual({ number });
+  });
 });
 
 describe('references as a CRM writes them', () => {

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, databaseKind } from './support/database.js';
-import { startServer } from './support/process.js';
+import { type RunningServer, startServer } from './support/process.js';
 import { createKeyWithCli, postGraphQL } from './support/server-client.js';
+import { subscribe } from './support/sse.js';
 
 // The real server process: `contactgraph serve` on the file's own database.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'contactgraph-'));
@@ -26,6 +28,36 @@ async function keyFor(server: { stderr: () => string }) {
 }
 
 const post = async (url: string, key: string, query: string) => (await postGraphQL(url, key, query)).body;
+
+/**
+ * Opens a TCP connection to the server, writes `text` and resolves with all the server sent
+ * once it closes the connection, or with null when it is still open after `ms`.
+ */
+function exchange(url: string, text: string, ms = 10_000): Promise<string | null> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    const open = setTimeout(() => {
+      socket.destroy();
+      resolve(null);
+    }, ms);
+    socket.on('data', (chunk) => (received += chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(open);
+      resolve(received);
+    });
+    socket.write(text);
+  });
+}
+
+/** A whole HTTP/1.1 POST of one GraphQL operation, after which the server closes the connection. */
+const postText = (key: string, query: string) => {
+  const body = JSON.stringify({ query });
+  return `POST /graphql HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+};
+const bodyOf = (response: string | null) => JSON.parse(response!.slice(response!.indexOf('\r\n\r\n') + 4));
 
 describe('contactgraph serve', () => {
   let key = '';
@@ -102,4 +134,75 @@ describe('contactgraph serve', () => {
     if (!ended) server.child.kill('SIGKILL');
     expect(ended).toBe(true);
   }, 120_000);
+
+  describe('slow clients and the connection cap (HEADERS_TIMEOUT_SECONDS, REQUEST_TIMEOUT_SECONDS, MAX_CONNECTIONS)', () => {
+    let server: RunningServer;
+    beforeAll(async () => {
+      server = await startServer({ ...env, HEADERS_TIMEOUT_SECONDS: '1', REQUEST_TIMEOUT_SECONDS: '2', KEEP_ALIVE_TIMEOUT_SECONDS: '1', MAX_CONNECTIONS: '2', RATE_LIMIT_REQUESTS: '0' });
+    });
+    afterAll(() => server.stop());
+
+    it('answers 408 and closes a connection whose headers stop halfway through a line', async () => {
+      expect(await exchange(server.url, 'POST /graphql HTTP/1.1\r\nHost: localhost\r\nX-Slow: half a li')).toMatch(/^HTTP\/1\.1 408 /);
+    });
+
+    it('answers 408 and closes a connection whose body stops halfway', async () => {
+      const headers = `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key}\r\nContent-Length: 100\r\n\r\n`;
+      expect(await exchange(server.url, `${headers}{"query":`)).toMatch(/^HTTP\/1\.1 408 /);
+    });
+
+    it('keeps a subscription streaming past the request timeout (it ends once the request is received)', async () => {
+      const subscription = await subscribe(fetch, server.url, key, 'subscription { contactChanged { contactId } }');
+      try {
+        await sleep(3_500);
+        const created = bodyOf(await exchange(server.url, postText(key, 'mutation { createContact(input: { firstName: "Streamed" }) { contact { id } } }')));
+        const [event] = await subscription.waitFor(1);
+        expect(event.data.contactChanged.contactId).toBe(created.data.createContact.contact.id);
+      } finally {
+        subscription.close();
+      }
+    });
+
+    it('drops a connection past MAX_CONNECTIONS unanswered, logs it, and takes connections again once one closes', async () => {
+      const subscriptions = [
+        await subscribe(fetch, server.url, key, 'subscription { contactChanged { contactId } }'),
+        await subscribe(fetch, server.url, key, 'subscription { contactChanged { contactId } }'),
+      ];
+      try {
+        expect(await exchange(server.url, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).toBe('');
+      } finally {
+        for (const subscription of subscriptions) subscription.close();
+      }
+      let answer: string | null = '';
+      for (let tries = 0; tries < 50 && !answer; tries += 1) {
+        await sleep(100);
+        answer = await exchange(server.url, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+      }
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      const warning = server.stdout().split('\n').find((line) => line.includes('MAX_CONNECTIONS'));
+      expect(JSON.parse(warning!)).toMatchObject({ level: 40, maxConnections: 2 });
+    });
+
+    it('refuses JSON nested 10,000 levels with a 400 and logs the refusal with the request id the answer carries', async () => {
+      const body = `{"query":"query($v: JSON) { __typename }","variables":{"v":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+      expect(response.status).toBe(400);
+      expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+      const requestId = response.headers.get('x-request-id')!;
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      for (let waited = 0; waited < 5_000 && !server.stdout().includes(requestId); waited += 50) await sleep(50);
+      const logged = server.stdout().split('\n').find((line) => line.includes(requestId));
+      expect(JSON.parse(logged!)).toMatchObject({ level: 40, requestId, msg: expect.stringMatching(/nests too deep/) });
+    });
+
+    it("logs an error yoga meets with its type and stack frames, not its message (JSON.parse's quotes the variables)", async () => {
+      const query = new URLSearchParams({ query: '{ __typename }', variables: '{"secret":"SSN-123-45-6789" oops}' });
+      const response = await fetch(`${server.url}?${query}`, { headers: { authorization: `Bearer ${key}` } });
+      expect(response.status).toBe(400);
+      for (let waited = 0; waited < 5_000 && !server.stdout().includes('SyntaxError'); waited += 50) await sleep(50);
+      const logged = server.stdout().split('\n').find((line) => line.includes('SyntaxError'));
+      expect(JSON.parse(logged!)).toMatchObject({ msg: 'yoga', args: [{ type: 'SyntaxError', frames: expect.arrayContaining([expect.stringMatching(/^at /)]) }] });
+      expect(server.stdout()).not.toContain('SSN-123');
+    });
+  });
 });

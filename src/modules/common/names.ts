@@ -13,13 +13,31 @@ export const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, (c)
 export const tidyName = (name: string): string => name.trim().replace(/\s+/g, ' ');
 
 /**
- * A name as input: trimmed, 1–255 characters, tidied. Its uniqueness key must fit too: a few
- * letters grow when lower-cased (İ becomes i + a combining dot).
+ * Whether a text shows nothing: only whitespace and default-ignorable code points (zero-width
+ * space and joiners U+200B–U+200D, word joiner U+2060, BOM U+FEFF, soft hyphen, Hangul fillers,
+ * variation selectors, ...). Such a name is no name. Inside a name they stay: joiners are part
+ * of Persian and Indic spelling and of emoji.
+ */
+export const isInvisible = (text: string): boolean => /^[\s\p{Default_Ignorable_Code_Point}]*$/u.test(text);
+
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) reorder how
+ * the text around them shows, so a name can display as another one: names refuse them (the
+ * implicit marks U+200E, U+200F and U+061C stay allowed).
+ */
+export const hasBidiControls = (text: string): boolean => /[\u202A-\u202E\u2066-\u2069]/.test(text);
+export const BIDI_CONTROLS_REFUSED = 'must not contain bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)';
+
+/**
+ * A name as input: trimmed, 1–255 characters with something visible, no bidi controls, tidied.
+ * Its uniqueness key must fit too: a few letters grow when lower-cased (İ becomes i + a
+ * combining dot).
  */
 export const nameSchema = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
+  .refine((name) => !isInvisible(name), 'must not be empty')
   .max(255, 'must be at most 255 characters')
+  .refine((name) => !hasBidiControls(name), BIDI_CONTROLS_REFUSED)
   .transform(tidyName)
   .refine((name) => normalizeName(name).length <= 255, 'must be at most 255 characters once lower-cased');

@@ -3,7 +3,7 @@ import ISO6391 from 'iso-639-1';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
-import { nameSchema, normalizeName } from '../common/names.js';
+import { BIDI_CONTROLS_REFUSED, hasBidiControls, isInvisible, nameSchema, normalizeName } from '../common/names.js';
 import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 
@@ -24,6 +24,15 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .transform((value) => (value === '' ? null : value));
 
+/** A contact's name: optional text as above (nothing visible means absent), without bidi controls. */
+const personName = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !hasBidiControls(value), BIDI_CONTROLS_REFUSED)
+    .transform((value) => (isInvisible(value) ? null : value));
+
 const list = <T extends z.ZodType>(item: T, max: number) =>
   z.array(item).max(max, `must have at most ${max} entries`);
 
@@ -31,6 +40,8 @@ export const MAX_NAME = 500;
 export const MAX_FULL_NAME = 1000;
 export const MAX_JOB_TITLE = 500;
 export const MAX_EMAIL = 255;
+/** RFC 5321's limit on the part before the @ */
+export const MAX_EMAIL_LOCAL_PART = 64;
 export const MAX_PHONE = 50;
 export const MAX_ADDRESS_LINE = 1000;
 export const MAX_LANGUAGE = 10;
@@ -41,7 +52,8 @@ const emailAddress = z
   .string()
   .trim()
   .max(MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
-  .pipe(z.email('is not a valid email address'));
+  .pipe(z.email('is not a valid email address'))
+  .refine((address) => address.lastIndexOf('@') <= MAX_EMAIL_LOCAL_PART, `must have at most ${MAX_EMAIL_LOCAL_PART} characters before the @`);
 
 const httpUrl = z
   .string()
@@ -203,10 +215,10 @@ const customFieldValueInput = z
 /** Every field a client may give when creating a contact. */
 export const contactFieldsSchema = z.object({
   type: z.enum(ContactType).nullish(),
-  firstName: text(MAX_NAME).nullish(),
-  middleName: text(MAX_NAME).nullish(),
-  lastName: text(MAX_NAME).nullish(),
-  fullName: text(MAX_FULL_NAME).nullish(),
+  firstName: personName(MAX_NAME).nullish(),
+  middleName: personName(MAX_NAME).nullish(),
+  lastName: personName(MAX_NAME).nullish(),
+  fullName: personName(MAX_FULL_NAME).nullish(),
   abbreviation: text(50).nullish(),
   title: text(50).nullish(),
   gender: z.enum(Gender).nullish(),

@@ -27,8 +27,31 @@ const MAX_TEXT = 5000;
 const MAX_REFERENCES = 100;
 /** a decimal number as text: what JSON would read as a number, and nothing else (no hex, no units) */
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** the smallest normal double: a non-zero magnitude below it keeps fewer digits, down to none (0) */
+const MIN_NORMAL = 2 ** -1022;
 
 const invalid = (message: string, path: number[] = []): Outcome => ({ failures: [{ code: 'VALIDATION', message, path }] });
+
+const NOT_A_NUMBER = 'must be a finite number, or a decimal number as text such as "42" or "-3.5"';
+
+/**
+ * A NUMBER value, stored as a double: refused where it could not read back as written. Beyond
+ * ±(2^53 − 1) a double no longer holds every integer (2^53 + 1 would read back as 2^53), and a
+ * non-zero number below the normal range underflows (`"1e-400"` would read back as 0). A
+ * fraction is stored as the nearest double, as a GraphQL Float is.
+ */
+function numberValue(raw: unknown): Outcome {
+  const text = typeof raw === 'string' ? raw.trim() : null;
+  if (text !== null && !NUMERIC.test(text)) return invalid(NOT_A_NUMBER);
+  const number = text !== null ? Number(text) : raw;
+  if (typeof number !== 'number' || Number.isNaN(number)) return invalid(NOT_A_NUMBER);
+  if (!(Math.abs(number) <= Number.MAX_SAFE_INTEGER)) {
+    return invalid(`must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}: a number beyond cannot be stored exactly`);
+  }
+  const nonZero = text !== null ? /[1-9]/.test(text.split(/[eE]/)[0]!) : number !== 0;
+  if (nonZero && Math.abs(number) < MIN_NORMAL) return invalid('is too close to zero to be stored: a non-zero number must be at least 2.2250738585072014e-308 in magnitude');
+  return { value: { number } };
+}
 
 /** One entry of a reference value: a bare id (or, for users, an email), `{ id }` or `{ email }`. */
 type Reference = { id: string; path: number[] } | { email: string; path: number[] };
@@ -87,9 +110,7 @@ export async function customFieldValueOf(
       return { value: { text: raw } };
     }
     case 'NUMBER': {
-      const number = typeof raw === 'number' ? raw : typeof raw === 'string' && NUMERIC.test(raw.trim()) ? Number(raw.trim()) : NaN;
-      if (!Number.isFinite(number)) return invalid('must be a finite number, or a decimal number as text such as "42" or "-3.5"');
-      return { value: { number } };
+      return numberValue(raw);
     }
     case 'DATE': {
       if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return invalid('must be a date as YYYY-MM-DD');

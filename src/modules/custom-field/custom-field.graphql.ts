@@ -10,7 +10,7 @@ export const CustomFieldTypeEnum = builder.enumType(CustomFieldType, {
   description: 'What a custom field holds; fixed at creation.',
   values: {
     TEXT: { description: 'A string.' },
-    NUMBER: { description: 'A number (given as a number or as decimal text such as "-3.5").' },
+    NUMBER: { description: 'A number, held as a double: given as a number or as decimal text such as "-3.5", at most 2^53 − 1 in magnitude, and 0 or at least 2.2250738585072014e-308.' },
     DATE: { description: 'A calendar date, YYYY-MM-DD.' },
     SINGLE_SELECT: { description: "One of the field's option labels." },
     MULTIPLE_SELECT: { description: "Some of the field's option labels." },
