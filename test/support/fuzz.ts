@@ -151,8 +151,11 @@ function jsonValues(r: Random, pools: FuzzPools): unknown {
     () => [],
     () => '',
     () => true,
+    // past the request's nesting cap (refused whole), and within it (reaching the resolvers)
     () => deep(100),
     () => deepList(100),
+    () => deep(40),
+    () => deepList(40),
     () => ({ __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } }),
     () => JSON.parse('{"__proto__": {"polluted": true}}'),
     () => [{ id: contactId() }, { id: contactId() }],
