@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { wellFormedString } from './validation.js';
 
 /**
  * The uniqueness key of a name: trimmed, inner whitespace collapsed, lower-cased. Two names
@@ -16,8 +16,7 @@ export const tidyName = (name: string): string => name.trim().replace(/\s+/g, ' 
  * A name as input: trimmed, 1–255 characters, tidied. Its uniqueness key must fit too: a few
  * letters grow when lower-cased (İ becomes i + a combining dot).
  */
-export const nameSchema = z
-  .string()
+export const nameSchema = wellFormedString()
   .trim()
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
