@@ -188,19 +188,19 @@ function bomLength(file: string): number {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * CSV cells come as bytes, so that a cell that is not UTF-8 (a Latin-1 file, the bytes a
- * lone surrogate is sometimes written as) fails its row instead of becoming U+FFFD. A UTF-16
- * file (its byte order mark tells) comes decoded by csv-parse.
+ * csv-parse reads the file as latin1, one character per byte (the CSV syntax is ASCII), so
+ * that each cell is decoded here as UTF-8: a cell that is not UTF-8 (a Latin-1 file, the bytes
+ * a lone surrogate is sometimes written as) fails its row instead of becoming U+FFFD.
  */
-function decodeCells(record: (Buffer | string)[]): { cells: string[]; notUtf8: number[] } {
+function decodeCells(record: string[]): { cells: string[]; notUtf8: number[] } {
   const notUtf8: number[] = [];
   const cells = record.map((cell, index) => {
-    if (typeof cell === 'string') return cell;
+    const bytes = Buffer.from(cell, 'latin1');
     try {
-      return strictUtf8.decode(cell);
+      return strictUtf8.decode(bytes);
     } catch {
       notUtf8.push(index);
-      return cell.toString('utf8');
+      return bytes.toString('utf8');
     }
   });
   return { cells, notUtf8 };
@@ -208,14 +208,14 @@ function decodeCells(record: (Buffer | string)[]): { cells: string[]; notUtf8: n
 
 async function* csvRows(stream: ReadStream, directory: Directory, allowSensitive: boolean): AsyncGenerator<SourceRow> {
   const parser = stream.pipe(
-    parse({ bom: true, encoding: null, relax_column_count: true, skip_empty_lines: true, info: true, raw: true, record_delimiter: ['\r\n', '\n', '\r'] }),
+    parse({ encoding: 'latin1', relax_column_count: true, skip_empty_lines: true, info: true, raw: true, record_delimiter: ['\r\n', '\n', '\r'] }),
   );
   stream.on('error', (error) => parser.destroy(error));
   let columns: Column[] | null = null;
   let headers: string[] = [];
-  for await (const { record: bytes, info, raw } of parser as AsyncIterable<{ record: (Buffer | string)[]; info: { lines: number }; raw?: Buffer | string }>) {
-    const line = startLine(info.lines, raw?.toString());
-    const { cells: record, notUtf8 } = decodeCells(bytes);
+  for await (const { record: latin1, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw?: string }>) {
+    const line = startLine(info.lines, raw);
+    const { cells: record, notUtf8 } = decodeCells(latin1);
     if (!columns) {
       if (notUtf8.length > 0) throw new FatalError(`line ${line}: the header is not UTF-8 text (save the file as UTF-8)`);
       try {
@@ -598,7 +598,7 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
     const directory = await loadDirectory(db.prisma, organization.id);
 
     const started = Date.now();
-    // csv-parse would decode every cell itself on seeing a UTF-8 byte order mark (see decodeCells)
+    // A UTF-8 byte order mark is no part of the first line (a CSV's header, a JSONL's object).
     const stream = createReadStream(options.file, { start: bomLength(options.file) });
     const rows = options.format === 'csv' ? csvRows(stream, directory, options.allowSensitive) : jsonlRows(stream, directory, options.allowSensitive);
     const run = new ImportRun(tenant, options);
