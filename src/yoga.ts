@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST, OperationTypeNode, parse } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
 import pLimit from 'p-limit';
 import type { Database } from './db/client.js';
@@ -16,6 +16,7 @@ import { type RateLimiter, type RateLimitState, rateLimitHeaders } from './graph
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
+import { illFormedPaths } from './modules/common/validation.js';
 import { type ChangeEvents, createChangeEvents } from './modules/change-feed/events.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './modules/common/json-depth.js';
 
@@ -97,6 +98,26 @@ function useBodyLimit(maxBytes: number): Plugin {
 }
 
 /**
+ * Ill-formed UTF-16 (a lone surrogate, which JSON can escape as "\ud800") in the variables of
+ * a query or subscription: BAD_USER_INPUT before it runs. A mutation's inputs are checked by
+ * the domain, which answers VALIDATION at the string's path (per item in a bulk write).
+ */
+function refuseIllFormedOutsideMutations(params: { query?: string; operationName?: string | null; variables?: unknown; extensions?: unknown }) {
+  const paths = illFormedPaths({ variables: params.variables, extensions: params.extensions, operationName: params.operationName });
+  if (paths.length === 0) return;
+  let operation: OperationTypeNode | undefined;
+  try {
+    operation = params.query ? getOperationAST(parse(params.query), params.operationName)?.operation : undefined;
+  } catch {
+    // not GraphQL: refused below all the same
+  }
+  if (operation === OperationTypeNode.MUTATION) return;
+  throw createGraphQLError(`Strings must be well-formed UTF-16: ${paths[0]!.join('.')} holds a lone surrogate.`, {
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
+}
+
+/**
  * Refuses what no operation can be run from: an empty batch, JSON nested deeper than
  * MAX_JSON_DEPTH, and U+0000 in any string (PostgreSQL text cannot hold it), before anything runs.
  */
@@ -123,6 +144,7 @@ function useRequestGuards(log: Logger): Plugin {
           extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
         });
       }
+      refuseIllFormedOutsideMutations(params);
     },
   };
 }

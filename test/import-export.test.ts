@@ -2,6 +2,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrator.js';
@@ -93,6 +94,25 @@ beforeAll(async () => {
     await organization(db, 'Empty2');
     await organization(db, 'Jsonl');
     await organization(db, 'Big');
+    const { org, tenant } = await organization(db, 'Formulas');
+    await organization(db, 'Formulas2');
+    const seats = await db.prisma.customField.findFirstOrThrow({ where: { organizationId: org.id, name: 'Seats' } });
+    for (const input of [
+      {
+        firstName: '=HYPERLINK("https://evil.example","click")',
+        lastName: '@SUM(A1:A9)',
+        jobTitle: "'=quoted formula",
+        description: "'quoted",
+        tags: ['-dash', '+plus'],
+        phones: [{ number: '+442079460958' }],
+        groups: [encodeId('Group', seats.groupId)],
+        customFieldValues: [{ field: encodeId('CustomField', seats.id), value: -5 }],
+      },
+      { firstName: '+Plus', lastName: "''=two quotes", department: "'" },
+    ]) {
+      const created = await createContact(tenant, input);
+      if (!created.contactId) throw new Error(JSON.stringify(created.failures));
+    }
   });
 });
 
@@ -378,7 +398,7 @@ describe('contactgraph export', () => {
         'linkedInUrl,profilePictureUrl,loginEmail,mailingListOptIn,purchaseOrderNumber,tags,companies,groups,description,strategy,' +
         'externalRef.crm,externalRef.erp,field:Seats,field:Tier,field:Interests',
     );
-    expect(first.stdout).toContain('GENERAL,Ada,,Lovelace,,,,,1985-12-10,,Mathematician,,ada@example.com;ada@work.example,+442079460958;+447911123456,+447911123456,');
+    expect(first.stdout).toContain("GENERAL,Ada,,Lovelace,,,,,1985-12-10,,Mathematician,,ada@example.com;ada@work.example,'+442079460958;+447911123456,'+447911123456,");
     const csv = file('export.csv', first.stdout);
     const imported = await cli('import', csv, '--org', 'Empty');
     expect(imported).toMatchObject({ code: 0, stdout: expect.stringMatching(/created {4}6\n/) });
@@ -402,6 +422,34 @@ describe('contactgraph export', () => {
     expect(await cli('import', output, '--org', 'Empty2')).toMatchObject({ code: 0, stdout: expect.stringMatching(/created {4}2\n/) });
     const again = await cli('export', '--org', 'Empty2', '--format', 'jsonl');
     expect(again.stdout.trimEnd().split('\n').sort()).toEqual(text.trimEnd().split('\n').sort());
+  });
+
+  it('neutralises formula cells in CSV (a leading quote), which its import strips again: every value round-trips exactly', async () => {
+    const csv = await cli('export', '--org', 'Formulas', '--format', 'csv');
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = parse(csv.stdout) as string[][];
+    const byColumn = rows.map((row) => Object.fromEntries(header!.map((column, index) => [column, row[index]])));
+    const hyperlink = byColumn.find((row) => row.lastName!.includes('SUM'))!;
+    expect(hyperlink).toMatchObject({
+      firstName: `'=HYPERLINK("https://evil.example","click")`,
+      lastName: "'@SUM(A1:A9)",
+      jobTitle: "''=quoted formula",
+      description: "'quoted",
+      tags: "'-dash;+plus",
+      phones: "'+442079460958",
+      'field:Seats': "'-5",
+    });
+    expect(byColumn.find((row) => row.firstName === "'+Plus")).toMatchObject({ lastName: "'''=two quotes", department: "'" });
+    // no cell a spreadsheet would run
+    expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+
+    const imported = await cli('import', file('formulas.csv', csv.stdout), '--org', 'Formulas2');
+    expect(imported).toMatchObject({ code: 0, stdout: expect.stringMatching(/created {4}2\n/) });
+    // JSONL is exact: the values as stored, no quote added
+    const jsonl = async (org: string) => (await cli('export', '--org', org, '--format', 'jsonl')).stdout.trimEnd().split('\n').sort();
+    const original = await jsonl('Formulas');
+    expect(original.join('\n')).toContain('"firstName":"=HYPERLINK(\\"https://evil.example\\",\\"click\\")"');
+    expect(await jsonl('Formulas2')).toEqual(original);
   });
 
   it('leaves deleted contacts out', async () => {

@@ -169,6 +169,17 @@ export async function loadDirectory(prisma: PrismaClient, organizationId: string
   };
 }
 
+/**
+ * CSV injection (OWASP): a spreadsheet runs a cell starting with = + - @, tab or CR as a
+ * formula, so an export prefixes such a cell with a single quote, which spreadsheets show
+ * as text. So that the import can undo exactly that, a cell starting with quotes followed by
+ * one of those characters gets the quote too; the import strips one leading quote from a cell
+ * of that form and from no other (phones in E.164 start with +, negative numbers with -).
+ */
+const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
+export const neutralizedCell = (value: string) => (FORMULA_LIKE.test(value) ? `'${value}` : value);
+export const restoredCell = (cell: string) => (cell.startsWith("'") && FORMULA_LIKE.test(cell) ? cell.slice(1) : cell);
+
 const split = (cell: string) =>
   cell
     .split(SEPARATOR)
@@ -217,7 +228,7 @@ export function rowToInput(columns: Column[], cells: string[]): ConvertedRow {
   let mobile: string | undefined;
 
   columns.forEach((column, index) => {
-    const cell = cells[index] ?? '';
+    const cell = restoredCell(cells[index] ?? '');
     if (cell.trim() === '') return;
     if (column.kind === 'custom') {
       sources.set(`customFieldValues.${custom.length}`, column.header);
@@ -464,5 +475,5 @@ export function contactToCsv(contact: ExportedContact, directory: Directory, hea
       ? portable.map((entry) => (typeof entry === 'object' && entry ? String((entry as { email?: string; id?: string }).email ?? (entry as { id?: string }).id) : String(entry))).join(SEPARATOR)
       : String(portable);
   }
-  return header.map((column) => cells[column] ?? '');
+  return header.map((column) => neutralizedCell(cells[column] ?? ''));
 }

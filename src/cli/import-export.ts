@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, type ReadStream, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, type ReadStream, readFileSync, readSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import { createContacts, MAX_BATCH } from '../modules/contact/create-contact.js'
 import { SENSITIVE_SCOPE } from '../modules/contact/sensitive.js';
 import { refreshContactStatistics } from '../modules/contact/write-contacts.js';
 import { type ContactLookupInput, findContactBy } from '../modules/contact/contact-lookup.js';
-import { upsertContact } from '../modules/contact/upsert-contact.js';
+import { inOneTransaction, upsertContact } from '../modules/contact/upsert-contact.js';
 import { externalRefSchema } from '../modules/external-ref/external-ref.js';
 import { findOrganizationByName } from '../modules/organization/organization.js';
 import { findUserByEmail } from '../modules/user/user.js';
@@ -172,16 +172,52 @@ function startLine(endLine: number, raw: string | undefined): number {
   return endLine - (body.match(/\r\n|\r|\n/g)?.length ?? 0);
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** How many bytes of the file a UTF-8 byte order mark takes (0 or 3): the import skips them. */
+function bomLength(file: string): number {
+  const start = Buffer.alloc(3);
+  const fd = openSync(file, 'r');
+  try {
+    return readSync(fd, start, 0, 3, 0) === 3 && start.equals(UTF8_BOM) ? 3 : 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * csv-parse reads the file as latin1, one character per byte (the CSV syntax is ASCII), so
+ * that each cell is decoded here as UTF-8: a cell that is not UTF-8 (a Latin-1 file, the bytes
+ * a lone surrogate is sometimes written as) fails its row instead of becoming U+FFFD.
+ */
+function decodeCells(record: string[]): { cells: string[]; notUtf8: number[] } {
+  const notUtf8: number[] = [];
+  const cells = record.map((cell, index) => {
+    const bytes = Buffer.from(cell, 'latin1');
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      notUtf8.push(index);
+      return bytes.toString('utf8');
+    }
+  });
+  return { cells, notUtf8 };
+}
+
 async function* csvRows(stream: ReadStream, directory: Directory, allowSensitive: boolean): AsyncGenerator<SourceRow> {
   const parser = stream.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true, record_delimiter: ['\r\n', '\n', '\r'] }),
+    parse({ encoding: 'latin1', relax_column_count: true, skip_empty_lines: true, info: true, raw: true, record_delimiter: ['\r\n', '\n', '\r'] }),
   );
   stream.on('error', (error) => parser.destroy(error));
   let columns: Column[] | null = null;
   let headers: string[] = [];
-  for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw?: string }>) {
+  for await (const { record: latin1, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw?: string }>) {
     const line = startLine(info.lines, raw);
+    const { cells: record, notUtf8 } = decodeCells(latin1);
     if (!columns) {
+      if (notUtf8.length > 0) throw new FatalError(`line ${line}: the header is not UTF-8 text (save the file as UTF-8)`);
       try {
         columns = parseHeader(record, { allowSensitive });
       } catch (error) {
@@ -192,6 +228,21 @@ async function* csvRows(stream: ReadStream, directory: Directory, allowSensitive
       continue;
     }
     const original = Object.fromEntries(headers.map((header, index) => [header, record[index] ?? '']));
+    if (notUtf8.length > 0) {
+      yield {
+        line,
+        original,
+        input: null,
+        failures: notUtf8.map((index) => ({
+          code: 'VALIDATION' as const,
+          message: `the cell of column ${headers[index] ?? index + 1} is not UTF-8 text (save the file as UTF-8)`,
+          path: [],
+        })),
+        columnOf: noColumn,
+        namedGroups: false,
+      };
+      continue;
+    }
     if (record.length !== headers.length) {
       yield {
         line,
@@ -446,8 +497,12 @@ class ImportRun {
   }
 
   private async upsert(batch: SourceRow[], key: UpsertKey) {
-    const { tenant } = this;
-    // One after another, as upsertContacts does: rows naming the same contact apply in order.
+    // One after another in one transaction, as upsertContacts does: rows naming the same
+    // contact apply in order, and an unexpected fault rolls back the whole batch.
+    await inOneTransaction(this.tenant, (tenant) => this.upsertRows(tenant, batch, key));
+  }
+
+  private async upsertRows(tenant: Tenant, batch: SourceRow[], key: UpsertKey) {
     for (const row of batch) {
       if (!row.input || row.failures.length > 0) {
         await this.fail(row, row.failures);
@@ -460,7 +515,7 @@ class ImportRun {
       }
       if (!row.namedGroups && Array.isArray(row.input.groups)) {
         // The row gave custom values but no groups: keep the contact's groups, add the fields'.
-        row.input.groups = [...new Set([...(await this.currentGroups(by)), ...(row.input.groups as string[])])];
+        row.input.groups = [...new Set([...(await currentGroups(tenant, by)), ...(row.input.groups as string[])])];
       }
       const result = await upsertContact(tenant, { by, fields: row.input as ContactFieldsInput });
       tenant.loaders.clearAll();
@@ -471,17 +526,18 @@ class ImportRun {
     }
   }
 
-  private async currentGroups(by: ContactLookupInput): Promise<string[]> {
-    const { organizationId, prisma } = this.tenant;
-    const found = await findContactBy(this.tenant, by, { followMerges: false });
-    if (!found) return [];
-    const memberships = await prisma.groupMembership.findMany({
-      where: { organizationId, contactId: found.id },
-      select: { groupId: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    return memberships.map((m) => encodeId('Group', m.groupId));
-  }
+}
+
+async function currentGroups(tenant: Tenant, by: ContactLookupInput): Promise<string[]> {
+  const { organizationId, prisma } = tenant;
+  const found = await findContactBy(tenant, by, { followMerges: false });
+  if (!found) return [];
+  const memberships = await prisma.groupMembership.findMany({
+    where: { organizationId, contactId: found.id },
+    select: { groupId: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  return memberships.map((m) => encodeId('Group', m.groupId));
 }
 
 function printSummary(run: ImportRun, options: ImportOptions, organization: { id: string; name: string }, seconds: number, out: (line: string) => void) {
@@ -542,7 +598,8 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
     const directory = await loadDirectory(db.prisma, organization.id);
 
     const started = Date.now();
-    const stream = createReadStream(options.file);
+    // A UTF-8 byte order mark is no part of the first line (a CSV's header, a JSONL's object).
+    const stream = createReadStream(options.file, { start: bomLength(options.file) });
     const rows = options.format === 'csv' ? csvRows(stream, directory, options.allowSensitive) : jsonlRows(stream, directory, options.allowSensitive);
     const run = new ImportRun(tenant, options);
     const progress = createProgress(size);

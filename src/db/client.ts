@@ -61,6 +61,31 @@ function statementHub(prisma: PrismaClient, enabled: boolean | undefined) {
   };
 }
 
+/**
+ * pglite-prisma-adapter's transactions have no savepoints, which Prisma's nested transactions
+ * (a bulk upsert's items inside the call's one transaction) need: they are plain SQL.
+ */
+function withSavepoints(factory: PrismaPGlite): PrismaPGlite {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const tx = await start(isolationLevel);
+      const run = async (sql: string) => {
+        await tx.executeRaw({ sql, args: [], argTypes: [] });
+      };
+      return Object.assign(tx, {
+        createSavepoint: (name: string) => run(`SAVEPOINT ${name}`),
+        rollbackToSavepoint: (name: string) => run(`ROLLBACK TO SAVEPOINT ${name}`),
+        releaseSavepoint: (name: string) => run(`RELEASE SAVEPOINT ${name}`),
+      });
+    };
+    return adapter;
+  };
+  return factory;
+}
+
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   let unlock = async () => {};
   if (options.dataDir) {
@@ -75,7 +100,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     throw error;
   });
   const prisma = new PrismaClient({
-    adapter: new PrismaPGlite(pglite),
+    adapter: withSavepoints(new PrismaPGlite(pglite)),
     ...withStatementEvents(options.recordStatements),
   });
   const session = (db: Pick<PGlite, 'query' | 'exec'>): SqlSession => ({

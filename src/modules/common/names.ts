@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { wellFormedString } from './validation.js';
 
 /**
  * The uniqueness key of a name: trimmed, inner whitespace collapsed, lower-cased. Two names
@@ -33,8 +33,7 @@ export const BIDI_CONTROLS_REFUSED = 'must not contain bidirectional override or
  * Its uniqueness key must fit too: a few letters grow when lower-cased (İ becomes i + a
  * combining dot).
  */
-export const nameSchema = z
-  .string()
+export const nameSchema = wellFormedString()
   .trim()
   .refine((name) => !isInvisible(name), 'must not be empty')
   .max(255, 'must be at most 255 characters')

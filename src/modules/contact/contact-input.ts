@@ -4,6 +4,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 import { z } from 'zod';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
 import { BIDI_CONTROLS_REFUSED, hasBidiControls, isInvisible, nameSchema, normalizeName } from '../common/names.js';
+import { wellFormedInput } from '../common/validation.js';
 import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 
@@ -304,7 +305,9 @@ function noRepeats<T>(entries: T[], keyOf: (entry: T) => string, ctx: z.Refineme
 }
 
 /** The input validated and normalised into what is stored and what must be resolved. */
-export const contactInput = contactFieldsSchema.transform((input: Parsed, ctx) => {
+// Ill-formed strings are refused before anything else reads the input (a lone surrogate would
+// reach PostgreSQL, which refuses it); the item's other fields are then not validated.
+export const contactInput = wellFormedInput(contactFieldsSchema).transform((input: Parsed, ctx) => {
   // The convenience `email` leads the list (as primary) unless the list has it already.
   const listedEmails = input.emails ?? [];
   const foldEmail = input.email && !listedEmails.some((e) => normalizeEmail(e.address) === normalizeEmail(input.email!));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../graphql/context.js';
 import type { Failure } from '../common/result.js';
+import { ILL_FORMED_TEXT } from '../common/validation.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { requireSensitiveScope } from './sensitive.js';
@@ -171,6 +172,9 @@ export async function createContact(
   if (!key || options.dryRun) {
     const [outcome] = await createContacts(tenant, [input], { allOrNone: true, dryRun: options.dryRun ?? false });
     return outcome!;
+  }
+  if (!key.isWellFormed()) {
+    return { contactId: null, companyResolutions: [], failures: [{ code: 'VALIDATION', message: ILL_FORMED_TEXT, path: ['idempotencyKey'] }] };
   }
   if (key.length > 255) {
     return { contactId: null, companyResolutions: [], failures: [{ code: 'VALIDATION', message: 'must be at most 255 characters', path: ['idempotencyKey'] }] };

@@ -1,6 +1,9 @@
+import type { PrismaClient } from '../../db/client.js';
 import type { Tenant } from '../../graphql/context.js';
+import { createLoaders } from '../../graphql/loaders.js';
 import { encodeId } from '../../graphql/ids.js';
 import { fail, type Failure, ok, type Result } from '../common/result.js';
+import { ILL_FORMED_TEXT, illFormedPaths } from '../common/validation.js';
 import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 import type { ContactFieldsInput } from './contact-input.js';
@@ -36,6 +39,8 @@ export async function upsertContact(
   input: UpsertInput,
 ): Promise<Result<{ id: string; action: UpsertAction; changedFields: string[] }>> {
   requireSensitiveScope(tenant, [{ path: [], fields: input.fields }]);
+  const illFormed = illFormedPaths(input.by, ['by']);
+  if (illFormed.length > 0) return fail(...illFormed.map((path) => ({ code: 'VALIDATION' as const, message: ILL_FORMED_TEXT, path })));
   const parsedRef = input.by.externalRef ? externalRefSchema.safeParse(input.by.externalRef) : null;
   if (parsedRef && !parsedRef.success) {
     return fail({ code: 'VALIDATION', message: 'is not a valid external ref', path: ['by', 'externalRef'] });
@@ -100,15 +105,39 @@ export async function upsertContacts(
 ): Promise<Result<UpsertItemOutcome[]>> {
   if (items.length > MAX_BATCH) return fail({ code: 'LIMIT_EXCEEDED', message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] });
   requireSensitiveScope(tenant, items.map(({ fields }, index) => ({ path: ['contacts', index], fields })));
-  const outcomes: UpsertItemOutcome[] = [];
-  for (const { clientRef, ...item } of items) {
-    const result = await upsertContact(tenant, item);
-    tenant.loaders.clearAll();
-    outcomes.push(
-      result.ok
-        ? { clientRef: clientRef ?? null, id: result.value.id, action: result.value.action, failures: [] }
-        : { clientRef: clientRef ?? null, id: null, action: null, failures: result.failures },
-    );
-  }
-  return ok(outcomes);
+  return ok(
+    await inOneTransaction(tenant, async (inside) => {
+      const outcomes: UpsertItemOutcome[] = [];
+      for (const { clientRef, ...item } of items) {
+        const result = await upsertContact(inside, item);
+        inside.loaders.clearAll();
+        outcomes.push(
+          result.ok
+            ? { clientRef: clientRef ?? null, id: result.value.id, action: result.value.action, failures: [] }
+            : { clientRef: clientRef ?? null, id: null, action: null, failures: result.failures },
+        );
+      }
+      return outcomes;
+    }),
+  );
+}
+
+/** Long enough for MAX_BATCH upserts one after another. */
+const BULK_TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 120_000 } as const;
+
+/**
+ * Runs writes done one after another (the items of a bulk upsert) in one transaction: each
+ * write's own transaction becomes a savepoint in it, so an item's expected failure rolls back
+ * that item only, while an unexpected fault rolls back every item, never committing the items
+ * before it. Subscribers hear of the changes once the whole transaction committed.
+ */
+export async function inOneTransaction<T>(tenant: Tenant, work: (inside: Tenant) => Promise<T>): Promise<T> {
+  const announcements: Parameters<Tenant['events']['publish']>[] = [];
+  const result = await tenant.prisma.$transaction(async (tx) => {
+    const prisma = tx as unknown as PrismaClient;
+    const events = { ...tenant.events, publish: (...args: Parameters<Tenant['events']['publish']>) => void announcements.push(args) };
+    return work({ ...tenant, prisma, events, loaders: createLoaders(prisma, tenant.organizationId, tenant.userId) });
+  }, { ...BULK_TRANSACTION_OPTIONS });
+  for (const args of announcements) tenant.events.publish(...args);
+  return result;
 }

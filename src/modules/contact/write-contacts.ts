@@ -23,6 +23,11 @@ export interface CompanyResolution {
   name: string | null;
 }
 
+/**
+ * Passed as a copy each time: Prisma writes the outer transaction's id into the options of a
+ * nested one (an item of a bulk upsert), and later writes given the same object would nest
+ * into that long-closed transaction.
+ */
 const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 15_000 } as const;
 
 /**
@@ -212,7 +217,7 @@ export async function writeContacts(
     );
     await extra?.(tx, resolutions);
     return resolutions;
-  }, TRANSACTION_OPTIONS);
+  }, { ...TRANSACTION_OPTIONS });
   announceChanges(
     tenant,
     contacts.map((c) => ({ contactId: c.id, changeType: 'CREATED', version: 1, changedFields: [], namespaces: c.externalRefs.map((r) => r.namespace) })),

@@ -5,7 +5,7 @@ import type { Tenant } from '../../graphql/context.js';
 import { decodeIdOf } from '../../graphql/ids.js';
 import { nameSchema, normalizeName } from '../common/names.js';
 import { fail, ok, type Result } from '../common/result.js';
-import { validationFailures } from '../common/validation.js';
+import { validationFailures, wellFormedString } from '../common/validation.js';
 
 export const SELECT_TYPES: CustomFieldType[] = [CustomFieldType.SINGLE_SELECT, CustomFieldType.MULTIPLE_SELECT];
 
@@ -14,7 +14,7 @@ export const fieldFields = z.object({
   name: nameSchema,
   type: z.enum(CustomFieldType),
   options: z
-    .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+    .array(wellFormedString().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
     .max(100, 'must have at most 100 entries')
     .nullish(),
 });
