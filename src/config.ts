@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits.js';
+import type { ConcurrencyOptions } from './graphql/rate-limit.js';
 
 export interface Config {
   port: number;
@@ -19,9 +20,11 @@ export interface Config {
   /** GraphiQL on GET /graphql from a browser */
   graphiql: boolean;
   limits: QueryLimits;
-  /** requests per API key per window; 0 turns the rate limit off */
+  /** cost points per API key per window (a request costs its cost / 100, at least 1); 0 turns the budget off */
   rateLimitPoints: number;
   rateLimitWindowSeconds: number;
+  /** expensive requests of one key running at once per process, and waiting; undefined: unbounded */
+  concurrency: ConcurrencyOptions | undefined;
   /** bulk writes (createContacts, upsertContacts) one process runs at once; more wait their turn */
   bulkConcurrency: number;
 }
@@ -40,6 +43,25 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
   if (/^(1|true|on|yes)$/i.test(value)) return true;
   if (/^(0|false|off|no)$/i.test(value)) return false;
   throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+/** About 6 requests of the largest cost a minute, or 6000 small ones. */
+export const DEFAULT_RATE_LIMIT_POINTS = 6000;
+
+/**
+ * Two expensive requests of a key run at once and ten wait: one key cannot take every core's
+ * worth of work from the others, and a client sending a few at once still gets them all served.
+ */
+export const DEFAULT_CONCURRENCY: ConcurrencyOptions = { cost: 1000, perKey: 2, queue: 10 };
+
+function concurrencyOf(env: NodeJS.ProcessEnv): ConcurrencyOptions | undefined {
+  const perKey = integer('EXPENSIVE_REQUESTS_PER_KEY', env.EXPENSIVE_REQUESTS_PER_KEY, DEFAULT_CONCURRENCY.perKey);
+  if (perKey === 0) return undefined;
+  return {
+    cost: integer('EXPENSIVE_REQUEST_COST', env.EXPENSIVE_REQUEST_COST, DEFAULT_CONCURRENCY.cost),
+    perKey,
+    queue: integer('EXPENSIVE_REQUEST_QUEUE', env.EXPENSIVE_REQUEST_QUEUE, DEFAULT_CONCURRENCY.queue),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,8 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       introspection: flag('INTROSPECTION', env.INTROSPECTION, !production),
       fieldSuggestions: !production,
     },
-    rateLimitPoints: integer('RATE_LIMIT_REQUESTS', env.RATE_LIMIT_REQUESTS, 1200),
+    // RATE_LIMIT_REQUESTS is the name of the budget before it counted points; still read when alone
+    rateLimitPoints: env.RATE_LIMIT_POINTS ? integer('RATE_LIMIT_POINTS', env.RATE_LIMIT_POINTS, 0) : integer('RATE_LIMIT_REQUESTS', env.RATE_LIMIT_REQUESTS, DEFAULT_RATE_LIMIT_POINTS),
     rateLimitWindowSeconds: positive('RATE_LIMIT_WINDOW_SECONDS', 60),
+    concurrency: concurrencyOf(env),
     bulkConcurrency: positive('BULK_CONCURRENCY', DEFAULT_BULK_CONCURRENCY),
   };
 }
