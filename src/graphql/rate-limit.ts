@@ -61,7 +61,8 @@ export function createRateLimiter(options: RateLimitOptions) {
         return stateOf(await limiter.consume(apiKeyId, points));
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const state = stateOf(rejection);
+        // a refused request takes nothing: what is left stays usable by smaller ones
+        const state = stateOf(await limiter.reward(apiKeyId, points));
         const retryAfter = Math.max(1, state.resetSeconds);
         throw tooMany(
           `Rate limit of ${options.points} points per ${options.windowSeconds} s exceeded (this request costs ${points}); retry in ${retryAfter} s.`,
