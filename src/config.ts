@@ -23,7 +23,7 @@ export interface Config {
   /** cost points per API key per window (a request costs its cost / 100, at least 1); 0 turns the budget off */
   rateLimitPoints: number;
   rateLimitWindowSeconds: number;
-  /** expensive requests of one key running at once per process, and waiting; undefined: unbounded */
+  /** expensive operations of one key running at once per process, and waiting; undefined: unbounded */
   concurrency: ConcurrencyOptions | undefined;
   /** bulk writes (createContacts, upsertContacts) one process runs at once; more wait their turn */
   bulkConcurrency: number;
@@ -49,18 +49,19 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
 export const DEFAULT_RATE_LIMIT_POINTS = 6000;
 
 /**
- * Two expensive requests of a key run at once and ten wait: one key cannot take every core's
- * worth of work from the others, and a client sending a few at once still gets them all served.
+ * One expensive operation (cost 1000 or more) of a key runs at a time and ten wait: a key cannot
+ * crowd out other tenants' work (a batch's operations too take turns), and a client sending a
+ * full batch still gets it served.
  */
-export const DEFAULT_CONCURRENCY: ConcurrencyOptions = { cost: 1000, perKey: 2, queue: 10 };
+export const DEFAULT_CONCURRENCY: ConcurrencyOptions = { cost: 1000, perKey: 1, queue: 10 };
 
 function concurrencyOf(env: NodeJS.ProcessEnv): ConcurrencyOptions | undefined {
-  const perKey = integer('EXPENSIVE_REQUESTS_PER_KEY', env.EXPENSIVE_REQUESTS_PER_KEY, DEFAULT_CONCURRENCY.perKey);
+  const perKey = integer('EXPENSIVE_OPERATIONS_PER_KEY', env.EXPENSIVE_OPERATIONS_PER_KEY, DEFAULT_CONCURRENCY.perKey);
   if (perKey === 0) return undefined;
   return {
-    cost: integer('EXPENSIVE_REQUEST_COST', env.EXPENSIVE_REQUEST_COST, DEFAULT_CONCURRENCY.cost),
+    cost: integer('EXPENSIVE_OPERATION_COST', env.EXPENSIVE_OPERATION_COST, DEFAULT_CONCURRENCY.cost),
     perKey,
-    queue: integer('EXPENSIVE_REQUEST_QUEUE', env.EXPENSIVE_REQUEST_QUEUE, DEFAULT_CONCURRENCY.queue),
+    queue: integer('EXPENSIVE_OPERATION_QUEUE', env.EXPENSIVE_OPERATION_QUEUE, DEFAULT_CONCURRENCY.queue),
   };
 }
 

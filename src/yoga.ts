@@ -11,7 +11,7 @@ import { graphiqlOptions, renderGraphiQLPage, useGraphiQLAssets } from './graphi
 import { type Context, createTenant, DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
 import { unauthenticated } from './graphql/errors.js';
 import { clientError, faultError, useFaults } from './graphql/faults.js';
-import { DEFAULT_LIMITS, type QueryLimits, requestCostOf, useQueryLimits } from './graphql/limits.js';
+import { createCostCalculator, DEFAULT_LIMITS, operationCostsOf, type QueryLimits, useQueryLimits } from './graphql/limits.js';
 import { type ConcurrencyOptions, type RateLimiter, useKeyBudgets } from './graphql/rate-limit.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
@@ -28,7 +28,7 @@ export interface AppOptions {
   limits?: QueryLimits;
   /** a per-key points budget; none when absent */
   rateLimit?: RateLimiter;
-  /** how many expensive requests of one key run at once; unbounded when absent */
+  /** how many expensive operations of one key run at once; unbounded when absent */
   concurrency?: ConcurrencyOptions;
   /** bulk writes this app runs at once */
   bulkConcurrency?: number;
@@ -159,6 +159,7 @@ export function createApp({
 }: AppOptions) {
   const bulkWrites = pLimit(bulkConcurrency);
   const persistedQueries = createInMemoryAPQStore();
+  const costOf = createCostCalculator(schema, limits.tokens);
   // One authentication per HTTP request: the key budgets and each operation of a batch share it.
   const callers = new WeakMap<Request, ReturnType<typeof callerFromRequest>>();
   const callerOf = (request: Request) => {
@@ -190,9 +191,17 @@ export function createApp({
       useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       useRequestGuards(),
       useAPQ({ store: persistedQueries }),
-      ...useQueryLimits(limits, schema, persistedQueries),
+      ...useQueryLimits(limits, costOf, persistedQueries),
       ...(rateLimit || concurrency
-        ? [useKeyBudgets({ apiKeyOf: (request) => callerOf(request).then((caller) => caller.apiKeyId, () => null), costOf: requestCostOf, rateLimit, concurrency })]
+        ? [
+            useKeyBudgets({
+              apiKeyOf: (request) => callerOf(request).then((caller) => caller.apiKeyId, () => null),
+              operationCostsOf,
+              costOf: (execution) => costOf(execution.document, execution.operationName ?? undefined, execution.variableValues ?? {}),
+              rateLimit,
+              concurrency,
+            }),
+          ]
         : []),
       useDeferStream(),
       useFaults(log),

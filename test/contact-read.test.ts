@@ -81,7 +81,7 @@ describe('node and nodes', () => {
     const ids = Array.from({ length: 101 }, (_, i) => (i % 2 ? ada : grace));
     const { result, statements } = await h.statementsOf(() => owner.gql(NODES, { ids }));
     expect(result.errors?.map((e: any) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
-    expect(result.errors![0].message).toMatch(/at most 100 ids, got 101/);
+    expect(result.errors![0]!.message).toMatch(/at most 100 ids, got 101/);
     expect(statements.filter((sql) => /FROM "public"\."contacts"/.test(sql))).toEqual([]);
     expect((await owner.gql(NODES, { ids: ids.slice(0, 100) })).data.nodes).toHaveLength(100);
   });

@@ -240,7 +240,7 @@ describe('rate limit per API key', () => {
     expect(anonymous.headers.get('ratelimit-limit')).toBeNull();
   });
 
-  it('runs a few expensive requests of a key at once and queues a few; past the queue it refuses with 429 and Retry-After', async () => {
+  it('runs a few expensive operations of a key at once and queues a few; a request past the queue is refused with 429 and Retry-After', async () => {
     const caller = await h.organization();
     const other = await h.organization();
     const { send } = appWith({ concurrency: { cost: 100, perKey: 1, queue: 1 } });
@@ -266,6 +266,14 @@ describe('rate limit per API key', () => {
     expect(answers.slice(6).map((a) => a.status)).toEqual(Array(7).fill(200));
     // once the flood is answered, the key's turns are free again
     expect((await send(expensive, as(caller))).status).toBe(200);
+    // a batch counts each expensive operation: two fit (one runs, one waits), three do not
+    const two = await send([expensive, expensive, cheap], as(caller));
+    expect(two.status).toBe(200);
+    expect(two.body.map((r: any) => r.errors)).toEqual([undefined, undefined, undefined]);
+    const three = await send([expensive, expensive, expensive], as(caller));
+    expect(three.status).toBe(429);
+    expect(codesOf(three.body)).toEqual(['RATE_LIMITED']);
+    expect(three.body.errors[0].message).toMatch(/2 expensive operations \(cost 100 or more\) running or waiting/);
   });
 
   describe.skipIf(!REDIS_URL)('with Redis', () => {

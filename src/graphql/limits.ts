@@ -73,9 +73,9 @@ export interface PersistedQueries {
   get(sha256Hash: string): string | null | undefined | Promise<string | null | undefined>;
 }
 
-const requestCosts = new WeakMap<Request, number>();
-/** What a request costs: its operations' costs summed (0 before or without a query limit check). */
-export const requestCostOf = (request: Request) => requestCosts.get(request) ?? 0;
+const requestCosts = new WeakMap<Request, number[]>();
+/** What each operation of a request costs (none before or without the query limits' check). */
+export const operationCostsOf = (request: Request) => requestCosts.get(request) ?? [];
 
 /**
  * Depth, aliases, tokens and directives through graphql-armor; cost through Pothos' complexity
@@ -83,8 +83,7 @@ export const requestCostOf = (request: Request) => requestCosts.get(request) ?? 
  * operation starts, so one over a limit runs nothing. The cost limit is one per HTTP request: a
  * batch's operations are summed, and a batch over it is refused whole.
  */
-export function useQueryLimits(limits: QueryLimits, schema: GraphQLSchema, persistedQueries?: PersistedQueries): Plugin[] {
-  const costOf = costCalculator(schema, limits.tokens);
+export function useQueryLimits(limits: QueryLimits, costOf: CostCalculator, persistedQueries?: PersistedQueries): Plugin[] {
   const queryOf = async (params: GraphQLParams) => {
     if (typeof params.query === 'string') return params.query;
     const hash = (params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
@@ -120,7 +119,7 @@ export function useQueryLimits(limits: QueryLimits, schema: GraphQLSchema, persi
               }),
             );
             const total = costs.reduce((sum, cost) => sum + cost, 0);
-            requestCosts.set(request, total);
+            requestCosts.set(request, costs);
             if (total <= limits.cost) return;
             const what = Array.isArray(requestParserResult) ? `The batch's ${costs.length} operations cost ${total} together (${costs.join(' + ')})` : `The operation costs ${total}`;
             throw createGraphQLError(`${what}; the limit is ${limits.cost} per request. Ask for smaller pages or fewer fields, or send fewer operations at once.`, {
@@ -167,9 +166,16 @@ type Known = { document: DocumentNode | null; sizes: ReturnType<typeof sizeVaria
  * cost depends only on the document, the operation and its sizes (`fieldComplexity` reads
  * nothing else), so it is remembered by those.
  */
-function costCalculator(schema: GraphQLSchema, maxTokens: number) {
+export function createCostCalculator(schema: GraphQLSchema, maxTokens: number) {
   const byText = new Map<string, Known>();
-  const knownOf = (query: string): Known => {
+  // yoga parses each text once (its parse cache), so an executed document is one object per text
+  const byDocument = new WeakMap<DocumentNode, Known>();
+  const knownOf = (query: string | DocumentNode): Known => {
+    if (typeof query !== 'string') {
+      let known = byDocument.get(query);
+      if (!known) byDocument.set(query, (known = { document: query, sizes: sizeVariables(query), costs: new Map() }));
+      return known;
+    }
     const remembered = byText.get(query);
     if (remembered) return remembered;
     let document: DocumentNode | null = null;
@@ -185,7 +191,7 @@ function costCalculator(schema: GraphQLSchema, maxTokens: number) {
     }
     return known;
   };
-  return (query: string, operationName: string | undefined, variables: Record<string, unknown>) => {
+  return (query: string | DocumentNode, operationName: string | undefined, variables: Record<string, unknown>) => {
     const known = knownOf(query);
     if (!known.document) return undefined;
     const valueOf = (name: string) => (Object.hasOwn(variables, name) ? variables[name] : ABSENT);
@@ -214,3 +220,5 @@ function costCalculator(schema: GraphQLSchema, maxTokens: number) {
     return cost;
   };
 }
+
+export type CostCalculator = ReturnType<typeof createCostCalculator>;
