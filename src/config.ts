@@ -45,8 +45,11 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
   throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
-/** About 6 requests of the largest cost a minute, or 6000 small ones. */
-export const DEFAULT_RATE_LIMIT_POINTS = 6000;
+/**
+ * 25 points a second per key, counted over a minute: 1500 small requests (the request count
+ * limit before was 1200), or one and a half of the largest cost (100,000 = 1000 points).
+ */
+export const DEFAULT_RATE_LIMIT_POINTS = 1500;
 
 /**
  * One expensive operation (cost 1000 or more) of a key runs at a time and ten wait: a key cannot
