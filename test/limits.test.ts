@@ -234,6 +234,11 @@ describe('rate limit per API key', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.headers.get('ratelimit-remaining')).toBe('5');
     expect(await budget([page, page])).toEqual([200, '10', '2']);
+    // refused again from memory without a database statement, while what is left still serves
+    const again = await h.statementsOf(() => send([page, page, page], auth));
+    expect([again.result.status, codesOf(again.result.body)]).toEqual([429, ['RATE_LIMITED']]);
+    expect(again.statements).toEqual([]);
+    expect(await budget(small)).toEqual([200, '10', '1']);
     // an answer to a request without a key carries no budget
     const anonymous = await send(small, { authorization: '' });
     expect(anonymous.status).toBe(401);

@@ -210,7 +210,8 @@ export function useKeyBudgets({ apiKeyOf, operationCostsOf, costOf, rateLimit, c
               spent.set(apiKeyId, { until: Date.now() + state.resetSeconds * 1000, remaining: state.remaining });
               throw overBudget(points, state);
             }
-            spent.delete(apiKeyId);
+            const budget = spent.get(apiKeyId);
+            if (budget) budget.remaining = state.remaining;
           }
           if (expensive === 0) return;
           if (!turns!.reserve(apiKeyId, expensive)) {
