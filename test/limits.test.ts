@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
@@ -102,6 +103,17 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
     expect(served.status).toBe(200);
     expect(served.body.map((r: any) => r.errors)).toEqual([undefined, undefined]);
     expect(await countContacts()).toBe(before + 1);
+  });
+
+  it('cost: a persisted query (APQ) sent by its hash alone is costed like its text', async () => {
+    const { send } = appWith({ limits: { ...DEFAULT_LIMITS, cost: 50 } });
+    const query = 'query($n: Int) { contacts(first: $n) { totalCount } }';
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+    expect((await send({ query, variables: { n: 10 }, extensions: { persistedQuery } })).status).toBe(200);
+    expect((await send({ variables: { n: 10 }, extensions: { persistedQuery } })).status).toBe(200);
+    const costly = await send([{ variables: { n: 30 }, extensions: { persistedQuery } }, { variables: { n: 30 }, extensions: { persistedQuery } }]);
+    expect(costly.status).toBe(400);
+    expect(costly.body.errors[0].extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: { actual: 62, operations: [31, 31] } });
   });
 
   it('cost: nodes(ids:) counts each id asked, in the document or in a variable', async () => {
