@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits.js';
+import type { ConcurrencyOptions } from './graphql/rate-limit.js';
 
 export interface Config {
   port: number;
@@ -26,9 +27,11 @@ export interface Config {
   /** GraphiQL on GET /graphql from a browser */
   graphiql: boolean;
   limits: QueryLimits;
-  /** requests per API key per window; 0 turns the rate limit off */
+  /** cost points per API key per window (a request costs its cost / 100, at least 1); 0 turns the budget off */
   rateLimitPoints: number;
   rateLimitWindowSeconds: number;
+  /** expensive operations of one key running at once per process, and waiting; undefined: unbounded */
+  concurrency: ConcurrencyOptions | undefined;
   /** bulk writes (createContacts, upsertContacts) one process runs at once; more wait their turn */
   bulkConcurrency: number;
 }
@@ -62,6 +65,29 @@ function connectionLimits(env: NodeJS.ProcessEnv, positive: (name: string, fallb
   };
 }
 
+/**
+ * 25 points a second per key, counted over a minute: 1500 small requests (the request count
+ * limit before was 1200), or one and a half of the largest cost (100,000 = 1000 points).
+ */
+export const DEFAULT_RATE_LIMIT_POINTS = 1500;
+
+/**
+ * One expensive operation (cost 1000 or more) of a key runs at a time and ten wait: a key cannot
+ * crowd out other tenants' work (a batch's operations too take turns), and a client sending a
+ * full batch still gets it served.
+ */
+export const DEFAULT_CONCURRENCY: ConcurrencyOptions = { cost: 1000, perKey: 1, queue: 10 };
+
+function concurrencyOf(env: NodeJS.ProcessEnv): ConcurrencyOptions | undefined {
+  const perKey = integer('EXPENSIVE_OPERATIONS_PER_KEY', env.EXPENSIVE_OPERATIONS_PER_KEY, DEFAULT_CONCURRENCY.perKey);
+  if (perKey === 0) return undefined;
+  return {
+    cost: integer('EXPENSIVE_OPERATION_COST', env.EXPENSIVE_OPERATION_COST, DEFAULT_CONCURRENCY.cost),
+    perKey,
+    queue: integer('EXPENSIVE_OPERATION_QUEUE', env.EXPENSIVE_OPERATION_QUEUE, DEFAULT_CONCURRENCY.queue),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const positive = (name: string, fallback: number) => {
@@ -91,8 +117,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       introspection: flag('INTROSPECTION', env.INTROSPECTION, !production),
       fieldSuggestions: !production,
     },
-    rateLimitPoints: integer('RATE_LIMIT_REQUESTS', env.RATE_LIMIT_REQUESTS, 1200),
+    // RATE_LIMIT_REQUESTS is the name of the budget before it counted points; still read when alone
+    rateLimitPoints: env.RATE_LIMIT_POINTS ? integer('RATE_LIMIT_POINTS', env.RATE_LIMIT_POINTS, 0) : integer('RATE_LIMIT_REQUESTS', env.RATE_LIMIT_REQUESTS, DEFAULT_RATE_LIMIT_POINTS),
     rateLimitWindowSeconds: positive('RATE_LIMIT_WINDOW_SECONDS', 60),
+    concurrency: concurrencyOf(env),
     bulkConcurrency: positive('BULK_CONCURRENCY', DEFAULT_BULK_CONCURRENCY),
   };
 }

@@ -35,7 +35,7 @@ export async function serve(config: Config = loadConfig()) {
   }
   const rateLimit =
     config.rateLimitPoints > 0 ? createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis }) : undefined;
-  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit, bulkConcurrency: config.bulkConcurrency });
+  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit, concurrency: config.concurrency, bulkConcurrency: config.bulkConcurrency });
   const server = createServer(
     {
       headersTimeout: config.headersTimeoutSeconds * 1000,

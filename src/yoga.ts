@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { useAPQ } from '@graphql-yoga/plugin-apq';
+import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError, getOperationAST, OperationTypeNode, parse } from 'graphql';
@@ -8,11 +8,11 @@ import pLimit from 'p-limit';
 import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
 import { graphiqlOptions, renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
-import { type Context, createTenant, DEFAULT_BULK_CONCURRENCY, type Tenant } from './graphql/context.js';
+import { type Context, createTenant, DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
 import { unauthenticated } from './graphql/errors.js';
 import { clientError, faultError, useFaults } from './graphql/faults.js';
-import { DEFAULT_LIMITS, type QueryLimits, useQueryLimits } from './graphql/limits.js';
-import { type RateLimiter, type RateLimitState, rateLimitHeaders } from './graphql/rate-limit.js';
+import { createCostCalculator, DEFAULT_LIMITS, operationCostsOf, type QueryLimits, useQueryLimits } from './graphql/limits.js';
+import { type ConcurrencyOptions, type RateLimiter, useKeyBudgets } from './graphql/rate-limit.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
@@ -28,8 +28,10 @@ export interface AppOptions {
   maxBodyBytes?: number;
   graphiql?: boolean;
   limits?: QueryLimits;
-  /** a per-key request budget; none when absent */
+  /** a per-key points budget; none when absent */
   rateLimit?: RateLimiter;
+  /** how many expensive operations of one key run at once; unbounded when absent */
+  concurrency?: ConcurrencyOptions;
   /** bulk writes this app runs at once */
   bulkConcurrency?: number;
 }
@@ -151,7 +153,6 @@ function useRequestGuards(log: Logger): Plugin {
 
 /** Every response names its request: the client's X-Request-Id or a new one. */
 const requestIds = new WeakMap<Request, string>();
-const rateStates = new WeakMap<Request, RateLimitState>();
 function useRequestIds(): Plugin {
   return {
     onRequest({ request }) {
@@ -160,20 +161,18 @@ function useRequestIds(): Plugin {
     onResponse({ request, response }) {
       const id = requestIds.get(request);
       if (id) response.headers.set('X-Request-Id', id);
-      const state = rateStates.get(request);
-      if (state) for (const [name, value] of Object.entries(rateLimitHeaders(state))) response.headers.set(name, value);
     },
   };
 }
 
-async function tenantFromRequest(request: Request, db: Database, events: ChangeEvents): Promise<Tenant> {
+async function callerFromRequest(request: Request, db: Database) {
   const header = request.headers.get('authorization');
   if (!header) throw unauthenticated('Missing API key: send the header `Authorization: Bearer <api key>`.');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw unauthenticated('Malformed Authorization header: expected `Bearer <api key>`.');
   const auth = await authenticate(db.prisma, match[1]!);
   if (!auth) throw unauthenticated('Unknown or revoked API key.');
-  return createTenant(auth, db.prisma, events);
+  return auth;
 }
 
 /**
@@ -194,9 +193,19 @@ export function createApp({
   events = createChangeEvents(),
   limits = DEFAULT_LIMITS,
   rateLimit,
+  concurrency,
   bulkConcurrency = DEFAULT_BULK_CONCURRENCY,
 }: AppOptions) {
   const bulkWrites = pLimit(bulkConcurrency);
+  const persistedQueries = createInMemoryAPQStore();
+  const costOf = createCostCalculator(schema, limits.tokens);
+  // One authentication per HTTP request: the key budgets and each operation of a batch share it.
+  const callers = new WeakMap<Request, ReturnType<typeof callerFromRequest>>();
+  const callerOf = (request: Request) => {
+    let caller = callers.get(request);
+    if (!caller) callers.set(request, (caller = callerFromRequest(request, db)));
+    return caller;
+  };
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -220,8 +229,19 @@ export function createApp({
       // another origin cannot add without a preflight.
       useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       useRequestGuards(log),
-      useAPQ(),
-      ...useQueryLimits(limits),
+      useAPQ({ store: persistedQueries }),
+      ...useQueryLimits(limits, costOf, persistedQueries),
+      ...(rateLimit || concurrency
+        ? [
+            useKeyBudgets({
+              apiKeyOf: (request) => callerOf(request).then((caller) => caller.apiKeyId, () => null),
+              operationCostsOf,
+              costOf: (execution) => costOf(execution.document, execution.operationName ?? undefined, execution.variableValues ?? {}),
+              rateLimit,
+              concurrency,
+            }),
+          ]
+        : []),
       useDeferStream(),
       useFaults(log),
     ],
@@ -233,15 +253,16 @@ export function createApp({
     },
     context: async ({ request }) => {
       const requestId = requestIds.get(request) ?? randomUUID();
-      let tenant: Tenant;
+      let caller: Awaited<ReturnType<typeof callerFromRequest>>;
       try {
-        tenant = await tenantFromRequest(request, db, events);
+        caller = await callerOf(request);
       } catch (error) {
         if (error instanceof GraphQLError) throw error;
         log.error({ err: error, requestId }, 'fault while authenticating');
         throw faultError(error, requestId);
       }
-      if (rateLimit) rateStates.set(request, await rateLimit(tenant.apiKeyId));
+      // each operation of a batch has its own loaders: a write in one must not leave another's stale
+      const tenant = createTenant(caller, db.prisma, events);
       return { tenant, bulkWrites, db, log: log.child({ requestId }), requestId };
     },
   });

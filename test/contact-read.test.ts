@@ -77,6 +77,44 @@ describe('node and nodes', () => {
     ]);
   });
 
+  it('refuses more than 100 ids with BAD_USER_INPUT, loading nothing', async () => {
+    const ids = Array.from({ length: 101 }, (_, i) => (i % 2 ? ada : grace));
+    const { result, statements } = await h.statementsOf(() => owner.gql(NODES, { ids }));
+    expect(result.errors?.map((e: any) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors![0]!.message).toMatch(/at most 100 ids, got 101/);
+    expect(statements.filter((sql) => /FROM "public"\."contacts"/.test(sql))).toEqual([]);
+    expect((await owner.gql(NODES, { ids: ids.slice(0, 100) })).data.nodes).toHaveLength(100);
+  });
+
+  it('loads 100 ids of every type with one statement per type', async () => {
+    const one = async (mutation: string, input: Record<string, unknown>) => {
+      const res = await owner.gql(mutation, { input });
+      expect(res.errors).toBeUndefined();
+      return (Object.values(res.data)[0] as any) as Record<string, { id: string }>;
+    };
+    const CREATE_COMPANY = 'mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } } }';
+    const companies = [(await one(CREATE_COMPANY, { name: 'Node Corp' })).company!.id, (await one(CREATE_COMPANY, { name: 'Node Ltd' })).company!.id];
+    const group = (await one('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } } }', { name: 'Node Group' })).group!.id;
+    const field = (await one('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } } }', { groupId: group, name: 'Node Field', type: 'TEXT' })).customField!.id;
+    const groups = [group];
+    const others = [`usr_${owner.userId}`, `org_${owner.organizationId}`, ...companies, ...groups, field, 'bogus'];
+    const ids = Array.from({ length: 100 }, (_, i) => (i < others.length ? others[i]! : i % 2 ? ada : grace));
+    const { result, statements } = await h.statementsOf(() => owner.gql(NODES, { ids }));
+    expect(result.errors).toBeUndefined();
+    expect(result.data.nodes.slice(0, others.length + 2)).toEqual([
+      { __typename: 'User', id: `usr_${owner.userId}` },
+      { __typename: 'Organization', id: `org_${owner.organizationId}` },
+      ...companies.map((id) => ({ __typename: 'Company', id })),
+      ...groups.map((id) => ({ __typename: 'Group', id })),
+      { __typename: 'CustomField', id: field },
+      null,
+      { __typename: 'Contact', id: ada },
+      { __typename: 'Contact', id: grace },
+    ]);
+    const selects = (table: string) => statements.filter((sql) => /^\s*SELECT\b/i.test(sql) && sql.includes(`FROM "public"."${table}"`)).length;
+    expect(['contacts', 'companies', 'groups', 'custom_fields', 'users', 'organizations'].map(selects)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
   it('loads several contacts of nodes(ids) in one statement', async () => {
     const { result, statements } = await h.statementsOf(() => owner.gql(NODES, { ids: [ada, grace] }));
     expect(result.data.nodes).toHaveLength(2);

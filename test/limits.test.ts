@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
@@ -84,6 +85,50 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
       verdicts.push(codesOf(body)[0] ?? status);
     }
     expect(verdicts).toEqual([200, 'COST_LIMIT_EXCEEDED', 200, 200, 'COST_LIMIT_EXCEEDED', 'COST_LIMIT_EXCEEDED', 'BAD_USER_INPUT', 200]);
+  });
+
+  it('cost is per HTTP request: a batch whose operations together pass the limit is refused whole, running none', async () => {
+    const { send } = appWith({ limits: { ...DEFAULT_LIMITS, cost: 50 } });
+    const create = { query: 'mutation { createContact(input: { firstName: "Batched" }) { contact { id } } }' };
+    // `contacts(first: n) { totalCount }` costs 1 + n
+    const page = (n: number) => ({ query: `{ contacts(first: ${n}) { totalCount } }` });
+    const before = await countContacts();
+    const refused = await send([create, page(30), page(20)]);
+    expect(refused.status).toBe(400);
+    expect(codesOf(refused.body)).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(refused.body.errors[0].extensions.cost).toEqual({ actual: 3 + 31 + 21, max: 50, operations: [3, 31, 21] });
+    expect(await countContacts()).toBe(before);
+    // under the limit together, every operation runs
+    const served = await send([create, page(30)]);
+    expect(served.status).toBe(200);
+    expect(served.body.map((r: any) => r.errors)).toEqual([undefined, undefined]);
+    expect(await countContacts()).toBe(before + 1);
+  });
+
+  it('cost: a persisted query (APQ) sent by its hash alone is costed like its text', async () => {
+    const { send } = appWith({ limits: { ...DEFAULT_LIMITS, cost: 50 } });
+    const query = 'query($n: Int) { contacts(first: $n) { totalCount } }';
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+    expect((await send({ query, variables: { n: 10 }, extensions: { persistedQuery } })).status).toBe(200);
+    expect((await send({ variables: { n: 10 }, extensions: { persistedQuery } })).status).toBe(200);
+    const costly = await send([{ variables: { n: 30 }, extensions: { persistedQuery } }, { variables: { n: 30 }, extensions: { persistedQuery } }]);
+    expect(costly.status).toBe(400);
+    expect(costly.body.errors[0].extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: { actual: 62, operations: [31, 31] } });
+  });
+
+  it('cost: nodes(ids:) counts each id asked, in the document or in a variable', async () => {
+    const { send } = appWith({ limits: { ...DEFAULT_LIMITS, cost: 50 } });
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `con_01890000-0000-7000-8000-${String(i).padStart(12, '0')}`);
+    const query = 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }';
+    const verdicts = [];
+    for (const n of [40, 60, 40, 49, 50]) {
+      const { status, body } = await send({ query, variables: { ids: ids(n) } });
+      verdicts.push(codesOf(body)[0] ?? status);
+    }
+    // `nodes(ids:) { id }` costs 1 + the number of ids
+    expect(verdicts).toEqual([200, 'COST_LIMIT_EXCEEDED', 200, 200, 'COST_LIMIT_EXCEEDED']);
+    const literal = await send({ query: `{ nodes(ids: ${JSON.stringify(ids(60))}) { id } }` });
+    expect(literal.body.errors[0].extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: { actual: 61 } });
   });
 
   it('each limit is configurable', async () => {
@@ -178,6 +223,74 @@ describe('rate limit per API key', () => {
     // another key has its own budget
     const other = await h.organization();
     expect((await send({ query: '{ viewer { scopes } }' }, { authorization: `Bearer ${other.key}` })).status).toBe(200);
+  });
+
+  it('takes points by cost (a request at least 1, a batch its operations summed) and reports the points left', async () => {
+    const caller = await h.organization();
+    const { send } = appWith({ rateLimit: createRateLimiter({ points: 10, windowSeconds: 60 }) });
+    const auth = { authorization: `Bearer ${caller.key}` };
+    const budget = async (body: unknown) => {
+      const res = await send(body, auth);
+      return [res.status, res.headers.get('ratelimit-limit'), res.headers.get('ratelimit-remaining')];
+    };
+    const small = { query: '{ viewer { scopes } }' };
+    // costs 101: 2 points (100 of cost a point, rounded up)
+    const page = { query: '{ contacts(first: 100) { totalCount } }' };
+    expect(await budget(small)).toEqual([200, '10', '9']);
+    expect(await budget([page, page, page])).toEqual([200, '10', '5']);
+    // 606 of cost, 7 points, with 5 left: refused, and it takes none
+    const refused = await send([page, page, page, page, page, page], auth);
+    expect(refused.status).toBe(429);
+    expect(codesOf(refused.body)).toEqual(['RATE_LIMITED']);
+    expect(refused.body.errors[0].message).toMatch(/10 points per 60 s .*costs 7/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('5');
+    expect(await budget([page, page])).toEqual([200, '10', '2']);
+    // refused again from memory without a database statement, while what is left still serves
+    const again = await h.statementsOf(() => send([page, page, page], auth));
+    expect([again.result.status, codesOf(again.result.body)]).toEqual([429, ['RATE_LIMITED']]);
+    expect(again.statements).toEqual([]);
+    expect(await budget(small)).toEqual([200, '10', '1']);
+    // an answer to a request without a key carries no budget
+    const anonymous = await send(small, { authorization: '' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('ratelimit-limit')).toBeNull();
+  });
+
+  it('runs a few expensive operations of a key at once and queues a few; a request past the queue is refused with 429 and Retry-After', async () => {
+    const caller = await h.organization();
+    const other = await h.organization();
+    const { send } = appWith({ concurrency: { cost: 100, perKey: 1, queue: 1 } });
+    const as = (who: { key: string }) => ({ authorization: `Bearer ${who.key}` });
+    const expensive = { query: '{ contacts(first: 100) { totalCount } }' };
+    const cheap = { query: '{ contacts(first: 10) { totalCount } }' };
+    const answers = await Promise.all([
+      ...Array.from({ length: 6 }, () => send(expensive, as(caller))),
+      send(expensive, as(other)),
+      ...Array.from({ length: 6 }, () => send(cheap, as(caller))),
+    ]);
+    const flood = answers.slice(0, 6);
+    // one runs and one waits at any time: of six sent at once, the first two are served
+    expect(flood.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(2);
+    const refused = flood.filter((a) => a.status !== 200);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const answer of refused) {
+      expect(answer.status).toBe(429);
+      expect(codesOf(answer.body)).toEqual(['RATE_LIMITED']);
+      expect(answer.headers.get('retry-after')).toBe('1');
+    }
+    // another key's expensive request and the key's cheap ones are not held back
+    expect(answers.slice(6).map((a) => a.status)).toEqual(Array(7).fill(200));
+    // once the flood is answered, the key's turns are free again
+    expect((await send(expensive, as(caller))).status).toBe(200);
+    // a batch counts each expensive operation: two fit (one runs, one waits), three do not
+    const two = await send([expensive, expensive, cheap], as(caller));
+    expect(two.status).toBe(200);
+    expect(two.body.map((r: any) => r.errors)).toEqual([undefined, undefined, undefined]);
+    const three = await send([expensive, expensive, expensive], as(caller));
+    expect(three.status).toBe(429);
+    expect(codesOf(three.body)).toEqual(['RATE_LIMITED']);
+    expect(three.body.errors[0].message).toMatch(/2 expensive operations \(cost 100 or more\) running or waiting/);
   });
 
   describe.skipIf(!REDIS_URL)('with Redis', () => {
