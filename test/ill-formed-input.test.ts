@@ -194,6 +194,23 @@ describe('contactgraph import of ill-formed rows', () => {
     expect(await firstNames(org.id)).toEqual(['Row One', 'Row Three']);
   });
 
+  it('JSONL: a line nested 10,000 levels deep is reported as its row, the others imported (exit 2, no stack dump)', async () => {
+    const org = await withDb(async (db) => {
+      const created = await createOrganization(db.prisma, 'Ill deep');
+      await createUser(db.prisma, { organizationId: created.id, email: 'owner@ill-deep.example', fullName: 'Owner' });
+      return created;
+    });
+    const file = path.join(dir, 'ill-deep.jsonl');
+    const deep = `{"firstName":"Row Deep","tags":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    writeFileSync(file, [JSON.stringify({ firstName: 'Row One' }), deep, JSON.stringify({ firstName: 'Row Three' })].join('\n'));
+    const result = await runCli(['import', file, '--org', org.name], env);
+    expect(result.stderr).not.toMatch(/Error|    at /);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/created {4}2\n/);
+    expect(result.stdout).toMatch(/line 2: VALIDATION: nests arrays and objects more than 64 levels deep/);
+    expect(await firstNames(org.id)).toEqual(['Row One', 'Row Three']);
+  });
+
   it('CSV: a cell that is not UTF-8 (the bytes of an encoded lone surrogate) fails its row, not becoming U+FFFD; the others are imported (exit 2)', async () => {
     const org = await withDb(async (db) => {
       const created = await createOrganization(db.prisma, 'Ill CSV');

@@ -14,6 +14,7 @@ import { migrate } from '../db/migrator.js';
 import { createTenant, SCOPES, type Tenant } from '../graphql/context.js';
 import { decodeIdOf, encodeId } from '../graphql/ids.js';
 import { createChangeEvents } from '../modules/change-feed/events.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../modules/common/json-depth.js';
 import type { Failure } from '../modules/common/result.js';
 import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
 import { createContacts, MAX_BATCH } from '../modules/contact/create-contact.js';
@@ -315,6 +316,11 @@ async function* jsonlRows(stream: ReadStream, directory: Directory, allowSensiti
       value = JSON.parse(trimmed);
     } catch (error) {
       yield rejected(trimmed, `is not valid JSON: ${(error as Error).message}`);
+      continue;
+    }
+    // (structuredClone below, and writing the rejects file, would overflow the stack)
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+      yield rejected(trimmed, `nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
       continue;
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
