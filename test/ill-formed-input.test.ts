@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../src/db/client.js';
-import { migrate } from '../src/db/migrator.js';
+import type { Database } from '../src/db/client.js';
 import { createOrganization } from '../src/modules/organization/organization.js';
 import { createUser } from '../src/modules/user/user.js';
-import { createPostgresDatabase, databaseKind } from './support/database.js';
+import { createPostgresDatabase, databaseKind, withDatabase } from './support/database.js';
 import { createHarness } from './support/harness.js';
 import { runCli } from './support/process.js';
 
@@ -151,15 +150,7 @@ describe('contactgraph import of ill-formed rows', () => {
     await postgres?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
-  async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
-    const db = await openDatabase(postgres ? { url: postgres.url } : { dataDir });
-    try {
-      await migrate(db.sql);
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  }
+  const withDb = <T>(work: (db: Database) => Promise<T>) => withDatabase({ url: postgres?.url, dataDir: dataDir }, work);
   const firstNames = (organizationId: string) =>
     withDb(async (db) => (await db.prisma.contact.findMany({ where: { organizationId }, select: { firstName: true } })).map((c) => c.firstName).sort());
 

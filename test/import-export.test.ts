@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../src/db/client.js';
-import { migrate } from '../src/db/migrator.js';
+import type { Database } from '../src/db/client.js';
 import { createTenant, SCOPES } from '../src/graphql/context.js';
 import { encodeId } from '../src/graphql/ids.js';
 import { createChangeEvents } from '../src/modules/change-feed/events.js';
@@ -15,7 +14,7 @@ import { createCustomField } from '../src/modules/custom-field/create-custom-fie
 import { createGroup } from '../src/modules/group/create-group.js';
 import { createOrganization } from '../src/modules/organization/organization.js';
 import { createUser } from '../src/modules/user/user.js';
-import { createPostgresDatabase, databaseKind } from './support/database.js';
+import { createPostgresDatabase, databaseKind, withDatabase } from './support/database.js';
 import { runCli } from './support/process.js';
 
 // The real CLI in a child process. PGlite's data folder serves one process at a time, so the
@@ -37,15 +36,7 @@ const file = (name: string, text: string) => {
   return target;
 };
 
-async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(postgres ? { url: postgres.url } : { dataDir });
-  try {
-    await migrate(db.sql);
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
+const withDb = <T>(work: (db: Database) => Promise<T>) => withDatabase({ url: postgres?.url, dataDir: dataDir }, work);
 
 /** An organisation with a user, the groups VIP and Board, and the fields Tier (VIP) and Seats (Board). */
 async function organization(db: Database, name: string) {

@@ -2,13 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../src/db/client.js';
-import { migrate } from '../src/db/migrator.js';
+import type { Database } from '../src/db/client.js';
 import { SCOPES } from '../src/graphql/context.js';
 import { createApiKey } from '../src/modules/api-key/api-key.js';
 import { createOrganization } from '../src/modules/organization/organization.js';
 import { createUser } from '../src/modules/user/user.js';
-import { createPostgresDatabase, databaseKind } from './support/database.js';
+import { createPostgresDatabase, databaseKind, withDatabase } from './support/database.js';
 import { type Caller, createHarness, type GraphQLResponse } from './support/harness.js';
 import { runCli } from './support/process.js';
 import { subscribe } from './support/sse.js';
@@ -334,15 +333,7 @@ describe('the CLI import and export', () => {
     writeFileSync(target, text);
     return target;
   };
-  async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
-    const db = await openDatabase(postgres ? { url: postgres.url } : { dataDir: path.join(dir, 'data') });
-    try {
-      await migrate(db.sql);
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  }
+  const withDb = <T>(work: (db: Database) => Promise<T>) => withDatabase({ url: postgres?.url, dataDir: path.join(dir, 'data') }, work);
   const ssnsOf = (name: string) =>
     withDb(async (db) => {
       const org = await db.prisma.organization.findUniqueOrThrow({ where: { name } });

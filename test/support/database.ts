@@ -61,3 +61,17 @@ export async function openTestDatabase(options: { migrated?: boolean } = {}): Pr
     },
   };
 }
+
+/**
+ * Runs `work` on the database a CLI process of the test also opens (PostgreSQL at `url`, else
+ * the PGlite folder `dataDir`), migrated, and closes it again so the next process may open it.
+ */
+export async function withDatabase<T>(target: { url?: string; dataDir: string }, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(target.url ? { url: target.url } : { dataDir: target.dataDir });
+  try {
+    await migrate(db.sql);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
