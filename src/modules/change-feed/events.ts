@@ -68,11 +68,14 @@ function connectRedis(url: string, log: Logger | undefined, changed: (organizati
     for (const client of clients) client.on('error', ignore);
   }
 
+  // Listeners read the feed, so one message per write says all a batch's events would: it
+  // carries the last of them (what an older instance, which delivered messages as they were,
+  // would still read as an event).
   const unsent = new Map<string, ContactChangedEvent>();
   const publish = (organizationId: string, events: ContactChangedEvent[]) => {
-    for (const event of events) {
-      publisher.publish(channelOf(organizationId), JSON.stringify(event)).catch(() => unsent.set(organizationId, event));
-    }
+    const last = events.at(-1);
+    if (!last) return;
+    publisher.publish(channelOf(organizationId), JSON.stringify(last)).catch(() => unsent.set(organizationId, last));
   };
   publisher.on('ready', () => {
     const resend = [...unsent];
