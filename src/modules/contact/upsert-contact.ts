@@ -1,6 +1,5 @@
 import type { PrismaClient } from '../../db/client.js';
-import type { Tenant } from '../../graphql/context.js';
-import { createLoaders } from '../../graphql/loaders.js';
+import { createTenant, type Tenant } from '../../graphql/context.js';
 import { encodeId } from '../../graphql/ids.js';
 import { fail, type Failure, ok, type Result } from '../common/result.js';
 import { ILL_FORMED_TEXT, illFormedPaths } from '../common/validation.js';
@@ -136,7 +135,7 @@ export async function inOneTransaction<T>(tenant: Tenant, work: (inside: Tenant)
   const result = await tenant.prisma.$transaction(async (tx) => {
     const prisma = tx as unknown as PrismaClient;
     const events = { ...tenant.events, publish: (...args: Parameters<Tenant['events']['publish']>) => void announcements.push(args) };
-    return work({ ...tenant, prisma, events, loaders: createLoaders(prisma, tenant.organizationId, tenant.userId) });
+    return work(createTenant(tenant, prisma, events));
   }, { ...BULK_TRANSACTION_OPTIONS });
   for (const args of announcements) tenant.events.publish(...args);
   return result;
