@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../dist/db/client.js';
 import { migrate } from '../dist/db/migrator.js';
-import { SCOPES } from '../dist/graphql/context.js';
+import { SCOPES } from '../dist/tenant/tenant.js';
 import { createLogger } from '../dist/logger.js';
 import { createApiKey } from '../dist/modules/api-key/api-key.js';
 import { createOrganization } from '../dist/modules/organization/organization.js';

@@ -2,12 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { seedDemoIfEmpty } from './db/demo.js';
+import { seedDemoIfEmpty } from './modules/organization/demo.js';
 import { migrate } from './db/migrator.js';
 import { Redis } from 'ioredis';
 import { createRateLimiter } from './graphql/rate-limit.js';
 import { createLogger, limitLogFlush } from './logger.js';
-import { createChangeEvents } from './modules/change-feed/events.js';
+import { createChangeEvents } from './tenant/change-events.js';
 import { reportRedisOutages } from './modules/common/redis-outages.js';
 
 /** Opens the database, migrates it, and serves GraphQL until SIGTERM/SIGINT. */

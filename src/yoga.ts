@@ -8,7 +8,8 @@ import pLimit from 'p-limit';
 import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
 import { graphiqlOptions, renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
-import { type Context, createTenant, DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
+import { type Context, DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
+import { createTenant } from './tenant/tenant.js';
 import { unauthenticated } from './graphql/errors.js';
 import { clientError, faultError, useFaults } from './graphql/faults.js';
 import { createCostCalculator, DEFAULT_LIMITS, operationCostsOf, type QueryLimits, useQueryLimits } from './graphql/limits.js';
@@ -17,7 +18,7 @@ import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './modules/api-key/api-key.js';
 import { illFormedPaths } from './modules/common/validation.js';
-import { type ChangeEvents, createChangeEvents } from './modules/change-feed/events.js';
+import { type ChangeEvents, createChangeEvents } from './tenant/change-events.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './modules/common/json-depth.js';
 
 export interface AppOptions {

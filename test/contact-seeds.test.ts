@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/modules/api-key/api-key.js';
-import type { Scope } from '../src/graphql/context.js';
+import type { Scope } from '../src/tenant/tenant.js';
 import { type Caller, createHarness } from './support/harness.js';
 
 // The four seed APIs' "create a contact" examples (API.md, "Where the four seed APIs come

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../src/logger.js';
-import { createChangeEvents } from '../src/modules/change-feed/events.js';
+import { createChangeEvents } from '../src/tenant/change-events.js';
 import { createApp } from '../src/yoga.js';
 import { createHarness } from './support/harness.js';
 import { listenOnLoopback } from './support/http-server.js';

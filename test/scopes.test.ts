@@ -1,7 +1,7 @@
 import { getNamedType, type GraphQLOutputType, isLeafType, isNonNullType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SCOPES, type Scope } from '../src/graphql/context.js';
-import { encodeId } from '../src/graphql/ids.js';
+import { SCOPES, type Scope } from '../src/tenant/tenant.js';
+import { encodeId } from '../src/modules/common/ids.js';
 import { DEFAULT_LIMITS } from '../src/graphql/limits.js';
 import { schema } from '../src/graphql/schema.js';
 import { createApiKey } from '../src/modules/api-key/api-key.js';

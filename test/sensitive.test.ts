@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
-import { SCOPES } from '../src/graphql/context.js';
+import { SCOPES } from '../src/tenant/tenant.js';
 import { createApiKey } from '../src/modules/api-key/api-key.js';
 import { createOrganization } from '../src/modules/organization/organization.js';
 import { createUser } from '../src/modules/user/user.js';

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import { createChangeEvents } from '../src/modules/change-feed/events.js';
+import { createChangeEvents } from '../src/tenant/change-events.js';
 import { createApp } from '../src/yoga.js';
 import { createPostgresDatabase, databaseKind } from './support/database.js';
 import { createHarness } from './support/harness.js';

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/client.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
 import type { CustomFieldType } from '../db/generated/prisma/enums.js';
-import { decodeIdOf, encodeId } from '../graphql/ids.js';
+import { decodeIdOf, encodeId } from '../modules/common/ids.js';
 import { normalizeName } from '../modules/common/names.js';
 import type { Failure } from '../modules/common/result.js';
 import { type StoredValue, storedAsInput } from '../modules/custom-field/custom-field-value.js';

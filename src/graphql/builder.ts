@@ -10,9 +10,10 @@ import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scala
 import { PrismaClient } from '../db/generated/prisma/client.js';
 import type PrismaTypes from '../db/generated/pothos-types.js';
 import { getDatamodel } from '../db/generated/pothos-types.js';
-import type { Context, Scope } from './context.js';
+import type { Scope } from '../tenant/tenant.js';
+import type { Context } from './context.js';
 import { forbidden } from './errors.js';
-import { decodeId, encodeId, NIL_UUID } from './ids.js';
+import { decodeId, encodeId, NIL_UUID } from '../modules/common/ids.js';
 import { fieldComplexity } from './limits.js';
 
 const missingScopes = (failure: AuthFailure): string[] =>

@@ -3,8 +3,8 @@ import { GraphQLError, type GraphQLSchema, isUnionType } from 'graphql';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { forbidden } from './errors.js';
-import { decodeIdOf, type NodeTypename } from './ids.js';
-import type { Loaders } from './loaders.js';
+import { decodeIdOf, type NodeTypename } from '../modules/common/ids.js';
+import type { Loaders } from '../tenant/loaders.js';
 
 /** The `@key(fields: "id")` every entity of this subgraph is resolved by. */
 export const idKey = builder.selection<{ id: string }>('id');

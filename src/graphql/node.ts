@@ -3,8 +3,8 @@ import { MAX_PAGE_SIZE } from '../modules/common/paging.js';
 import { ArgumentError } from '../modules/common/result.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
-import type { NodeTypename } from './ids.js';
-import type { Loaders } from './loaders.js';
+import type { NodeTypename } from '../modules/common/ids.js';
+import type { Loaders } from '../tenant/loaders.js';
 
 type GlobalId = { typename: NodeTypename; id: string };
 

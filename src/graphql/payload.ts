@@ -1,8 +1,9 @@
 import type { SchemaTypes } from '@pothos/core';
 import type { Failure, Result } from '../modules/common/result.js';
 import { builder } from './builder.js';
-import type { Context, Scope, Tenant } from './context.js';
-import { encodeId, type NodeTypename } from './ids.js';
+import type { Scope, Tenant } from '../tenant/tenant.js';
+import type { Context } from './context.js';
+import { encodeId, type NodeTypename } from '../modules/common/ids.js';
 import { UserError } from './user-errors.js';
 
 /** What a write mutation answers: the id it wrote, or its failures (then nothing was written). */

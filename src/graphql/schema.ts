@@ -8,6 +8,7 @@ import '../modules/organization/organization.graphql.js';
 import '../modules/user/user.graphql.js';
 import '../modules/viewer/viewer.graphql.js';
 import '../modules/contact/contact.graphql.js';
+import '../modules/contact/create-contact.graphql.js';
 import '../modules/contact/contact-list.graphql.js';
 import '../modules/contact/contact-lifecycle.graphql.js';
 import '../modules/interaction/interaction.graphql.js';

@@ -1,6 +1,6 @@
 import type { Failure, FailureCode } from '../modules/common/result.js';
 import { builder } from './builder.js';
-import { encodeId } from './ids.js';
+import { encodeId } from '../modules/common/ids.js';
 
 export const UserErrorCode = builder.enumType('UserErrorCode', {
   description: 'Why a mutation did not write anything.',

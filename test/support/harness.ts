@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { SCOPES, type Scope } from '../../src/graphql/context.js';
+import { SCOPES, type Scope } from '../../src/tenant/tenant.js';
 import { createLogger } from '../../src/logger.js';
 import { createApiKey } from '../../src/modules/api-key/api-key.js';
 import { createOrganization } from '../../src/modules/organization/organization.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../../db/client.js';
 import { newId } from '../../db/uuid.js';
-import { SCOPES, type Scope } from '../../graphql/context.js';
+import { SCOPES, type Scope } from '../../tenant/tenant.js';
 
 const KEY_PREFIX = 'cgk_';
 /** `cgk_` + 43 base64url characters = 256 random bits */

@@ -1,11 +1,11 @@
 import { ChangeType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
 import { filter, pipe } from 'graphql-yoga';
-import { decodeIdOf, encodeId } from '../../graphql/ids.js';
+import { decodeIdOf, encodeId } from '../common/ids.js';
 import { ContactNode } from '../contact/contact.graphql.js';
-import { contactsSelectedBy } from '../contact/contact-selection.js';
+import { contactsSelectedBy } from '../contact/contact-selection.graphql.js';
 import { type ChangeEntry, feedCursor, lastFeedCursor, listChanges } from './change-feed.js';
-import type { ContactChangedEvent } from './events.js';
+import type { ContactChangedEvent } from '../../tenant/change-events.js';
 import { followChanges } from './follow-changes.js';
 
 export const ChangeTypeEnum = builder.enumType(ChangeType, {

@@ -1,5 +1,5 @@
 import type { ChangeType } from '../../db/generated/prisma/enums.js';
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/paging.js';
 import { ArgumentError } from '../common/result.js';
 

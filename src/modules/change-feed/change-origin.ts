@@ -1,5 +1,5 @@
 import type { ChangeType } from '../../db/generated/prisma/enums.js';
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 
 /**
  * Who caused a change, as the change feed records it: the API key and user, and the

@@ -1,5 +1,5 @@
-import { Repeater } from 'graphql-yoga';
-import type { Tenant } from '../../graphql/context.js';
+import { Repeater } from '@repeaterjs/repeater';
+import type { Tenant } from '../../tenant/tenant.js';
 import { MAX_PAGE_SIZE } from '../common/paging.js';
 import { type ChangeEntry, feedCursor, hasHeldBackChanges, listChanges } from './change-feed.js';
 

@@ -1,4 +1,4 @@
-import type { NodeTypename } from '../../graphql/ids.js';
+import type { NodeTypename } from './ids.js';
 
 /** The expected failures of the contract; anything else is an internal fault. */
 export const FAILURE_CODES = [

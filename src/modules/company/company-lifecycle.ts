@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Prisma } from '../../db/generated/prisma/client.js';
-import type { Tenant } from '../../graphql/context.js';
-import { decodeIdOf } from '../../graphql/ids.js';
+import type { Tenant } from '../../tenant/tenant.js';
+import { decodeIdOf } from '../common/ids.js';
 import { announceChanges } from '../change-feed/change-origin.js';
 import { type CascadeChange, recordCascade } from '../contact/cascade.js';
 import { normalizeName } from '../common/names.js';

@@ -1,7 +1,7 @@
-import type { Tenant } from '../../graphql/context.js';
-import { decodeIdOf } from '../../graphql/ids.js';
+import type { Tenant } from '../../tenant/tenant.js';
+import { decodeIdOf } from '../common/ids.js';
 import { normalizeName } from '../common/names.js';
-import { externalRefSchema } from '../external-ref/external-ref.js';
+import { externalRefSchema } from '../common/external-ref.js';
 
 /** One way to name a company: exactly one of the fields is set. */
 export interface CompanyLookupInput {

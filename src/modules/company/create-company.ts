@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { newId } from '../../db/uuid.js';
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 import { nameSchema, normalizeName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
-import { type ExternalRefValue, externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
+import { type ExternalRefValue, externalRefKey, externalRefSchema } from '../common/external-ref.js';
 import type { Tx } from '../contact/write-contacts.js';
 
 const companyFields = z.object({

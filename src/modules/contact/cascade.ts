@@ -1,4 +1,4 @@
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 import { changeOrigin } from '../change-feed/change-origin.js';
 import type { Tx } from './write-contacts.js';
 

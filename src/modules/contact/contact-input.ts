@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
 import { BIDI_CONTROLS_REFUSED, hasBidiControls, isInvisible, nameSchema, normalizeName } from '../common/names.js';
 import { wellFormedInput } from '../common/validation.js';
-import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
+import { externalRefKey, externalRefSchema } from '../common/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 
 // The rules of a contact's input, independent of GraphQL. Lengths are the largest of the seed

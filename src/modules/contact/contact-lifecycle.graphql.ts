@@ -1,9 +1,10 @@
 import { builder } from '../../graphql/builder.js';
-import { encodeId } from '../../graphql/ids.js';
+import { encodeId } from '../common/ids.js';
 import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import type { ContactFieldsInput } from './contact-input.js';
-import { ContactLookup, ContactNode, contactInputFields } from './contact.graphql.js';
-import { deleteContact, purgeContact, restoreContact } from './lifecycle.js';
+import { contactInputFields } from './contact-input.graphql.js';
+import { ContactLookup, ContactNode } from './contact.graphql.js';
+import { deleteContact, purgeContact, restoreContact } from './contact-lifecycle.js';
 import { MAX_MERGE_SOURCES, type MergeConflict, mergeContacts } from './merge-contacts.js';
 import { updateContact } from './update-contact.js';
 import { type UpsertItemOutcome, upsertContact, upsertContacts } from './upsert-contact.js';

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context.js';
 import { ContactType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
-import { decodeIdOf, NIL_UUID } from '../../graphql/ids.js';
+import { decodeIdOf, NIL_UUID } from '../common/ids.js';
 import { ContactNode, ContactTypeEnum } from './contact.graphql.js';
 import { MAX_PAGE_SIZE } from '../common/paging.js';
 import { listContactIds } from './contact-list.js';

@@ -1,6 +1,6 @@
 import { Prisma } from '../../db/generated/prisma/client.js';
 import type { ContactType } from '../../db/generated/prisma/enums.js';
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/paging.js';
 import { ArgumentError } from '../common/result.js';
 import { likeEscaped } from '../common/names.js';

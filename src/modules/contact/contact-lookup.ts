@@ -1,6 +1,6 @@
-import type { Tenant } from '../../graphql/context.js';
-import { decodeIdOf } from '../../graphql/ids.js';
-import { externalRefSchema } from '../external-ref/external-ref.js';
+import type { Tenant } from '../../tenant/tenant.js';
+import { decodeIdOf } from '../common/ids.js';
+import { externalRefSchema } from '../common/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 
 /** One way to name a contact: exactly one of the fields is set. */
@@ -59,22 +59,4 @@ export async function findContactBy(tenant: Tenant, by: ContactLookupInput, opti
 export async function contactIdBy(tenant: Tenant, by: ContactLookupInput, options: { includeDeleted?: boolean } = {}): Promise<string | null> {
   const found = await findContactBy(tenant, by);
   return found && (options.includeDeleted || !found.deletedAt) ? found.id : null;
-}
-
-/**
- * Loads contacts by id with `find`, a merged-away source answering the contact it was merged
- * into (one more `find` for the targets not loaded yet); null for an id no contact has.
- */
-export async function loadFollowingMerges<Row extends { id: string; mergedIntoId: string | null }>(
-  ids: readonly string[],
-  find: (ids: string[]) => Promise<Row[]>,
-): Promise<(Row | null)[]> {
-  const rows = await find([...ids]);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const targets = [...new Set(rows.flatMap((row) => (row.mergedIntoId && !byId.has(row.mergedIntoId) ? [row.mergedIntoId] : [])))];
-  if (targets.length > 0) for (const row of await find(targets)) byId.set(row.id, row);
-  return ids.map((id) => {
-    const row = byId.get(id);
-    return (row?.mergedIntoId ? byId.get(row.mergedIntoId) : row) ?? null;
-  });
 }

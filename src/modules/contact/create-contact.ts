@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../../db/generated/prisma/client.js';
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 import type { Failure } from '../common/result.js';
 import { ILL_FORMED_TEXT } from '../common/validation.js';
 import type { ContactFieldsInput } from './contact-input.js';

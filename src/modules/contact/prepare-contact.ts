@@ -1,12 +1,12 @@
 import type { CustomField, Prisma } from '../../db/generated/prisma/client.js';
 import { newId } from '../../db/uuid.js';
-import type { Tenant } from '../../graphql/context.js';
-import { decodeIdOf } from '../../graphql/ids.js';
+import type { Tenant } from '../../tenant/tenant.js';
+import { decodeIdOf } from '../common/ids.js';
 import { normalizeName } from '../common/names.js';
 import type { Failure } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 import { customFieldValueOf, type StoredValue } from '../custom-field/custom-field-value.js';
-import type { ExternalRefValue } from '../external-ref/external-ref.js';
+import type { ExternalRefValue } from '../common/external-ref.js';
 import { type ContactDraft, type ContactFieldsInput, contactInput } from './contact-input.js';
 import { searchColumns } from './contact-search.js';
 

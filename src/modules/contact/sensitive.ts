@@ -1,4 +1,4 @@
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 import { ScopeError } from '../common/result.js';
 
 // `ssn` is read and written only with the contacts:sensitive scope. Reading is guarded on the

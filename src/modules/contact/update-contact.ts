@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Prisma } from '../../db/generated/prisma/client.js';
-import type { Tenant } from '../../graphql/context.js';
-import { decodeIdOf, encodeId } from '../../graphql/ids.js';
+import type { Tenant } from '../../tenant/tenant.js';
+import { decodeIdOf, encodeId } from '../common/ids.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { serialized } from '../common/serialized.js';
 import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
-import type { ExternalRefValue } from '../external-ref/external-ref.js';
+import type { ExternalRefValue } from '../common/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 import { type ContactFieldsInput, MAX_CUSTOM_VALUES, storedPhoneText } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';

@@ -1,9 +1,9 @@
 import type { PrismaClient } from '../../db/client.js';
-import { createTenant, type Tenant } from '../../graphql/context.js';
-import { encodeId } from '../../graphql/ids.js';
+import { createTenant, type Tenant } from '../../tenant/tenant.js';
+import { encodeId } from '../common/ids.js';
 import { fail, type Failure, ok, type Result } from '../common/result.js';
 import { ILL_FORMED_TEXT, illFormedPaths } from '../common/validation.js';
-import { externalRefKey, externalRefSchema } from '../external-ref/external-ref.js';
+import { externalRefKey, externalRefSchema } from '../common/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type ContactLookupInput, findContactBy } from './contact-lookup.js';

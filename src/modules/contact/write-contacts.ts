@@ -1,9 +1,9 @@
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import { type InsertPart, insertRows, insertTogether } from '../../db/insert-rows.js';
 import { newId } from '../../db/uuid.js';
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 import type { Failure } from '../common/result.js';
-import { externalRefKey } from '../external-ref/external-ref.js';
+import { externalRefKey } from '../common/external-ref.js';
 import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import type { CompanyTarget, PreparedContact } from './prepare-contact.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CustomFieldType } from '../../db/generated/prisma/enums.js';
 import { newId } from '../../db/uuid.js';
-import type { Tenant } from '../../graphql/context.js';
-import { decodeIdOf } from '../../graphql/ids.js';
+import type { Tenant } from '../../tenant/tenant.js';
+import { decodeIdOf } from '../common/ids.js';
 import { nameSchema, normalizeName } from '../common/names.js';
 import { fail, ok, type Result } from '../common/result.js';
 import { validationFailures, wellFormedString } from '../common/validation.js';

@@ -1,7 +1,7 @@
 import type { CustomField, CustomFieldType } from '../../db/generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
 import type { Context } from '../../graphql/context.js';
-import type { NodeTypename } from '../../graphql/ids.js';
+import type { NodeTypename } from '../common/ids.js';
 import { CompanyNode } from '../company/company.graphql.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { UserNode } from '../user/user.graphql.js';

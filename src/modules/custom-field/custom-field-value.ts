@@ -1,6 +1,6 @@
 import type { CustomFieldType } from '../../db/generated/prisma/enums.js';
-import { decodeId, decodeIdOf, encodeId, type NodeTypename } from '../../graphql/ids.js';
-import type { Loaders } from '../../graphql/loaders.js';
+import { decodeId, decodeIdOf, encodeId, type NodeTypename } from '../common/ids.js';
+import type { Loaders } from '../../tenant/loaders.js';
 
 /** How each type's value is stored in custom_field_values.value. */
 export type StoredValue =

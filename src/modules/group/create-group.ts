@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { newId } from '../../db/uuid.js';
-import type { Tenant } from '../../graphql/context.js';
+import type { Tenant } from '../../tenant/tenant.js';
 import { nameSchema, normalizeName } from '../common/names.js';
 import { fail, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';

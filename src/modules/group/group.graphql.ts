@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
-import { decodeIdOf } from '../../graphql/ids.js';
+import { decodeIdOf } from '../common/ids.js';
 import { checkPageSize } from '../../graphql/paging.js';
 import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { deleteGroup, updateGroup } from './group-lifecycle.js';

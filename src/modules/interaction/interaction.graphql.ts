@@ -2,7 +2,8 @@ import { builder } from '../../graphql/builder.js';
 import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
-import { type InteractionStats, recordInteraction } from './interaction.js';
+import type { InteractionStats } from '../../tenant/loaders.js';
+import { recordInteraction } from './interaction.js';
 
 interface Metadata {
   contactId: string;

@@ -1,6 +1,6 @@
 import type { ChangeType } from '../../db/generated/prisma/enums.js';
-import type { Tenant } from '../../graphql/context.js';
-import { decodeIdOf } from '../../graphql/ids.js';
+import type { Tenant } from '../../tenant/tenant.js';
+import { decodeIdOf } from '../common/ids.js';
 import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { fail, ok, type Result } from '../common/result.js';
 

@@ -2,10 +2,8 @@ import DataLoader from 'dataloader';
 import type { PrismaClient } from '../db/client.js';
 import type { Contact } from '../db/generated/prisma/client.js';
 import { normalizeName } from '../modules/common/names.js';
-import { loadFollowingMerges } from '../modules/contact/contact-lookup.js';
-import { interactionStats } from '../modules/interaction/interaction.js';
-import { type ExternalRefValue, externalRefKey } from '../modules/external-ref/external-ref.js';
-import type { NodeTypename } from './ids.js';
+import { type ExternalRefValue, externalRefKey } from '../modules/common/external-ref.js';
+import type { NodeTypename } from '../modules/common/ids.js';
 
 /**
  * A loader of rows by key for one request and one organisation: `fetch` gets the unique keys
@@ -149,3 +147,69 @@ function findIdsOfType(prisma: PrismaClient, organizationId: string, typename: N
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * Loads contacts by id with `find`, a merged-away source answering the contact it was merged
+ * into (one more `find` for the targets not loaded yet); null for an id no contact has.
+ */
+export async function loadFollowingMerges<Row extends { id: string; mergedIntoId: string | null }>(
+  ids: readonly string[],
+  find: (ids: string[]) => Promise<Row[]>,
+): Promise<(Row | null)[]> {
+  const rows = await find([...ids]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const targets = [...new Set(rows.flatMap((row) => (row.mergedIntoId && !byId.has(row.mergedIntoId) ? [row.mergedIntoId] : [])))];
+  if (targets.length > 0) for (const row of await find(targets)) byId.set(row.id, row);
+  return ids.map((id) => {
+    const row = byId.get(id);
+    return (row?.mergedIntoId ? byId.get(row.mergedIntoId) : row) ?? null;
+  });
+}
+
+/** how many of the latest distinct users `lastInteractedBy` names */
+export const LAST_INTERACTED_BY = 5;
+
+export interface InteractionStats {
+  contactId: string;
+  workspaceCount: number;
+  workspaceLast: Date | null;
+  lastUserIds: string[];
+  userCount: number;
+  userLast: Date | null;
+}
+
+/** Interaction counts and latest dates of many contacts, in one statement. */
+export async function interactionStats(
+  prisma: PrismaClient,
+  organizationId: string,
+  viewerId: string,
+  contactIds: readonly string[],
+): Promise<InteractionStats[]> {
+  const rows = await prisma.$queryRaw<
+    { contact_id: string; workspace_count: number; workspace_last: Date | null; last_user_ids: string[]; user_count: number; user_last: Date | null }[]
+  >`
+    WITH latest_users AS (
+      SELECT contact_id, user_id, max(occurred_at) AS last_at
+        FROM interactions
+       WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${[...contactIds]}::uuid[])
+       GROUP BY contact_id, user_id
+    )
+    SELECT i.contact_id::text AS contact_id,
+           count(*)::int AS workspace_count,
+           max(i.occurred_at) AS workspace_last,
+           (SELECT array_agg(u.user_id::text ORDER BY u.last_at DESC)
+              FROM (SELECT * FROM latest_users lu WHERE lu.contact_id = i.contact_id ORDER BY lu.last_at DESC LIMIT ${LAST_INTERACTED_BY}) u) AS last_user_ids,
+           (count(*) FILTER (WHERE i.user_id = ${viewerId}::uuid))::int AS user_count,
+           max(i.occurred_at) FILTER (WHERE i.user_id = ${viewerId}::uuid) AS user_last
+      FROM interactions i
+     WHERE i.organization_id = ${organizationId}::uuid AND i.contact_id = ANY(${[...contactIds]}::uuid[])
+     GROUP BY i.contact_id`;
+  return rows.map((row) => ({
+    contactId: row.contact_id,
+    workspaceCount: row.workspace_count,
+    workspaceLast: row.workspace_last ? new Date(row.workspace_last) : null,
+    lastUserIds: row.last_user_ids ?? [],
+    userCount: row.user_count,
+    userLast: row.user_last ? new Date(row.user_last) : null,
+  }));
+}

@@ -1,8 +1,8 @@
-import { createApiKey } from '../modules/api-key/api-key.js';
-import { createOrganization } from '../modules/organization/organization.js';
-import { createUser } from '../modules/user/user.js';
-import { SCOPES } from '../graphql/context.js';
-import type { Database } from './client.js';
+import { createApiKey } from '../api-key/api-key.js';
+import { createOrganization } from './organization.js';
+import { createUser } from '../user/user.js';
+import { SCOPES } from '../../tenant/tenant.js';
+import type { Database } from '../../db/client.js';
 
 /** On a brand-new database: a demo organisation, user and all-scopes key, shown once. */
 export async function seedDemoIfEmpty(db: Database): Promise<string | null> {

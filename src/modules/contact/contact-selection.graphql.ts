@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Contact } from '../../db/generated/prisma/client.js';
 import type { Context } from '../../graphql/context.js';
-import { loadFollowingMerges } from './contact-lookup.js';
+import { loadFollowingMerges } from '../../tenant/loaders.js';
 
 const loadersByField = new WeakMap<Context, WeakMap<object, DataLoader<string, Contact | null>>>();
 

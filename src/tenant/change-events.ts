@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
-import type { ChangeType } from '../../db/generated/prisma/enums.js';
-import type { Logger } from '../../logger.js';
-import { reportRedisOutages } from '../common/redis-outages.js';
+import type { ChangeType } from '../db/generated/prisma/enums.js';
+import type { Logger } from '../logger.js';
+import { reportRedisOutages } from '../modules/common/redis-outages.js';
 
 /** What a writer announces after a change committed (the feed entry, without its cursor). */
 export interface ContactChangedEvent {

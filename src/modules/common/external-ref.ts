@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wellFormedString } from '../common/validation.js';
+import { wellFormedString } from './validation.js';
 
 /** An id of a record in another system: `namespace` names the system (salesforce, hubspot…). */
 export const externalRefSchema = z.object({
