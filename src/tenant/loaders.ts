@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../db/client.js';
 import type { Contact } from '../db/generated/prisma/client.js';
+import { normalizeEmail } from '../modules/common/emails.js';
 import { normalizeName } from '../modules/common/names.js';
 import { type ExternalRefValue, externalRefKey } from '../modules/common/external-ref.js';
 import type { NodeTypename } from '../modules/common/ids.js';
@@ -37,9 +38,9 @@ export function createLoaders(prisma: PrismaClient, organizationId: string, view
     userById: loaderOf((ids: readonly string[]) => prisma.user.findMany({ where: idsOf(ids) }), (u) => u.id),
     userByEmail: loaderOf(
       (emails: readonly string[]) =>
-        prisma.user.findMany({ where: { organizationId, emailNormalized: { in: emails.map((e) => e.toLowerCase()) } } }),
+        prisma.user.findMany({ where: { organizationId, emailNormalized: { in: emails.map(normalizeEmail) } } }),
       (u) => u.emailNormalized,
-      (email: string) => email.trim().toLowerCase(),
+      normalizeEmail,
     ),
     // A merged contact's id loads the contact it was merged into.
     contactById: new DataLoader<string, Contact | null>((ids) => loadFollowingMerges(ids, (keys) => prisma.contact.findMany({ where: idsOf(keys) }))),

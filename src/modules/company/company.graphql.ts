@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
+import { readRecord } from '../../graphql/records.js';
 import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { deleteCompany, updateCompany } from './company-lifecycle.js';
 import { companyIdBy } from './company-lookup.js';
@@ -56,13 +57,8 @@ builder.queryFields((t) => ({
     description: 'The company a lookup names, or null when none matches in your organisation. Needs contacts:read.',
     authScopes: { 'contacts:read': true },
     args: { by: t.arg({ type: CompanyLookup, required: true, description: 'How to find the company: exactly one of id, name or externalRef.' }) },
-    resolve: async (query, _root, { by }, { tenant }) => {
-      // The key is resolved on its unique index first, then the company read by id.
-      const id = await companyIdBy(tenant, by);
-      // Spread even when nothing was found, so Pothos sees the query used.
-      const read = { ...query, where: { id: id ?? '', organizationId: tenant.organizationId } };
-      return id ? tenant.prisma.company.findUnique(read) : null;
-    },
+    // The key is resolved on its unique index first, then the company read by id.
+    resolve: async (query, _root, { by }, { tenant }) => readRecord('company', query, tenant, await companyIdBy(tenant, by)),
   }),
   companies: t.prismaConnection({
     type: CompanyNode,

@@ -3,6 +3,7 @@ import type { ContactType } from '../../db/generated/prisma/enums.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/paging.js';
 import { ArgumentError } from '../common/result.js';
+import { externalRefSchema } from '../common/external-ref.js';
 import { likeEscaped } from '../common/names.js';
 
 
@@ -100,7 +101,9 @@ function filterConditions(organizationId: string, filter: ContactFilter): Prisma
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM contact_companies l WHERE l.contact_id = c.id AND l.company_id = ${filter.companyId}::uuid AND l.organization_id = c.organization_id)`);
   }
   if (filter.externalRefNamespace) {
-    where.push(Prisma.sql`EXISTS (SELECT 1 FROM external_refs r WHERE r.contact_id = c.id AND r.namespace = ${filter.externalRefNamespace.trim().toLowerCase()} AND r.organization_id = c.organization_id)`);
+    // a namespace no ref can have matches no contact
+    const namespace = externalRefSchema.shape.namespace.safeParse(filter.externalRefNamespace).data ?? '';
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM external_refs r WHERE r.contact_id = c.id AND r.namespace = ${namespace} AND r.organization_id = c.organization_id)`);
   }
   return where;
 }

@@ -1,7 +1,7 @@
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
 import { externalRefSchema } from '../common/external-ref.js';
-import { normalizeEmail } from '../user/user.js';
+import { normalizeEmail } from '../common/emails.js';
 
 /** One way to name a contact: exactly one of the fields is set. */
 export interface ContactLookupInput {

@@ -1,3 +1,4 @@
+import { createContextCache } from '@pothos/core';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -5,7 +6,8 @@ import type { Contact } from '../../db/generated/prisma/client.js';
 import type { Context } from '../../graphql/context.js';
 import { loadFollowingMerges } from '../../tenant/loaders.js';
 
-const loadersByField = new WeakMap<Context, WeakMap<object, DataLoader<string, Contact | null>>>();
+/** Per request: a loader for each list field's selection (keyed by the field's AST nodes). */
+const loadersOfRequest = createContextCache((_context: Context) => new WeakMap<object, DataLoader<string, Contact | null>>());
 
 /**
  * The contacts a list's items point to, loaded with exactly what the client selected below
@@ -13,8 +15,7 @@ const loadersByField = new WeakMap<Context, WeakMap<object, DataLoader<string, C
  * of them). A merged contact's id loads the contact it was merged into.
  */
 export function contactsSelectedBy(context: Context, info: GraphQLResolveInfo): DataLoader<string, Contact | null> {
-  const byField = loadersByField.get(context) ?? new WeakMap();
-  loadersByField.set(context, byField);
+  const byField = loadersOfRequest(context);
   let loader = byField.get(info.fieldNodes);
   if (!loader) {
     const query = queryFromInfo({ context, info });

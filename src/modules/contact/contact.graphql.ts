@@ -1,6 +1,7 @@
 import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums.js';
 import { builder, LocalDateScalar } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
+import { readRecord } from '../../graphql/records.js';
 import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
 import { contactIdBy } from './contact-lookup.js';
@@ -220,14 +221,10 @@ builder.queryField('contact', (t) =>
       by: t.arg({ type: ContactLookup, required: true, description: 'How to find the contact: exactly one of id, email or externalRef.' }),
       includeDeleted: t.arg.boolean({ defaultValue: false, description: 'Also answer a contact in the recycle bin.' }),
     },
-    resolve: async (query, _root, { by, includeDeleted }, { tenant }) => {
-      // The key is resolved on its unique index first: a read with the relations joined and
-      // the key as a filter would walk the organisation's contacts until it met the match.
-      const id = await contactIdBy(tenant, by, { includeDeleted: includeDeleted ?? false });
-      // Spread even when nothing was found, so Pothos sees the query used.
-      const read = { ...query, where: { id: id ?? '', organizationId: tenant.organizationId, ...(includeDeleted ? {} : { deletedAt: null }) } };
-      return id ? tenant.prisma.contact.findUnique(read) : null;
-    },
+    // The key is resolved on its unique index first: a read with the relations joined and the
+    // key as a filter would walk the organisation's contacts until it met the match.
+    resolve: async (query, _root, { by, includeDeleted }, { tenant }) =>
+      readRecord('contact', query, tenant, await contactIdBy(tenant, by, { includeDeleted: includeDeleted ?? false }), includeDeleted ? {} : { deletedAt: null }),
   }),
 );
 

@@ -1,7 +1,9 @@
 import type { PrismaClient } from '../../db/client.js';
 import { newId } from '../../db/uuid.js';
+import { normalizeEmail } from '../common/emails.js';
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+// TODO(merge): importers move to common/emails.js
+export { normalizeEmail };
 
 export function createUser(
   prisma: PrismaClient,
