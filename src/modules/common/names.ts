@@ -9,6 +9,18 @@ export const normalizeName = (name: string): string => name.trim().replace(/\s+/
 /** Text matched literally by a LIKE (Prisma's `contains` does not escape `%` and `_`). */
 export const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * How a list of named records (companies, groups) is read: the organisation's, those whose
+ * name holds `search` (case-insensitive) when given, A to Z by name, ties by id.
+ */
+export function alphabetical(organizationId: string, search?: string | null) {
+  const term = search?.trim();
+  return {
+    where: { organizationId, ...(term ? { normalizedName: { contains: likeEscaped(normalizeName(term)) } } : {}) },
+    orderBy: [{ normalizedName: 'asc' as const }, { id: 'asc' as const }],
+  };
+}
+
 /** The name as shown: trimmed with inner whitespace collapsed, case kept. */
 export const tidyName = (name: string): string => name.trim().replace(/\s+/g, ' ');
 

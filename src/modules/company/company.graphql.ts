@@ -4,7 +4,7 @@ import { readRecord } from '../../graphql/records.js';
 import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { deleteCompany, updateCompany } from './company-lifecycle.js';
 import { companyIdBy } from './company-lookup.js';
-import { likeEscaped, normalizeName } from '../common/names.js';
+import { alphabetical } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
 import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
@@ -68,12 +68,7 @@ builder.queryFields((t) => ({
     args: { search: t.arg.string({ description: 'Part of the name (case-insensitive).' }) },
     resolve: (query, _root, args, { tenant }) => {
       checkPageSize(args);
-      const search = args.search?.trim();
-      return tenant.prisma.company.findMany({
-        ...query,
-        where: { organizationId: tenant.organizationId, ...(search ? { normalizedName: { contains: likeEscaped(normalizeName(search)) } } : {}) },
-        orderBy: [{ normalizedName: 'asc' }, { id: 'asc' }],
-      });
+      return tenant.prisma.company.findMany({ ...query, ...alphabetical(tenant.organizationId, args.search) });
     },
   }, { description: 'A page of companies (Relay cursor connection).' }, { description: 'A company in a page of companies, with its cursor.' }),
 }));

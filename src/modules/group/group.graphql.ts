@@ -1,10 +1,11 @@
 import { builder } from '../../graphql/builder.js';
 import { idKey, resolveById } from '../../graphql/federation.js';
+import { readRecord } from '../../graphql/records.js';
 import { decodeIdOf } from '../common/ids.js';
 import { checkPageSize } from '../../graphql/paging.js';
 import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { deleteGroup, updateGroup } from './group-lifecycle.js';
-import { likeEscaped, normalizeName } from '../common/names.js';
+import { alphabetical } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
 import { createGroup } from './create-group.js';
@@ -45,10 +46,7 @@ builder.queryFields((t) => ({
     description: 'The group with this id, or null for a malformed, missing or foreign id. Needs contacts:read.',
     authScopes: { 'contacts:read': true },
     args: { id: t.arg.id({ required: true, description: "The group's id (grp_…)." }) },
-    resolve: (query, _root, args, { tenant }) => {
-      const id = decodeIdOf('Group', args.id);
-      return id ? tenant.prisma.group.findUnique({ ...query, where: { id, organizationId: tenant.organizationId } }) : null;
-    },
+    resolve: (query, _root, args, { tenant }) => readRecord('group', query, tenant, decodeIdOf('Group', args.id)),
   }),
   groups: t.prismaConnection({
     type: GroupNode,
@@ -58,12 +56,7 @@ builder.queryFields((t) => ({
     args: { search: t.arg.string({ description: 'Part of the name (case-insensitive).' }) },
     resolve: (query, _root, args, { tenant }) => {
       checkPageSize(args);
-      const search = args.search?.trim();
-      return tenant.prisma.group.findMany({
-        ...query,
-        where: { organizationId: tenant.organizationId, ...(search ? { normalizedName: { contains: likeEscaped(normalizeName(search)) } } : {}) },
-        orderBy: [{ normalizedName: 'asc' }, { id: 'asc' }],
-      });
+      return tenant.prisma.group.findMany({ ...query, ...alphabetical(tenant.organizationId, args.search) });
     },
   }, { description: 'A page of groups (Relay cursor connection).' }, { description: 'A group in a page of groups, with its cursor.' }),
 }));
