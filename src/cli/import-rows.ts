@@ -136,7 +136,7 @@ export async function* csvRows(stream: ReadStream, directory: Directory, allowSe
 }
 
 /** The input fields a JSONL object may have: createContact's (idempotencyKey and dryRun aside). */
-const JSONL_FIELDS: ReadonlySet<string> = new Set(CONTACT_FIELDS.map((field) => field.name));
+export const JSONL_FIELDS: ReadonlySet<string> = new Set(CONTACT_FIELDS.map((field) => field.name));
 
 export async function* jsonlRows(stream: ReadStream, directory: Directory, allowSensitive: boolean): AsyncGenerator<SourceRow> {
   let line = 0;
