@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { type GraphQLInputObjectType, type GraphQLObjectType } from 'graphql';
 import { z } from 'zod';
 import { EXPORT_COLUMNS, IMPORT_COLUMNS } from '../src/cli/csv-columns.js';
 import { loadDirectory } from '../src/cli/directory.js';
 import { contactToCsv, contactToJson, exportHeader, exportQuery } from '../src/cli/export-mapping.js';
 import { MappingError, parseHeader, resolveNames, rowToInput } from '../src/cli/import-mapping.js';
 import { JSONL_FIELDS } from '../src/cli/import-rows.js';
+import { schema } from '../src/graphql/schema.js';
 import { createChangeEvents } from '../src/tenant/change-events.js';
 import { createTenant, SCOPES } from '../src/tenant/tenant.js';
 import { encodeId } from '../src/modules/common/ids.js';
@@ -73,6 +75,15 @@ describe('the contact field registry', () => {
       else expect(EXPORT_COLUMNS, name).toContain(name);
     }
     expect(new Set(EXPORT_COLUMNS).size).toBe(EXPORT_COLUMNS.length);
+  });
+
+  it('every field is in the GraphQL inputs, every scalar on the Contact type', () => {
+    const fieldsOf = (type: string) => Object.keys((schema.getType(type) as GraphQLInputObjectType | GraphQLObjectType).getFields());
+    for (const name of Object.keys(SHAPE)) {
+      expect(fieldsOf('CreateContactInput'), name).toContain(name);
+      expect(fieldsOf('ContactPatch'), name).toContain(name);
+    }
+    for (const name of scalars) expect(fieldsOf('Contact'), name).toContain(name);
   });
 
   it('an update reports a change of every scalar but the type (which cannot change)', async () => {
