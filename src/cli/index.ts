@@ -64,9 +64,10 @@ export async function run(argv: string[], out = (line: string) => console.log(li
   const parse = (args: string[]) => parseArgs({ args, options, allowPositionals: true, strict: true });
 
   if (command === 'import' || command === 'export') {
-    // Their own flags and exit codes (1 fatal, 2 some rows failed): see import-export.ts.
-    const { importCommand, exportCommand } = await import('./import-export.js');
-    process.exitCode = await (command === 'import' ? importCommand(argv.slice(1), out) : exportCommand(argv.slice(1)));
+    // Their own flags and exit codes (1 fatal, 2 some rows failed): see import.ts and export.ts.
+    process.exitCode = await (command === 'import'
+      ? (await import('./import.js')).importCommand(argv.slice(1), out)
+      : (await import('./export.js')).exportCommand(argv.slice(1)));
     return;
   }
 

@@ -304,6 +304,40 @@ function noRepeats<T>(entries: T[], keyOf: (entry: T) => string, ctx: z.Refineme
   });
 }
 
+/**
+ * The fields a contact's row does not take as given: shaped by contactInput (type, fullName,
+ * birthday, tags), kept apart (jobTitle and department, which follow the primary company when
+ * absent), or made into rows of their own.
+ */
+const NOT_AS_GIVEN = new Set([
+  'type', 'fullName', 'birthday', 'tags', 'jobTitle', 'department', 'email', 'phone', 'mobile',
+  'emails', 'phones', 'addresses', 'urls', 'externalRefs', 'companies', 'groups', 'customFieldValues',
+] as const);
+type NotAsGiven = typeof NOT_AS_GIVEN extends Set<infer K> ? K : never;
+type AsGiven = { [K in Exclude<keyof Parsed, NotAsGiven>]-?: Exclude<Parsed[K], undefined> | null };
+interface Shaped {
+  type: ContactType;
+  fullName: { fullName: string | null; fullNameExplicit: boolean };
+  birthday: Date | null;
+  tags: string[];
+}
+type ShapedFields = Omit<Shaped, 'fullName'> & Shaped['fullName'];
+
+/**
+ * The contact's row fields in the schema's order: every field as given (absent is null) but
+ * those of NOT_AS_GIVEN, of which the shaped ones come from `shaped`, so that a new scalar
+ * field of the schema is stored with no more code.
+ */
+function rowFields(input: Parsed, shaped: Shaped): AsGiven & ShapedFields {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(contactFieldsSchema.shape) as (keyof Parsed)[]) {
+    if (!NOT_AS_GIVEN.has(key as NotAsGiven)) fields[key] = input[key] ?? null;
+    else if (key === 'fullName') Object.assign(fields, shaped.fullName);
+    else if (key in shaped) fields[key] = shaped[key as keyof Shaped];
+  }
+  return fields as AsGiven & ShapedFields;
+}
+
 /** The input validated and normalised into what is stored and what must be resolved. */
 // Ill-formed strings are refused before anything else reads the input (a lone surrogate would
 // reach PostgreSQL, which refuses it); the item's other fields are then not validated.
@@ -357,28 +391,12 @@ export const contactInput = wellFormedInput(contactFieldsSchema).transform((inpu
   const tags = [...new Map((input.tags ?? []).map((tag) => [tag.toLowerCase(), tag])).values()];
 
   return {
-    fields: {
+    fields: rowFields(input, {
       type,
-      firstName: input.firstName ?? null,
-      middleName: input.middleName ?? null,
-      lastName: input.lastName ?? null,
-      fullName: input.fullName ?? (derivedFullName || null),
-      fullNameExplicit: Boolean(input.fullName),
-      abbreviation: input.abbreviation ?? null,
-      title: input.title ?? null,
-      gender: input.gender ?? null,
+      fullName: { fullName: input.fullName ?? (derivedFullName || null), fullNameExplicit: Boolean(input.fullName) },
       birthday: input.birthday ? new Date(`${input.birthday}T00:00:00Z`) : null,
-      primaryLanguage: input.primaryLanguage ?? null,
-      description: input.description ?? null,
-      strategy: input.strategy ?? null,
-      linkedInUrl: input.linkedInUrl ?? null,
-      profilePictureUrl: input.profilePictureUrl ?? null,
       tags,
-      loginEmail: input.loginEmail ?? null,
-      mailingListOptIn: input.mailingListOptIn ?? null,
-      purchaseOrderNumber: input.purchaseOrderNumber ?? null,
-      ssn: input.ssn ?? null,
-    },
+    }),
     /** explicit values; when absent they follow the primary company link */
     jobTitle: input.jobTitle ?? null,
     department: input.department ?? null,

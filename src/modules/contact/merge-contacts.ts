@@ -3,7 +3,7 @@ import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
 import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
-import type { ContactFieldsInput } from './contact-input.js';
+import { MERGE_FILLED_FIELDS, SENSITIVE_FIELDS } from './contact-fields.js';
 import { prepareContact } from './prepare-contact.js';
 import { maySeeSensitive } from './sensitive.js';
 import {
@@ -28,9 +28,6 @@ export interface MergeConflict {
   discarded: unknown;
 }
 
-/** The fields whose values a merge reports only to callers with contacts:sensitive. */
-const SENSITIVE_FIELDS = new Set(['ssn']);
-
 export interface MergeOutcome {
   id: string;
   mergedIds: string[];
@@ -40,14 +37,10 @@ export interface MergeOutcome {
 }
 
 const NAME_FIELDS = ['firstName', 'middleName', 'lastName', 'fullName'] as const;
-const SCALAR_FIELDS = [
-  'abbreviation', 'title', 'gender', 'birthday', 'primaryLanguage', 'description', 'strategy', 'jobTitle', 'department',
-  'linkedInUrl', 'profilePictureUrl', 'loginEmail', 'mailingListOptIn', 'purchaseOrderNumber', 'ssn',
-] as const satisfies (keyof ContactFieldsInput)[];
 
 /** What a source keeps once merged: nothing personal, only its id pointing at the target. */
 const TOMBSTONE = {
-  ...Object.fromEntries([...NAME_FIELDS, ...SCALAR_FIELDS].map((field) => [field, null])),
+  ...Object.fromEntries([...NAME_FIELDS, ...MERGE_FILLED_FIELDS].map((field) => [field, null])),
   fullNameExplicit: false,
   tags: [],
   sortLastName: '',
@@ -76,7 +69,7 @@ function mergedInput(target: CurrentContact, sources: CurrentContact[]) {
     } else {
       for (const f of NAME_FIELDS) if (present(from[f]) && from[f] !== input[f]) conflict(source, f, input[f] ?? null, from[f]);
     }
-    for (const f of SCALAR_FIELDS) {
+    for (const f of MERGE_FILLED_FIELDS) {
       if (!present(from[f])) continue;
       if (f === 'purchaseOrderNumber' && target.type !== 'INVOICE') {
         conflict(source, f, null, from[f]);

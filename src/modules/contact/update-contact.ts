@@ -8,6 +8,7 @@ import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
 import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
 import type { ExternalRefValue } from '../common/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
+import { comparableScalars, storedScalars } from './contact-fields.js';
 import { type ContactFieldsInput, MAX_CUSTOM_VALUES, storedPhoneText } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { requireSensitiveScope } from './sensitive.js';
@@ -36,27 +37,7 @@ export type CurrentContact = Prisma.ContactGetPayload<typeof currentContactQuery
 /** The contact as it is, written as the input that would create it. */
 export function currentAsInput(contact: CurrentContact): ContactFieldsInput {
   return {
-    type: contact.type,
-    firstName: contact.firstName,
-    middleName: contact.middleName,
-    lastName: contact.lastName,
-    ...(contact.fullNameExplicit ? { fullName: contact.fullName } : {}),
-    abbreviation: contact.abbreviation,
-    title: contact.title,
-    gender: contact.gender,
-    birthday: contact.birthday?.toISOString().slice(0, 10) ?? null,
-    primaryLanguage: contact.primaryLanguage,
-    description: contact.description,
-    strategy: contact.strategy,
-    jobTitle: contact.jobTitle,
-    department: contact.department,
-    linkedInUrl: contact.linkedInUrl,
-    profilePictureUrl: contact.profilePictureUrl,
-    tags: contact.tags,
-    loginEmail: contact.loginEmail,
-    mailingListOptIn: contact.mailingListOptIn,
-    purchaseOrderNumber: contact.purchaseOrderNumber,
-    ssn: contact.ssn,
+    ...storedScalars(contact),
     emails: contact.emails.map((e) => ({ address: e.address, label: e.label, isPrimary: e.isPrimary })),
     // A number kept as given keeps the countryCode it came with; a valid one reads back from E.164.
     phones: contact.phones.map((p) => ({
@@ -88,21 +69,7 @@ export function currentAsInput(contact: CurrentContact): ContactFieldsInput {
 function comparable(contact: PreparedContact) {
   const { row } = contact;
   return {
-    names: [row.firstName, row.middleName, row.lastName, row.fullName, row.abbreviation, row.title],
-    gender: row.gender,
-    birthday: row.birthday instanceof Date ? row.birthday.toISOString() : (row.birthday ?? null),
-    primaryLanguage: row.primaryLanguage,
-    description: row.description,
-    strategy: row.strategy,
-    jobTitle: row.jobTitle,
-    department: row.department,
-    linkedInUrl: row.linkedInUrl,
-    profilePictureUrl: row.profilePictureUrl,
-    tags: row.tags,
-    loginEmail: row.loginEmail,
-    mailingListOptIn: row.mailingListOptIn,
-    purchaseOrderNumber: row.purchaseOrderNumber,
-    ssn: row.ssn,
+    ...comparableScalars(row),
     emails: contact.emails.map((e) => [e.address, e.label, e.isPrimary]),
     phones: contact.phones.map((p) => [p.number, p.extension, p.countryCode, p.label, p.isPrimary]),
     addresses: contact.addresses,
@@ -121,14 +88,7 @@ export function changedFields(before: PreparedContact, after: PreparedContact): 
   const b = comparable(after);
   const changed: string[] = [];
   for (const key of Object.keys(a) as (keyof typeof a)[]) {
-    if (isDeepStrictEqual(a[key], b[key])) continue;
-    if (key === 'names') {
-      NAME_FIELDS.forEach((name, i) => {
-        if (a.names[i] !== b.names[i]) changed.push(name);
-      });
-    } else {
-      changed.push(key);
-    }
+    if (!isDeepStrictEqual(a[key], b[key])) changed.push(key);
   }
   return changed;
 }
