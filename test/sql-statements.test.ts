@@ -1,0 +1,1160 @@
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { createHarness } from './support/harness.js';
+
+// The SQL each canonical operation sends, pinned next to its response (as Pothos' plugin-prisma
+// tests pin every Prisma call): an N+1, an extra round trip or a wider read shows as a diff.
+// The same snapshots hold on PGlite and on PostgreSQL.
+
+const h = await createHarness();
+const owner = await h.organization({ name: 'Snapshot Org' });
+
+/** The canonical list query, as test/contact-list.test.ts and the benchmark send it. */
+const CANONICAL = /export const CANONICAL = `([\s\S]*?)`;/.exec(readFileSync(new URL('./contact-list.test.ts', import.meta.url), 'utf8'))![1]!;
+/** Its selection under `node { … }`: every field of a contact. */
+const NODE = CANONICAL.slice(CANONICAL.indexOf('node {') + 'node {'.length, CANONICAL.lastIndexOf('} }'));
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+/** Names for the ids of what the file seeds, so a snapshot says which record it shows. */
+const labels = new Map<string, string>([
+  [owner.userId, 'owner'],
+  [owner.organizationId, 'org'],
+]);
+const label = (publicId: string, name: string) => labels.set(publicId.slice(publicId.indexOf('_') + 1), name);
+
+/** The response with stable placeholders: seeded ids by name, new ids numbered, dates and cursors masked. */
+function masked(value: unknown): unknown {
+  const fresh = new Map<string, string>();
+  const text = JSON.stringify(value)
+    .replace(UUID, (uuid) => {
+      if (labels.has(uuid)) return `<${labels.get(uuid)}>`;
+      if (!fresh.has(uuid)) fresh.set(uuid, `<new ${fresh.size + 1}>`);
+      return fresh.get(uuid)!;
+    })
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<date>')
+    .replace(/"(cursor|endCursor)":"[^"]+"/g, '"$1":"<cursor>"');
+  return JSON.parse(text);
+}
+
+/**
+ * A statement with its whitespace collapsed (parameters are $1, $2…, so nothing else varies),
+ * and each joined relation on a line of its own so that a diff points at the relation.
+ * pglite-prisma-adapter ends a transaction through PGlite's own API, which Prisma reports as
+ * `-- Implicit "COMMIT" query via underlying driver`; PrismaPg sends the COMMIT itself.
+ */
+const normalised = (sql: string) =>
+  sql
+    .replace(/^-- Implicit "(COMMIT|ROLLBACK)" query via underlying driver$/, '$1')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replaceAll(' LEFT JOIN LATERAL ', '\n  LEFT JOIN LATERAL ');
+
+/**
+ * The statements in a stable order. Those sent at once (the loads of one resolver tick, a
+ * Promise.all) are reported as they finish, which on PostgreSQL's pool varies from run to run;
+ * only a transaction's end orders them for sure, so the run between two COMMITs is sorted.
+ */
+function stableOrder(statements: string[]): string[] {
+  const runs: string[][] = [[]];
+  for (const sql of statements) {
+    runs.at(-1)!.push(sql);
+    if (sql === 'COMMIT' || sql === 'ROLLBACK') runs.push([]);
+  }
+  return runs.flatMap((run) => {
+    const end = run.at(-1) === 'COMMIT' || run.at(-1) === 'ROLLBACK' ? run.splice(-1) : [];
+    return [...run.sort(), ...end];
+  });
+}
+
+/** Runs one operation as `owner`: its masked response and the SQL it sent. */
+async function run(query: string, variables: Record<string, unknown>) {
+  const { result, statements } = await h.statementsOf(() => owner.gql(query, variables));
+  expect(result.errors).toBeUndefined();
+  return { response: masked(result.data), statements: stableOrder(statements.map(normalised)) };
+}
+
+async function mutate(query: string, input: Record<string, unknown>) {
+  const res = await owner.gql(query, { input });
+  expect(res.errors).toBeUndefined();
+  const payload = Object.values(res.data)[0] as Record<string, any>;
+  expect(payload.userErrors).toEqual([]);
+  return payload;
+}
+
+// What the operations read: a group with a custom field of each kind, two companies and three
+// contacts with something in every relation (the first with every field set), made one by one
+// so that they list in a stable order.
+const group = (await mutate('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { message } } }', { name: 'Customers' })).group;
+label(group.id, 'group');
+const fields: Record<string, string> = {};
+for (const field of [
+  { name: 'Note', type: 'TEXT' },
+  { name: 'Score', type: 'NUMBER' },
+  { name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] },
+  { name: 'Buddy', type: 'CONTACT' },
+  { name: 'Owner', type: 'USER' },
+  { name: 'Related', type: 'OBJECT' },
+]) {
+  const created = await mutate('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }', { groupId: group.id, ...field });
+  fields[field.name] = created.customField.id;
+  label(created.customField.id, `field ${field.name}`);
+}
+const viewerEmail = (await owner.gql('{ viewer { user { email } } }')).data.viewer.user.email;
+const seeded: string[] = [];
+for (const i of [0, 1, 2]) {
+  const created = await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id companies { company { id name } } } userErrors { message } } }', {
+    firstName: `Seed${i}`,
+    lastName: 'Contact',
+    emails: [{ address: `seed${i}@a.example` }, { address: `seed${i}@b.example`, label: 'work' }],
+    phones: [{ number: `+4420794${60000 + i}` }],
+    ...(i === 0 && {
+      birthday: '1990-05-17',
+      addresses: [{ city: 'London', country: 'GB' }],
+      urls: [{ url: 'https://seed0.example' }],
+      mailingListOptIn: true,
+    }),
+    externalRefs: [{ namespace: 'crm', externalId: `S${i}` }],
+    tags: ['canon'],
+    companies: [{ company: { name: `Seed Co ${i % 2}` }, jobTitle: 'Engineer' }],
+    groups: [group.id],
+    customFieldValues: [
+      { field: fields.Note, value: `note ${i}` },
+      { field: fields.Score, value: i },
+      ...(i === 0
+        ? [
+            { field: fields.Tier, value: 'Gold' },
+            { field: fields.Owner, value: [{ email: viewerEmail }] },
+            { field: fields.Related, value: [{ id: group.id }] },
+          ]
+        : [{ field: fields.Buddy, value: [{ id: seeded[0] }] }]),
+    ],
+  });
+  seeded.push(created.contact.id);
+  label(created.contact.id, `Seed${i}`);
+  label(created.contact.companies[0].company.id, `Seed Co ${i % 2}`);
+}
+const first = seeded[0]!;
+await mutate('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { id } userErrors { message } } }', { contactId: first });
+
+it('the contact page (contacts(first: 50), the canonical list query)', async () => {
+  const { response, statements } = await run(CANONICAL, { first: 50 });
+  expect(response).toMatchInlineSnapshot(`
+    {
+      "contacts": {
+        "edges": [
+          {
+            "cursor": "<cursor>",
+            "node": {
+              "abbreviation": null,
+              "addresses": [
+                {
+                  "city": "London",
+                  "country": "GB",
+                  "formatted": "London, GB",
+                  "isPrimary": true,
+                  "postalCode": null,
+                  "street": null,
+                },
+              ],
+              "birthday": "1990-05-17",
+              "companies": [
+                {
+                  "company": {
+                    "domain": null,
+                    "id": "com_<Seed Co 0>",
+                    "name": "Seed Co 0",
+                  },
+                  "isPrimary": true,
+                  "jobTitle": "Engineer",
+                },
+              ],
+              "createdAt": "<date>",
+              "createdBy": {
+                "fullName": "User 1",
+                "id": "usr_<owner>",
+              },
+              "customFieldValues": [
+                {
+                  "__typename": "TextFieldValue",
+                  "field": {
+                    "id": "fld_<field Note>",
+                    "name": "Note",
+                    "type": "TEXT",
+                  },
+                  "text": "note 0",
+                },
+                {
+                  "__typename": "NumberFieldValue",
+                  "field": {
+                    "id": "fld_<field Score>",
+                    "name": "Score",
+                    "type": "NUMBER",
+                  },
+                  "number": 0,
+                },
+                {
+                  "__typename": "SingleSelectFieldValue",
+                  "field": {
+                    "id": "fld_<field Tier>",
+                    "name": "Tier",
+                    "type": "SINGLE_SELECT",
+                  },
+                  "option": "Gold",
+                },
+                {
+                  "__typename": "UserFieldValue",
+                  "field": {
+                    "id": "fld_<field Owner>",
+                    "name": "Owner",
+                    "type": "USER",
+                  },
+                  "users": [
+                    {
+                      "fullName": "User 1",
+                      "id": "usr_<owner>",
+                    },
+                  ],
+                },
+                {
+                  "__typename": "ObjectFieldValue",
+                  "field": {
+                    "id": "fld_<field Related>",
+                    "name": "Related",
+                    "type": "OBJECT",
+                  },
+                  "objects": [
+                    {
+                      "id": "grp_<group>",
+                    },
+                  ],
+                },
+              ],
+              "deletedAt": null,
+              "department": null,
+              "description": null,
+              "email": "seed0@a.example",
+              "emails": [
+                {
+                  "address": "seed0@a.example",
+                  "isPrimary": true,
+                  "label": null,
+                },
+                {
+                  "address": "seed0@b.example",
+                  "isPrimary": false,
+                  "label": "work",
+                },
+              ],
+              "etag": "W/"1"",
+              "externalRefs": [
+                {
+                  "externalId": "S0",
+                  "namespace": "crm",
+                },
+              ],
+              "firstName": "Seed0",
+              "fullName": "Seed0 Contact",
+              "gender": null,
+              "groups": [
+                {
+                  "id": "grp_<group>",
+                  "name": "Customers",
+                },
+              ],
+              "id": "con_<Seed0>",
+              "interactionMetadata": {
+                "user": {
+                  "approximateCount": 1,
+                  "lastInteractedAt": "<date>",
+                },
+                "workspace": {
+                  "approximateCount": 1,
+                  "lastInteractedAt": "<date>",
+                  "lastInteractedBy": [
+                    {
+                      "fullName": "User 1",
+                      "id": "usr_<owner>",
+                    },
+                  ],
+                },
+              },
+              "jobTitle": "Engineer",
+              "lastName": "Contact",
+              "linkedInUrl": null,
+              "loginEmail": null,
+              "mailingListOptIn": true,
+              "middleName": null,
+              "mobile": null,
+              "phone": "+442079460000",
+              "phones": [
+                {
+                  "countryCode": "GB",
+                  "isPrimary": true,
+                  "label": null,
+                  "number": "+442079460000",
+                  "original": "+442079460000",
+                },
+              ],
+              "primaryCompany": {
+                "id": "com_<Seed Co 0>",
+                "name": "Seed Co 0",
+              },
+              "primaryLanguage": null,
+              "profilePictureUrl": null,
+              "purchaseOrderNumber": null,
+              "strategy": null,
+              "tags": [
+                "canon",
+              ],
+              "title": null,
+              "type": "GENERAL",
+              "updatedAt": "<date>",
+              "updatedBy": {
+                "id": "usr_<owner>",
+              },
+              "urls": [
+                {
+                  "isPrimary": true,
+                  "url": "https://seed0.example",
+                },
+              ],
+              "version": 1,
+            },
+          },
+          {
+            "cursor": "<cursor>",
+            "node": {
+              "abbreviation": null,
+              "addresses": [],
+              "birthday": null,
+              "companies": [
+                {
+                  "company": {
+                    "domain": null,
+                    "id": "com_<Seed Co 1>",
+                    "name": "Seed Co 1",
+                  },
+                  "isPrimary": true,
+                  "jobTitle": "Engineer",
+                },
+              ],
+              "createdAt": "<date>",
+              "createdBy": {
+                "fullName": "User 1",
+                "id": "usr_<owner>",
+              },
+              "customFieldValues": [
+                {
+                  "__typename": "TextFieldValue",
+                  "field": {
+                    "id": "fld_<field Note>",
+                    "name": "Note",
+                    "type": "TEXT",
+                  },
+                  "text": "note 1",
+                },
+                {
+                  "__typename": "NumberFieldValue",
+                  "field": {
+                    "id": "fld_<field Score>",
+                    "name": "Score",
+                    "type": "NUMBER",
+                  },
+                  "number": 1,
+                },
+                {
+                  "__typename": "ContactFieldValue",
+                  "contacts": [
+                    {
+                      "fullName": "Seed0 Contact",
+                      "id": "con_<Seed0>",
+                    },
+                  ],
+                  "field": {
+                    "id": "fld_<field Buddy>",
+                    "name": "Buddy",
+                    "type": "CONTACT",
+                  },
+                },
+              ],
+              "deletedAt": null,
+              "department": null,
+              "description": null,
+              "email": "seed1@a.example",
+              "emails": [
+                {
+                  "address": "seed1@a.example",
+                  "isPrimary": true,
+                  "label": null,
+                },
+                {
+                  "address": "seed1@b.example",
+                  "isPrimary": false,
+                  "label": "work",
+                },
+              ],
+              "etag": "W/"1"",
+              "externalRefs": [
+                {
+                  "externalId": "S1",
+                  "namespace": "crm",
+                },
+              ],
+              "firstName": "Seed1",
+              "fullName": "Seed1 Contact",
+              "gender": null,
+              "groups": [
+                {
+                  "id": "grp_<group>",
+                  "name": "Customers",
+                },
+              ],
+              "id": "con_<Seed1>",
+              "interactionMetadata": {
+                "user": {
+                  "approximateCount": 0,
+                  "lastInteractedAt": null,
+                },
+                "workspace": {
+                  "approximateCount": 0,
+                  "lastInteractedAt": null,
+                  "lastInteractedBy": [],
+                },
+              },
+              "jobTitle": "Engineer",
+              "lastName": "Contact",
+              "linkedInUrl": null,
+              "loginEmail": null,
+              "mailingListOptIn": null,
+              "middleName": null,
+              "mobile": null,
+              "phone": "+442079460001",
+              "phones": [
+                {
+                  "countryCode": "GB",
+                  "isPrimary": true,
+                  "label": null,
+                  "number": "+442079460001",
+                  "original": "+442079460001",
+                },
+              ],
+              "primaryCompany": {
+                "id": "com_<Seed Co 1>",
+                "name": "Seed Co 1",
+              },
+              "primaryLanguage": null,
+              "profilePictureUrl": null,
+              "purchaseOrderNumber": null,
+              "strategy": null,
+              "tags": [
+                "canon",
+              ],
+              "title": null,
+              "type": "GENERAL",
+              "updatedAt": "<date>",
+              "updatedBy": {
+                "id": "usr_<owner>",
+              },
+              "urls": [],
+              "version": 1,
+            },
+          },
+          {
+            "cursor": "<cursor>",
+            "node": {
+              "abbreviation": null,
+              "addresses": [],
+              "birthday": null,
+              "companies": [
+                {
+                  "company": {
+                    "domain": null,
+                    "id": "com_<Seed Co 0>",
+                    "name": "Seed Co 0",
+                  },
+                  "isPrimary": true,
+                  "jobTitle": "Engineer",
+                },
+              ],
+              "createdAt": "<date>",
+              "createdBy": {
+                "fullName": "User 1",
+                "id": "usr_<owner>",
+              },
+              "customFieldValues": [
+                {
+                  "__typename": "TextFieldValue",
+                  "field": {
+                    "id": "fld_<field Note>",
+                    "name": "Note",
+                    "type": "TEXT",
+                  },
+                  "text": "note 2",
+                },
+                {
+                  "__typename": "NumberFieldValue",
+                  "field": {
+                    "id": "fld_<field Score>",
+                    "name": "Score",
+                    "type": "NUMBER",
+                  },
+                  "number": 2,
+                },
+                {
+                  "__typename": "ContactFieldValue",
+                  "contacts": [
+                    {
+                      "fullName": "Seed0 Contact",
+                      "id": "con_<Seed0>",
+                    },
+                  ],
+                  "field": {
+                    "id": "fld_<field Buddy>",
+                    "name": "Buddy",
+                    "type": "CONTACT",
+                  },
+                },
+              ],
+              "deletedAt": null,
+              "department": null,
+              "description": null,
+              "email": "seed2@a.example",
+              "emails": [
+                {
+                  "address": "seed2@a.example",
+                  "isPrimary": true,
+                  "label": null,
+                },
+                {
+                  "address": "seed2@b.example",
+                  "isPrimary": false,
+                  "label": "work",
+                },
+              ],
+              "etag": "W/"1"",
+              "externalRefs": [
+                {
+                  "externalId": "S2",
+                  "namespace": "crm",
+                },
+              ],
+              "firstName": "Seed2",
+              "fullName": "Seed2 Contact",
+              "gender": null,
+              "groups": [
+                {
+                  "id": "grp_<group>",
+                  "name": "Customers",
+                },
+              ],
+              "id": "con_<Seed2>",
+              "interactionMetadata": {
+                "user": {
+                  "approximateCount": 0,
+                  "lastInteractedAt": null,
+                },
+                "workspace": {
+                  "approximateCount": 0,
+                  "lastInteractedAt": null,
+                  "lastInteractedBy": [],
+                },
+              },
+              "jobTitle": "Engineer",
+              "lastName": "Contact",
+              "linkedInUrl": null,
+              "loginEmail": null,
+              "mailingListOptIn": null,
+              "middleName": null,
+              "mobile": null,
+              "phone": "+442079460002",
+              "phones": [
+                {
+                  "countryCode": "GB",
+                  "isPrimary": true,
+                  "label": null,
+                  "number": "+442079460002",
+                  "original": "+442079460002",
+                },
+              ],
+              "primaryCompany": {
+                "id": "com_<Seed Co 0>",
+                "name": "Seed Co 0",
+              },
+              "primaryLanguage": null,
+              "profilePictureUrl": null,
+              "purchaseOrderNumber": null,
+              "strategy": null,
+              "tags": [
+                "canon",
+              ],
+              "title": null,
+              "type": "GENERAL",
+              "updatedAt": "<date>",
+              "updatedBy": {
+                "id": "usr_<owner>",
+              },
+              "urls": [],
+              "version": 1,
+            },
+          },
+        ],
+        "pageInfo": {
+          "endCursor": "<cursor>",
+          "hasNextPage": false,
+        },
+        "totalCount": 3,
+      },
+    }
+  `);
+  expect(statements).toMatchInlineSnapshot(`
+    [
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."email", "t0"."email_normalized" AS "emailNormalized", "t0"."full_name" AS "fullName", "t0"."created_at" AS "createdAt" FROM "public"."users" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."groups" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."type"::text, "t0"."first_name" AS "firstName", "t0"."middle_name" AS "middleName", "t0"."last_name" AS "lastName", "t0"."full_name" AS "fullName", "t0"."full_name_explicit" AS "fullNameExplicit", "t0"."abbreviation", "t0"."title", "t0"."gender"::text, "t0"."birthday", "t0"."primary_language" AS "primaryLanguage", "t0"."description", "t0"."strategy", "t0"."job_title" AS "jobTitle", "t0"."department", "t0"."linkedin_url" AS "linkedInUrl", "t0"."profile_picture_url" AS "profilePictureUrl", "t0"."tags", "t0"."login_email" AS "loginEmail", "t0"."mailing_list_opt_in" AS "mailingListOptIn", "t0"."purchase_order_number" AS "purchaseOrderNumber", "t0"."ssn", "t0"."version", "t0"."created_at" AS "createdAt", "t0"."created_by_id" AS "createdById", "t0"."updated_at" AS "updatedAt", "t0"."updated_by_id" AS "updatedById", "t0"."deleted_at" AS "deletedAt", "t0"."merged_into_id" AS "mergedIntoId", "t0"."sort_last_name" AS "sortLastName", "t0"."sort_full_name" AS "sortFullName", "t0"."search_text" AS "searchText" FROM "public"."contacts" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."type"::text, "t0"."first_name" AS "firstName", "t0"."middle_name" AS "middleName", "t0"."last_name" AS "lastName", "t0"."full_name" AS "fullName", "t0"."full_name_explicit" AS "fullNameExplicit", "t0"."abbreviation", "t0"."title", "t0"."gender"::text, "t0"."birthday", "t0"."primary_language" AS "primaryLanguage", "t0"."description", "t0"."strategy", "t0"."job_title" AS "jobTitle", "t0"."department", "t0"."linkedin_url" AS "linkedInUrl", "t0"."profile_picture_url" AS "profilePictureUrl", "t0"."tags", "t0"."login_email" AS "loginEmail", "t0"."mailing_list_opt_in" AS "mailingListOptIn", "t0"."purchase_order_number" AS "purchaseOrderNumber", "t0"."ssn", "t0"."version", "t0"."created_at" AS "createdAt", "t0"."created_by_id" AS "createdById", "t0"."updated_at" AS "updatedAt", "t0"."updated_by_id" AS "updatedById", "t0"."deleted_at" AS "deletedAt", "t0"."merged_into_id" AS "mergedIntoId", "t0"."sort_last_name" AS "sortLastName", "t0"."sort_full_name" AS "sortFullName", "t0"."search_text" AS "searchText", "Contact_emails"."__prisma_data__" AS "emails", "Contact_phones"."__prisma_data__" AS "phones", "Contact_addresses"."__prisma_data__" AS "addresses", "Contact_urls"."__prisma_data__" AS "urls", "Contact_externalRefs"."__prisma_data__" AS "externalRefs", "Contact_companies"."__prisma_data__" AS "companies", "Contact_groups"."__prisma_data__" AS "groups", "Contact_customFieldValues"."__prisma_data__" AS "customFieldValues", "Contact_createdBy"."__prisma_data__" AS "createdBy", "Contact_updatedBy"."__prisma_data__" AS "updatedBy" FROM "public"."contacts" AS "t0"
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t3"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('address', "t2"."address", 'isPrimary', "t2"."is_primary", 'id', "t2"."id", 'label', "t2"."label") AS "__prisma_data__", "t2"."position" FROM (SELECT "t1".* FROM "public"."contact_emails" AS "t1" WHERE ("t0"."organization_id" = "t1"."organization_id" AND "t0"."id" = "t1"."contact_id") /* root select */) AS "t2" /* inner select */) AS "t3" ORDER BY "t3"."position" ASC /* middle select */) AS "t4" /* outer select */) AS "Contact_emails" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t7"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('number', "t6"."number", 'isPrimary', "t6"."is_primary", 'label', "t6"."label", 'id', "t6"."id", 'original', "t6"."original", 'countryCode', "t6"."country_code") AS "__prisma_data__", "t6"."position" FROM (SELECT "t5".* FROM "public"."contact_phones" AS "t5" WHERE ("t0"."organization_id" = "t5"."organization_id" AND "t0"."id" = "t5"."contact_id") /* root select */) AS "t6" /* inner select */) AS "t7" ORDER BY "t7"."position" ASC /* middle select */) AS "t8" /* outer select */) AS "Contact_phones" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t11"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t10"."id", 'street', "t10"."street", 'postalCode', "t10"."postal_code", 'city', "t10"."city", 'country', "t10"."country", 'secondaryAddress', "t10"."secondary_address", 'state', "t10"."state", 'line', "t10"."line", 'isPrimary', "t10"."is_primary") AS "__prisma_data__", "t10"."position" FROM (SELECT "t9".* FROM "public"."contact_addresses" AS "t9" WHERE ("t0"."organization_id" = "t9"."organization_id" AND "t0"."id" = "t9"."contact_id") /* root select */) AS "t10" /* inner select */) AS "t11" ORDER BY "t11"."position" ASC /* middle select */) AS "t12" /* outer select */) AS "Contact_addresses" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t15"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t14"."id", 'url', "t14"."url", 'isPrimary', "t14"."is_primary") AS "__prisma_data__", "t14"."position" FROM (SELECT "t13".* FROM "public"."contact_urls" AS "t13" WHERE ("t0"."organization_id" = "t13"."organization_id" AND "t0"."id" = "t13"."contact_id") /* root select */) AS "t14" /* inner select */) AS "t15" ORDER BY "t15"."position" ASC /* middle select */) AS "t16" /* outer select */) AS "Contact_urls" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t19"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t18"."id", 'namespace', "t18"."namespace", 'externalId', "t18"."external_id") AS "__prisma_data__", "t18"."namespace", "t18"."external_id" FROM (SELECT "t17".* FROM "public"."external_refs" AS "t17" WHERE ("t0"."organization_id" = "t17"."organization_id" AND "t0"."id" = "t17"."contact_id") /* root select */) AS "t18" /* inner select */) AS "t19" ORDER BY "t19"."namespace" ASC, "t19"."external_id" ASC /* middle select */) AS "t20" /* outer select */) AS "Contact_externalRefs" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t23"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t22"."organization_id", 'companyId', "t22"."company_id", 'company', "ContactCompany_company"."__prisma_data__", 'contactId', "t22"."contact_id", 'companyId', "t22"."company_id", 'jobTitle', "t22"."job_title", 'isPrimary', "t22"."is_primary") AS "__prisma_data__", "t22"."position", "t22"."organization_id", "t22"."company_id" FROM (SELECT "t21".* FROM "public"."contact_companies" AS "t21" WHERE ("t0"."organization_id" = "t21"."organization_id" AND "t0"."id" = "t21"."contact_id") /* root select */) AS "t22"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t25"."id", 'organizationId', "t25"."organization_id", 'name', "t25"."name", 'normalizedName', "t25"."normalized_name", 'domain', "t25"."domain", 'createdAt', "t25"."created_at", 'updatedAt', "t25"."updated_at") AS "__prisma_data__" FROM "public"."companies" AS "t25" WHERE ("t22"."organization_id" = "t25"."organization_id" AND "t22"."company_id" = "t25"."id") LIMIT $1) AS "ContactCompany_company" ON true /* inner select */) AS "t23" ORDER BY "t23"."position" ASC /* middle select */) AS "t24" /* outer select */) AS "Contact_companies" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t28"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t27"."organization_id", 'groupId', "t27"."group_id", 'group', "GroupMembership_group"."__prisma_data__") AS "__prisma_data__", "t27"."created_at", "t27"."organization_id", "t27"."group_id" FROM (SELECT "t26".* FROM "public"."group_memberships" AS "t26" WHERE ("t0"."organization_id" = "t26"."organization_id" AND "t0"."id" = "t26"."contact_id") /* root select */) AS "t27"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t30"."id", 'organizationId', "t30"."organization_id", 'name', "t30"."name", 'normalizedName', "t30"."normalized_name", 'createdAt', "t30"."created_at", 'updatedAt', "t30"."updated_at") AS "__prisma_data__" FROM "public"."groups" AS "t30" WHERE ("t27"."organization_id" = "t30"."organization_id" AND "t27"."group_id" = "t30"."id") LIMIT $2) AS "GroupMembership_group" ON true /* inner select */) AS "t28" ORDER BY "t28"."created_at" ASC /* middle select */) AS "t29" /* outer select */) AS "Contact_groups" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t33"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t32"."organization_id", 'contactId', "t32"."contact_id", 'fieldId', "t32"."field_id", 'value', "t32"."value", 'organizationId', "t32"."organization_id", 'fieldId', "t32"."field_id", 'field', "CustomFieldValue_field"."__prisma_data__") AS "__prisma_data__", "t32"."organization_id", "t32"."field_id" FROM (SELECT "t31".* FROM "public"."custom_field_values" AS "t31" WHERE ("t0"."organization_id" = "t31"."organization_id" AND "t0"."id" = "t31"."contact_id") /* root select */) AS "t32"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t35"."id", 'organizationId', "t35"."organization_id", 'groupId', "t35"."group_id", 'name', "t35"."name", 'normalizedName', "t35"."normalized_name", 'type', "t35"."type", 'options', "t35"."options", 'position', "t35"."position", 'createdAt', "t35"."created_at") AS "__prisma_data__" FROM "public"."custom_fields" AS "t35" WHERE ("t32"."organization_id" = "t35"."organization_id" AND "t32"."field_id" = "t35"."id") LIMIT $3) AS "CustomFieldValue_field" ON true /* inner select */) AS "t33" LEFT JOIN "public"."custom_fields" AS "orderby_1" ON ("orderby_1"."organization_id","orderby_1"."id") = ("t33"."organization_id","t33"."field_id") ORDER BY "orderby_1"."position" ASC, "t33"."field_id" ASC /* middle select */) AS "t34" /* outer select */) AS "Contact_customFieldValues" ON true
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t36"."id", 'organizationId', "t36"."organization_id", 'email', "t36"."email", 'emailNormalized', "t36"."email_normalized", 'fullName', "t36"."full_name", 'createdAt', "t36"."created_at") AS "__prisma_data__" FROM "public"."users" AS "t36" WHERE "t0"."created_by_id" = "t36"."id" LIMIT $4) AS "Contact_createdBy" ON true
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t37"."id", 'organizationId', "t37"."organization_id", 'email', "t37"."email", 'emailNormalized', "t37"."email_normalized", 'fullName', "t37"."full_name", 'createdAt', "t37"."created_at") AS "__prisma_data__" FROM "public"."users" AS "t37" WHERE "t0"."updated_by_id" = "t37"."id" LIMIT $5) AS "Contact_updatedBy" ON true WHERE ("t0"."organization_id" = $6 AND "t0"."id" IN ($7,$8,$9))",
+      "SELECT "t0"."id", "t0"."prefix", "t0"."organization_id" AS "organizationId", "t0"."user_id" AS "userId", "t0"."hash", "t0"."scopes", "t0"."revoked_at" AS "revokedAt" FROM "public"."api_keys" AS "t0" WHERE ("t0"."prefix" = $1 AND 1=1) LIMIT $2",
+      "SELECT c.id::text AS id, c.created_at AS sort_value FROM contacts c WHERE c.organization_id = $1::uuid AND c.merged_into_id IS NULL AND c.deleted_at IS NULL AND c.tags && $2::text[] ORDER BY c.created_at ASC, c.id ASC LIMIT $3",
+      "SELECT count(*)::int AS count FROM contacts c WHERE c.organization_id = $1::uuid AND c.merged_into_id IS NULL AND c.deleted_at IS NULL AND c.tags && $2::text[]",
+      "WITH latest_users AS ( SELECT contact_id, user_id, max(occurred_at) AS last_at FROM interactions WHERE organization_id = $1::uuid AND contact_id = ANY($2::uuid[]) GROUP BY contact_id, user_id ) SELECT i.contact_id::text AS contact_id, count(*)::int AS workspace_count, max(i.occurred_at) AS workspace_last, (SELECT array_agg(u.user_id::text ORDER BY u.last_at DESC) FROM (SELECT * FROM latest_users lu WHERE lu.contact_id = i.contact_id ORDER BY lu.last_at DESC LIMIT $3) u) AS last_user_ids, (count(*) FILTER (WHERE i.user_id = $4::uuid))::int AS user_count, max(i.occurred_at) FILTER (WHERE i.user_id = $5::uuid) AS user_last FROM interactions i WHERE i.organization_id = $6::uuid AND i.contact_id = ANY($7::uuid[]) GROUP BY i.contact_id",
+    ]
+  `);
+});
+
+it('a contact by id, every field', async () => {
+  const { response, statements } = await run(`query($id: ID!) { contact(by: { id: $id }) {${NODE} ssn } }`, { id: first });
+  expect(response).toMatchInlineSnapshot(`
+    {
+      "contact": {
+        "abbreviation": null,
+        "addresses": [
+          {
+            "city": "London",
+            "country": "GB",
+            "formatted": "London, GB",
+            "isPrimary": true,
+            "postalCode": null,
+            "street": null,
+          },
+        ],
+        "birthday": "1990-05-17",
+        "companies": [
+          {
+            "company": {
+              "domain": null,
+              "id": "com_<Seed Co 0>",
+              "name": "Seed Co 0",
+            },
+            "isPrimary": true,
+            "jobTitle": "Engineer",
+          },
+        ],
+        "createdAt": "<date>",
+        "createdBy": {
+          "fullName": "User 1",
+          "id": "usr_<owner>",
+        },
+        "customFieldValues": [
+          {
+            "__typename": "TextFieldValue",
+            "field": {
+              "id": "fld_<field Note>",
+              "name": "Note",
+              "type": "TEXT",
+            },
+            "text": "note 0",
+          },
+          {
+            "__typename": "NumberFieldValue",
+            "field": {
+              "id": "fld_<field Score>",
+              "name": "Score",
+              "type": "NUMBER",
+            },
+            "number": 0,
+          },
+          {
+            "__typename": "SingleSelectFieldValue",
+            "field": {
+              "id": "fld_<field Tier>",
+              "name": "Tier",
+              "type": "SINGLE_SELECT",
+            },
+            "option": "Gold",
+          },
+          {
+            "__typename": "UserFieldValue",
+            "field": {
+              "id": "fld_<field Owner>",
+              "name": "Owner",
+              "type": "USER",
+            },
+            "users": [
+              {
+                "fullName": "User 1",
+                "id": "usr_<owner>",
+              },
+            ],
+          },
+          {
+            "__typename": "ObjectFieldValue",
+            "field": {
+              "id": "fld_<field Related>",
+              "name": "Related",
+              "type": "OBJECT",
+            },
+            "objects": [
+              {
+                "id": "grp_<group>",
+              },
+            ],
+          },
+        ],
+        "deletedAt": null,
+        "department": null,
+        "description": null,
+        "email": "seed0@a.example",
+        "emails": [
+          {
+            "address": "seed0@a.example",
+            "isPrimary": true,
+            "label": null,
+          },
+          {
+            "address": "seed0@b.example",
+            "isPrimary": false,
+            "label": "work",
+          },
+        ],
+        "etag": "W/"1"",
+        "externalRefs": [
+          {
+            "externalId": "S0",
+            "namespace": "crm",
+          },
+        ],
+        "firstName": "Seed0",
+        "fullName": "Seed0 Contact",
+        "gender": null,
+        "groups": [
+          {
+            "id": "grp_<group>",
+            "name": "Customers",
+          },
+        ],
+        "id": "con_<Seed0>",
+        "interactionMetadata": {
+          "user": {
+            "approximateCount": 1,
+            "lastInteractedAt": "<date>",
+          },
+          "workspace": {
+            "approximateCount": 1,
+            "lastInteractedAt": "<date>",
+            "lastInteractedBy": [
+              {
+                "fullName": "User 1",
+                "id": "usr_<owner>",
+              },
+            ],
+          },
+        },
+        "jobTitle": "Engineer",
+        "lastName": "Contact",
+        "linkedInUrl": null,
+        "loginEmail": null,
+        "mailingListOptIn": true,
+        "middleName": null,
+        "mobile": null,
+        "phone": "+442079460000",
+        "phones": [
+          {
+            "countryCode": "GB",
+            "isPrimary": true,
+            "label": null,
+            "number": "+442079460000",
+            "original": "+442079460000",
+          },
+        ],
+        "primaryCompany": {
+          "id": "com_<Seed Co 0>",
+          "name": "Seed Co 0",
+        },
+        "primaryLanguage": null,
+        "profilePictureUrl": null,
+        "purchaseOrderNumber": null,
+        "ssn": null,
+        "strategy": null,
+        "tags": [
+          "canon",
+        ],
+        "title": null,
+        "type": "GENERAL",
+        "updatedAt": "<date>",
+        "updatedBy": {
+          "id": "usr_<owner>",
+        },
+        "urls": [
+          {
+            "isPrimary": true,
+            "url": "https://seed0.example",
+          },
+        ],
+        "version": 1,
+      },
+    }
+  `);
+  expect(statements).toMatchInlineSnapshot(`
+    [
+      "SELECT "t0"."id", "t0"."deleted_at" AS "deletedAt", "t0"."merged_into_id" AS "mergedIntoId", "Contact_mergedInto"."__prisma_data__" AS "mergedInto" FROM "public"."contacts" AS "t0"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t1"."id", 'deletedAt', "t1"."deleted_at") AS "__prisma_data__" FROM "public"."contacts" AS "t1" WHERE "t0"."merged_into_id" = "t1"."id" LIMIT $1) AS "Contact_mergedInto" ON true WHERE (("t0"."organization_id" = $2 AND "t0"."id" = $3) AND 1=1) LIMIT $4",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."email", "t0"."email_normalized" AS "emailNormalized", "t0"."full_name" AS "fullName", "t0"."created_at" AS "createdAt" FROM "public"."users" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."groups" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."type"::text, "t0"."first_name" AS "firstName", "t0"."middle_name" AS "middleName", "t0"."last_name" AS "lastName", "t0"."full_name" AS "fullName", "t0"."full_name_explicit" AS "fullNameExplicit", "t0"."abbreviation", "t0"."title", "t0"."gender"::text, "t0"."birthday", "t0"."primary_language" AS "primaryLanguage", "t0"."description", "t0"."strategy", "t0"."job_title" AS "jobTitle", "t0"."department", "t0"."linkedin_url" AS "linkedInUrl", "t0"."profile_picture_url" AS "profilePictureUrl", "t0"."tags", "t0"."login_email" AS "loginEmail", "t0"."mailing_list_opt_in" AS "mailingListOptIn", "t0"."purchase_order_number" AS "purchaseOrderNumber", "t0"."ssn", "t0"."version", "t0"."created_at" AS "createdAt", "t0"."created_by_id" AS "createdById", "t0"."updated_at" AS "updatedAt", "t0"."updated_by_id" AS "updatedById", "t0"."deleted_at" AS "deletedAt", "t0"."merged_into_id" AS "mergedIntoId", "t0"."sort_last_name" AS "sortLastName", "t0"."sort_full_name" AS "sortFullName", "t0"."search_text" AS "searchText", "Contact_emails"."__prisma_data__" AS "emails", "Contact_phones"."__prisma_data__" AS "phones", "Contact_addresses"."__prisma_data__" AS "addresses", "Contact_urls"."__prisma_data__" AS "urls", "Contact_externalRefs"."__prisma_data__" AS "externalRefs", "Contact_companies"."__prisma_data__" AS "companies", "Contact_groups"."__prisma_data__" AS "groups", "Contact_customFieldValues"."__prisma_data__" AS "customFieldValues", "Contact_createdBy"."__prisma_data__" AS "createdBy", "Contact_updatedBy"."__prisma_data__" AS "updatedBy" FROM "public"."contacts" AS "t0"
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t3"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('address', "t2"."address", 'isPrimary', "t2"."is_primary", 'id', "t2"."id", 'label', "t2"."label") AS "__prisma_data__", "t2"."position" FROM (SELECT "t1".* FROM "public"."contact_emails" AS "t1" WHERE ("t0"."organization_id" = "t1"."organization_id" AND "t0"."id" = "t1"."contact_id") /* root select */) AS "t2" /* inner select */) AS "t3" ORDER BY "t3"."position" ASC /* middle select */) AS "t4" /* outer select */) AS "Contact_emails" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t7"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('number', "t6"."number", 'isPrimary', "t6"."is_primary", 'label', "t6"."label", 'id', "t6"."id", 'original', "t6"."original", 'countryCode', "t6"."country_code") AS "__prisma_data__", "t6"."position" FROM (SELECT "t5".* FROM "public"."contact_phones" AS "t5" WHERE ("t0"."organization_id" = "t5"."organization_id" AND "t0"."id" = "t5"."contact_id") /* root select */) AS "t6" /* inner select */) AS "t7" ORDER BY "t7"."position" ASC /* middle select */) AS "t8" /* outer select */) AS "Contact_phones" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t11"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t10"."id", 'street', "t10"."street", 'postalCode', "t10"."postal_code", 'city', "t10"."city", 'country', "t10"."country", 'secondaryAddress', "t10"."secondary_address", 'state', "t10"."state", 'line', "t10"."line", 'isPrimary', "t10"."is_primary") AS "__prisma_data__", "t10"."position" FROM (SELECT "t9".* FROM "public"."contact_addresses" AS "t9" WHERE ("t0"."organization_id" = "t9"."organization_id" AND "t0"."id" = "t9"."contact_id") /* root select */) AS "t10" /* inner select */) AS "t11" ORDER BY "t11"."position" ASC /* middle select */) AS "t12" /* outer select */) AS "Contact_addresses" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t15"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t14"."id", 'url', "t14"."url", 'isPrimary', "t14"."is_primary") AS "__prisma_data__", "t14"."position" FROM (SELECT "t13".* FROM "public"."contact_urls" AS "t13" WHERE ("t0"."organization_id" = "t13"."organization_id" AND "t0"."id" = "t13"."contact_id") /* root select */) AS "t14" /* inner select */) AS "t15" ORDER BY "t15"."position" ASC /* middle select */) AS "t16" /* outer select */) AS "Contact_urls" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t19"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t18"."id", 'namespace', "t18"."namespace", 'externalId', "t18"."external_id") AS "__prisma_data__", "t18"."namespace", "t18"."external_id" FROM (SELECT "t17".* FROM "public"."external_refs" AS "t17" WHERE ("t0"."organization_id" = "t17"."organization_id" AND "t0"."id" = "t17"."contact_id") /* root select */) AS "t18" /* inner select */) AS "t19" ORDER BY "t19"."namespace" ASC, "t19"."external_id" ASC /* middle select */) AS "t20" /* outer select */) AS "Contact_externalRefs" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t23"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t22"."organization_id", 'companyId', "t22"."company_id", 'company', "ContactCompany_company"."__prisma_data__", 'contactId', "t22"."contact_id", 'companyId', "t22"."company_id", 'jobTitle', "t22"."job_title", 'isPrimary', "t22"."is_primary") AS "__prisma_data__", "t22"."position", "t22"."organization_id", "t22"."company_id" FROM (SELECT "t21".* FROM "public"."contact_companies" AS "t21" WHERE ("t0"."organization_id" = "t21"."organization_id" AND "t0"."id" = "t21"."contact_id") /* root select */) AS "t22"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t25"."id", 'organizationId', "t25"."organization_id", 'name', "t25"."name", 'normalizedName', "t25"."normalized_name", 'domain', "t25"."domain", 'createdAt', "t25"."created_at", 'updatedAt', "t25"."updated_at") AS "__prisma_data__" FROM "public"."companies" AS "t25" WHERE ("t22"."organization_id" = "t25"."organization_id" AND "t22"."company_id" = "t25"."id") LIMIT $1) AS "ContactCompany_company" ON true /* inner select */) AS "t23" ORDER BY "t23"."position" ASC /* middle select */) AS "t24" /* outer select */) AS "Contact_companies" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t28"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t27"."organization_id", 'groupId', "t27"."group_id", 'group', "GroupMembership_group"."__prisma_data__") AS "__prisma_data__", "t27"."created_at", "t27"."organization_id", "t27"."group_id" FROM (SELECT "t26".* FROM "public"."group_memberships" AS "t26" WHERE ("t0"."organization_id" = "t26"."organization_id" AND "t0"."id" = "t26"."contact_id") /* root select */) AS "t27"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t30"."id", 'organizationId', "t30"."organization_id", 'name', "t30"."name", 'normalizedName', "t30"."normalized_name", 'createdAt', "t30"."created_at", 'updatedAt', "t30"."updated_at") AS "__prisma_data__" FROM "public"."groups" AS "t30" WHERE ("t27"."organization_id" = "t30"."organization_id" AND "t27"."group_id" = "t30"."id") LIMIT $2) AS "GroupMembership_group" ON true /* inner select */) AS "t28" ORDER BY "t28"."created_at" ASC /* middle select */) AS "t29" /* outer select */) AS "Contact_groups" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t33"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t32"."organization_id", 'contactId', "t32"."contact_id", 'fieldId', "t32"."field_id", 'value', "t32"."value", 'organizationId', "t32"."organization_id", 'fieldId', "t32"."field_id", 'field', "CustomFieldValue_field"."__prisma_data__") AS "__prisma_data__", "t32"."organization_id", "t32"."field_id" FROM (SELECT "t31".* FROM "public"."custom_field_values" AS "t31" WHERE ("t0"."organization_id" = "t31"."organization_id" AND "t0"."id" = "t31"."contact_id") /* root select */) AS "t32"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t35"."id", 'organizationId', "t35"."organization_id", 'groupId', "t35"."group_id", 'name', "t35"."name", 'normalizedName', "t35"."normalized_name", 'type', "t35"."type", 'options', "t35"."options", 'position', "t35"."position", 'createdAt', "t35"."created_at") AS "__prisma_data__" FROM "public"."custom_fields" AS "t35" WHERE ("t32"."organization_id" = "t35"."organization_id" AND "t32"."field_id" = "t35"."id") LIMIT $3) AS "CustomFieldValue_field" ON true /* inner select */) AS "t33" LEFT JOIN "public"."custom_fields" AS "orderby_1" ON ("orderby_1"."organization_id","orderby_1"."id") = ("t33"."organization_id","t33"."field_id") ORDER BY "orderby_1"."position" ASC, "t33"."field_id" ASC /* middle select */) AS "t34" /* outer select */) AS "Contact_customFieldValues" ON true
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t36"."id", 'organizationId', "t36"."organization_id", 'email', "t36"."email", 'emailNormalized', "t36"."email_normalized", 'fullName', "t36"."full_name", 'createdAt', "t36"."created_at") AS "__prisma_data__" FROM "public"."users" AS "t36" WHERE "t0"."created_by_id" = "t36"."id" LIMIT $4) AS "Contact_createdBy" ON true
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t37"."id", 'organizationId', "t37"."organization_id", 'email', "t37"."email", 'emailNormalized', "t37"."email_normalized", 'fullName', "t37"."full_name", 'createdAt', "t37"."created_at") AS "__prisma_data__" FROM "public"."users" AS "t37" WHERE "t0"."updated_by_id" = "t37"."id" LIMIT $5) AS "Contact_updatedBy" ON true WHERE ("t0"."id" = $6 AND ("t0"."organization_id" = $7 AND "t0"."deleted_at" IS NULL)) LIMIT $8",
+      "SELECT "t0"."id", "t0"."prefix", "t0"."organization_id" AS "organizationId", "t0"."user_id" AS "userId", "t0"."hash", "t0"."scopes", "t0"."revoked_at" AS "revokedAt" FROM "public"."api_keys" AS "t0" WHERE ("t0"."prefix" = $1 AND 1=1) LIMIT $2",
+      "WITH latest_users AS ( SELECT contact_id, user_id, max(occurred_at) AS last_at FROM interactions WHERE organization_id = $1::uuid AND contact_id = ANY($2::uuid[]) GROUP BY contact_id, user_id ) SELECT i.contact_id::text AS contact_id, count(*)::int AS workspace_count, max(i.occurred_at) AS workspace_last, (SELECT array_agg(u.user_id::text ORDER BY u.last_at DESC) FROM (SELECT * FROM latest_users lu WHERE lu.contact_id = i.contact_id ORDER BY lu.last_at DESC LIMIT $3) u) AS last_user_ids, (count(*) FILTER (WHERE i.user_id = $4::uuid))::int AS user_count, max(i.occurred_at) FILTER (WHERE i.user_id = $5::uuid) AS user_last FROM interactions i WHERE i.organization_id = $6::uuid AND i.contact_id = ANY($7::uuid[]) GROUP BY i.contact_id",
+    ]
+  `);
+});
+
+it('createContact with companies by name (one new, one existing), a group and custom values', async () => {
+  const { response, statements } = await run(
+    `mutation($input: CreateContactInput!) {
+      createContact(input: $input) {
+        contact { id fullName email jobTitle etag primaryCompany { id name } groups { id name } customFieldValues { field { name } ... on TextFieldValue { text } } }
+        companyResolutions { index action company { id name } }
+        userErrors { code field message existingId }
+      }
+    }`,
+    {
+      input: {
+        firstName: 'New',
+        lastName: 'Person',
+        email: 'new.person@c.example',
+        companies: [{ company: { name: 'Seed Co 0' }, jobTitle: 'Buyer' }, { company: { name: 'Brand New Co' } }],
+        groups: [group.id],
+        customFieldValues: [{ field: fields.Note, value: 'from createContact' }],
+      },
+    },
+  );
+  expect(response).toMatchInlineSnapshot(`
+    {
+      "createContact": {
+        "companyResolutions": [
+          {
+            "action": "MATCHED",
+            "company": {
+              "id": "com_<Seed Co 0>",
+              "name": "Seed Co 0",
+            },
+            "index": 0,
+          },
+          {
+            "action": "CREATED",
+            "company": {
+              "id": "com_<new 2>",
+              "name": "Brand New Co",
+            },
+            "index": 1,
+          },
+        ],
+        "contact": {
+          "customFieldValues": [
+            {
+              "field": {
+                "name": "Note",
+              },
+              "text": "from createContact",
+            },
+          ],
+          "email": "new.person@c.example",
+          "etag": "W/"1"",
+          "fullName": "New Person",
+          "groups": [
+            {
+              "id": "grp_<group>",
+              "name": "Customers",
+            },
+          ],
+          "id": "con_<new 1>",
+          "jobTitle": "Buyer",
+          "primaryCompany": {
+            "id": "com_<Seed Co 0>",
+            "name": "Seed Co 0",
+          },
+        },
+        "userErrors": [],
+      },
+    }
+  `);
+  expect(statements).toMatchInlineSnapshot(`
+    [
+      "INSERT INTO "companies" ("id", "organization_id", "name", "normalized_name") SELECT "id", "organization_id", "name", "normalized_name" FROM json_populate_recordset(NULL::"companies", $1::json) ON CONFLICT DO NOTHING RETURNING "id" AS "id", "normalized_name" AS "normalizedName"",
+      "SELECT "t0"."id", "t0"."address_normalized" AS "addressNormalized", "t0"."contact_id" AS "contactId" FROM "public"."contact_emails" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."address_normalized" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."group_id" AS "groupId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."type"::text, "t0"."options", "t0"."position", "t0"."created_at" AS "createdAt" FROM "public"."custom_fields" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."groups" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."domain", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."companies" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."normalized_name" IN ($2,$3))",
+      "SELECT "t0"."id", "t0"."prefix", "t0"."organization_id" AS "organizationId", "t0"."user_id" AS "userId", "t0"."hash", "t0"."scopes", "t0"."revoked_at" AS "revokedAt" FROM "public"."api_keys" AS "t0" WHERE ("t0"."prefix" = $1 AND 1=1) LIMIT $2",
+      "WITH i0 AS (INSERT INTO "contacts" ("type", "first_name", "middle_name", "last_name", "full_name", "full_name_explicit", "abbreviation", "title", "gender", "birthday", "primary_language", "description", "strategy", "linkedin_url", "profile_picture_url", "tags", "login_email", "mailing_list_opt_in", "purchase_order_number", "ssn", "job_title", "department", "sort_last_name", "sort_full_name", "search_text", "created_by_id", "updated_by_id", "id", "organization_id") SELECT "type", "first_name", "middle_name", "last_name", "full_name", "full_name_explicit", "abbreviation", "title", "gender", "birthday", "primary_language", "description", "strategy", "linkedin_url", "profile_picture_url", "tags", "login_email", "mailing_list_opt_in", "purchase_order_number", "ssn", "job_title", "department", "sort_last_name", "sort_full_name", "search_text", "created_by_id", "updated_by_id", "id", "organization_id" FROM json_populate_recordset(NULL::"contacts", $1::json)), i1 AS (INSERT INTO "contact_emails" ("address", "address_normalized", "label", "is_primary", "position", "id", "contact_id", "organization_id") SELECT "address", "address_normalized", "label", "is_primary", "position", "id", "contact_id", "organization_id" FROM json_populate_recordset(NULL::"contact_emails", $2::json) ON CONFLICT DO NOTHING RETURNING "id" AS "id"), i2 AS (INSERT INTO "contact_companies" ("organization_id", "contact_id", "company_id", "job_title", "department", "is_primary", "position") SELECT "organization_id", "contact_id", "company_id", "job_title", "department", "is_primary", "position" FROM json_populate_recordset(NULL::"contact_companies", $3::json)), i3 AS (INSERT INTO "group_memberships" ("organization_id", "group_id", "contact_id") SELECT "organization_id", "group_id", "contact_id" FROM json_populate_recordset(NULL::"group_memberships", $4::json)), i4 AS (INSERT INTO "custom_field_values" ("organization_id", "contact_id", "field_id", "value") SELECT "organization_id", "contact_id", "field_id", "value" FROM json_populate_recordset(NULL::"custom_field_values", $5::json)), i5 AS (INSERT INTO "contact_changes" ("organization_id", "contact_id", "change_type", "changed_fields", "version", "change_origin") SELECT "organization_id", "contact_id", "change_type", "changed_fields", "version", "change_origin" FROM json_populate_recordset(NULL::"contact_changes", $6::json)) SELECT 1 AS part, to_json(i1) AS row FROM i1",
+      "COMMIT",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."domain", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."companies" AS "t0" WHERE (("t0"."id" = $1 AND "t0"."organization_id" = $2) OR ("t0"."id" = $3 AND "t0"."organization_id" = $4))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."type"::text, "t0"."first_name" AS "firstName", "t0"."middle_name" AS "middleName", "t0"."last_name" AS "lastName", "t0"."full_name" AS "fullName", "t0"."full_name_explicit" AS "fullNameExplicit", "t0"."abbreviation", "t0"."title", "t0"."gender"::text, "t0"."birthday", "t0"."primary_language" AS "primaryLanguage", "t0"."description", "t0"."strategy", "t0"."job_title" AS "jobTitle", "t0"."department", "t0"."linkedin_url" AS "linkedInUrl", "t0"."profile_picture_url" AS "profilePictureUrl", "t0"."tags", "t0"."login_email" AS "loginEmail", "t0"."mailing_list_opt_in" AS "mailingListOptIn", "t0"."purchase_order_number" AS "purchaseOrderNumber", "t0"."ssn", "t0"."version", "t0"."created_at" AS "createdAt", "t0"."created_by_id" AS "createdById", "t0"."updated_at" AS "updatedAt", "t0"."updated_by_id" AS "updatedById", "t0"."deleted_at" AS "deletedAt", "t0"."merged_into_id" AS "mergedIntoId", "t0"."sort_last_name" AS "sortLastName", "t0"."sort_full_name" AS "sortFullName", "t0"."search_text" AS "searchText", "Contact_emails"."__prisma_data__" AS "emails", "Contact_companies"."__prisma_data__" AS "companies", "Contact_groups"."__prisma_data__" AS "groups", "Contact_customFieldValues"."__prisma_data__" AS "customFieldValues" FROM "public"."contacts" AS "t0"
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t3"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('address', "t2"."address", 'isPrimary', "t2"."is_primary") AS "__prisma_data__", "t2"."position" FROM (SELECT "t1".* FROM "public"."contact_emails" AS "t1" WHERE ("t0"."organization_id" = "t1"."organization_id" AND "t0"."id" = "t1"."contact_id") /* root select */) AS "t2" /* inner select */) AS "t3" ORDER BY "t3"."position" ASC /* middle select */) AS "t4" /* outer select */) AS "Contact_emails" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t7"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t6"."organization_id", 'companyId', "t6"."company_id", 'company', "ContactCompany_company"."__prisma_data__", 'isPrimary', "t6"."is_primary") AS "__prisma_data__", "t6"."position", "t6"."organization_id", "t6"."company_id" FROM (SELECT "t5".* FROM "public"."contact_companies" AS "t5" WHERE ("t0"."organization_id" = "t5"."organization_id" AND "t0"."id" = "t5"."contact_id") /* root select */) AS "t6"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t9"."id", 'organizationId', "t9"."organization_id", 'name', "t9"."name", 'normalizedName', "t9"."normalized_name", 'domain', "t9"."domain", 'createdAt', "t9"."created_at", 'updatedAt', "t9"."updated_at") AS "__prisma_data__" FROM "public"."companies" AS "t9" WHERE ("t6"."organization_id" = "t9"."organization_id" AND "t6"."company_id" = "t9"."id") LIMIT $1) AS "ContactCompany_company" ON true /* inner select */) AS "t7" ORDER BY "t7"."position" ASC /* middle select */) AS "t8" /* outer select */) AS "Contact_companies" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t12"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t11"."organization_id", 'groupId', "t11"."group_id", 'group', "GroupMembership_group"."__prisma_data__") AS "__prisma_data__", "t11"."created_at", "t11"."organization_id", "t11"."group_id" FROM (SELECT "t10".* FROM "public"."group_memberships" AS "t10" WHERE ("t0"."organization_id" = "t10"."organization_id" AND "t0"."id" = "t10"."contact_id") /* root select */) AS "t11"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t14"."id", 'organizationId', "t14"."organization_id", 'name', "t14"."name", 'normalizedName', "t14"."normalized_name", 'createdAt', "t14"."created_at", 'updatedAt', "t14"."updated_at") AS "__prisma_data__" FROM "public"."groups" AS "t14" WHERE ("t11"."organization_id" = "t14"."organization_id" AND "t11"."group_id" = "t14"."id") LIMIT $2) AS "GroupMembership_group" ON true /* inner select */) AS "t12" ORDER BY "t12"."created_at" ASC /* middle select */) AS "t13" /* outer select */) AS "Contact_groups" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t17"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t16"."organization_id", 'contactId', "t16"."contact_id", 'fieldId', "t16"."field_id", 'value', "t16"."value", 'organizationId', "t16"."organization_id", 'fieldId', "t16"."field_id", 'field', "CustomFieldValue_field"."__prisma_data__") AS "__prisma_data__", "t16"."organization_id", "t16"."field_id" FROM (SELECT "t15".* FROM "public"."custom_field_values" AS "t15" WHERE ("t0"."organization_id" = "t15"."organization_id" AND "t0"."id" = "t15"."contact_id") /* root select */) AS "t16"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t19"."id", 'organizationId', "t19"."organization_id", 'groupId', "t19"."group_id", 'name', "t19"."name", 'normalizedName', "t19"."normalized_name", 'type', "t19"."type", 'options', "t19"."options", 'position', "t19"."position", 'createdAt', "t19"."created_at") AS "__prisma_data__" FROM "public"."custom_fields" AS "t19" WHERE ("t16"."organization_id" = "t19"."organization_id" AND "t16"."field_id" = "t19"."id") LIMIT $3) AS "CustomFieldValue_field" ON true /* inner select */) AS "t17" LEFT JOIN "public"."custom_fields" AS "orderby_1" ON ("orderby_1"."organization_id","orderby_1"."id") = ("t17"."organization_id","t17"."field_id") ORDER BY "orderby_1"."position" ASC, "t17"."field_id" ASC /* middle select */) AS "t18" /* outer select */) AS "Contact_customFieldValues" ON true WHERE ("t0"."id" = $4 AND "t0"."organization_id" = $5) LIMIT $6",
+    ]
+  `);
+});
+
+it('createContacts with 3 items (an existing company, and a new one that two items name)', async () => {
+  const { response, statements } = await run(
+    `mutation($input: CreateContactsInput!) {
+      createContacts(input: $input) {
+        results { clientRef contact { id fullName email } companyResolutions { index action } userErrors { code field message } }
+        userErrors { code field message }
+      }
+    }`,
+    {
+      input: {
+        contacts: [0, 1, 2].map((i) => ({
+          clientRef: `row-${i}`,
+          firstName: `Bulk${i}`,
+          email: `bulk${i}@d.example`,
+          companies: [{ company: { name: i === 0 ? 'Seed Co 1' : 'Bulk New Co' } }],
+          groups: [group.id],
+          customFieldValues: [{ field: fields.Score, value: i }],
+        })),
+      },
+    },
+  );
+  expect(response).toMatchInlineSnapshot(`
+    {
+      "createContacts": {
+        "results": [
+          {
+            "clientRef": "row-0",
+            "companyResolutions": [
+              {
+                "action": "MATCHED",
+                "index": 0,
+              },
+            ],
+            "contact": {
+              "email": "bulk0@d.example",
+              "fullName": "Bulk0",
+              "id": "con_<new 1>",
+            },
+            "userErrors": [],
+          },
+          {
+            "clientRef": "row-1",
+            "companyResolutions": [
+              {
+                "action": "CREATED",
+                "index": 0,
+              },
+            ],
+            "contact": {
+              "email": "bulk1@d.example",
+              "fullName": "Bulk1",
+              "id": "con_<new 2>",
+            },
+            "userErrors": [],
+          },
+          {
+            "clientRef": "row-2",
+            "companyResolutions": [
+              {
+                "action": "MATCHED",
+                "index": 0,
+              },
+            ],
+            "contact": {
+              "email": "bulk2@d.example",
+              "fullName": "Bulk2",
+              "id": "con_<new 3>",
+            },
+            "userErrors": [],
+          },
+        ],
+        "userErrors": [],
+      },
+    }
+  `);
+  expect(statements).toMatchInlineSnapshot(`
+    [
+      "INSERT INTO "companies" ("id", "organization_id", "name", "normalized_name") SELECT "id", "organization_id", "name", "normalized_name" FROM json_populate_recordset(NULL::"companies", $1::json) ON CONFLICT DO NOTHING RETURNING "id" AS "id", "normalized_name" AS "normalizedName"",
+      "SELECT "t0"."id", "t0"."address_normalized" AS "addressNormalized", "t0"."contact_id" AS "contactId" FROM "public"."contact_emails" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."address_normalized" IN ($2,$3,$4))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."group_id" AS "groupId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."type"::text, "t0"."options", "t0"."position", "t0"."created_at" AS "createdAt" FROM "public"."custom_fields" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."groups" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."domain", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."companies" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."normalized_name" IN ($2,$3))",
+      "SELECT "t0"."id", "t0"."prefix", "t0"."organization_id" AS "organizationId", "t0"."user_id" AS "userId", "t0"."hash", "t0"."scopes", "t0"."revoked_at" AS "revokedAt" FROM "public"."api_keys" AS "t0" WHERE ("t0"."prefix" = $1 AND 1=1) LIMIT $2",
+      "WITH i0 AS (INSERT INTO "contacts" ("type", "first_name", "middle_name", "last_name", "full_name", "full_name_explicit", "abbreviation", "title", "gender", "birthday", "primary_language", "description", "strategy", "linkedin_url", "profile_picture_url", "tags", "login_email", "mailing_list_opt_in", "purchase_order_number", "ssn", "job_title", "department", "sort_last_name", "sort_full_name", "search_text", "created_by_id", "updated_by_id", "id", "organization_id") SELECT "type", "first_name", "middle_name", "last_name", "full_name", "full_name_explicit", "abbreviation", "title", "gender", "birthday", "primary_language", "description", "strategy", "linkedin_url", "profile_picture_url", "tags", "login_email", "mailing_list_opt_in", "purchase_order_number", "ssn", "job_title", "department", "sort_last_name", "sort_full_name", "search_text", "created_by_id", "updated_by_id", "id", "organization_id" FROM json_populate_recordset(NULL::"contacts", $1::json)), i1 AS (INSERT INTO "contact_emails" ("address", "address_normalized", "label", "is_primary", "position", "id", "contact_id", "organization_id") SELECT "address", "address_normalized", "label", "is_primary", "position", "id", "contact_id", "organization_id" FROM json_populate_recordset(NULL::"contact_emails", $2::json) ON CONFLICT DO NOTHING RETURNING "id" AS "id"), i2 AS (INSERT INTO "contact_companies" ("organization_id", "contact_id", "company_id", "job_title", "department", "is_primary", "position") SELECT "organization_id", "contact_id", "company_id", "job_title", "department", "is_primary", "position" FROM json_populate_recordset(NULL::"contact_companies", $3::json)), i3 AS (INSERT INTO "group_memberships" ("organization_id", "group_id", "contact_id") SELECT "organization_id", "group_id", "contact_id" FROM json_populate_recordset(NULL::"group_memberships", $4::json)), i4 AS (INSERT INTO "custom_field_values" ("organization_id", "contact_id", "field_id", "value") SELECT "organization_id", "contact_id", "field_id", "value" FROM json_populate_recordset(NULL::"custom_field_values", $5::json)), i5 AS (INSERT INTO "contact_changes" ("organization_id", "contact_id", "change_type", "changed_fields", "version", "change_origin") SELECT "organization_id", "contact_id", "change_type", "changed_fields", "version", "change_origin" FROM json_populate_recordset(NULL::"contact_changes", $6::json)) SELECT 1 AS part, to_json(i1) AS row FROM i1",
+      "COMMIT",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."type"::text, "t0"."first_name" AS "firstName", "t0"."middle_name" AS "middleName", "t0"."last_name" AS "lastName", "t0"."full_name" AS "fullName", "t0"."full_name_explicit" AS "fullNameExplicit", "t0"."abbreviation", "t0"."title", "t0"."gender"::text, "t0"."birthday", "t0"."primary_language" AS "primaryLanguage", "t0"."description", "t0"."strategy", "t0"."job_title" AS "jobTitle", "t0"."department", "t0"."linkedin_url" AS "linkedInUrl", "t0"."profile_picture_url" AS "profilePictureUrl", "t0"."tags", "t0"."login_email" AS "loginEmail", "t0"."mailing_list_opt_in" AS "mailingListOptIn", "t0"."purchase_order_number" AS "purchaseOrderNumber", "t0"."ssn", "t0"."version", "t0"."created_at" AS "createdAt", "t0"."created_by_id" AS "createdById", "t0"."updated_at" AS "updatedAt", "t0"."updated_by_id" AS "updatedById", "t0"."deleted_at" AS "deletedAt", "t0"."merged_into_id" AS "mergedIntoId", "t0"."sort_last_name" AS "sortLastName", "t0"."sort_full_name" AS "sortFullName", "t0"."search_text" AS "searchText", "Contact_emails"."__prisma_data__" AS "emails" FROM "public"."contacts" AS "t0"
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t3"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('address', "t2"."address", 'isPrimary', "t2"."is_primary") AS "__prisma_data__", "t2"."position" FROM (SELECT "t1".* FROM "public"."contact_emails" AS "t1" WHERE ("t0"."organization_id" = "t1"."organization_id" AND "t0"."id" = "t1"."contact_id") /* root select */) AS "t2" /* inner select */) AS "t3" ORDER BY "t3"."position" ASC /* middle select */) AS "t4" /* outer select */) AS "Contact_emails" ON true WHERE (("t0"."id" = $1 AND "t0"."organization_id" = $2) OR ("t0"."id" = $3 AND "t0"."organization_id" = $4) OR ("t0"."id" = $5 AND "t0"."organization_id" = $6))",
+    ]
+  `);
+});
+
+it('updateContact', async () => {
+  const { response, statements } = await run(
+    `mutation($input: UpdateContactInput!) {
+      updateContact(input: $input) {
+        contact { id fullName jobTitle etag version emails { address isPrimary } phones { number } companies { company { name } } tags customFieldValues { field { name } ... on TextFieldValue { text } } }
+        changedFields
+        userErrors { code field message }
+      }
+    }`,
+    {
+      input: {
+        id: first,
+        ifMatch: 'W/"1"',
+        patch: {
+          jobTitle: 'CTO',
+          emails: [{ address: 'seed0@new.example' }],
+          tags: ['canon', 'vip'],
+          customFieldValues: [{ field: fields.Note, value: 'updated' }],
+        },
+      },
+    },
+  );
+  expect(response).toMatchInlineSnapshot(`
+    {
+      "updateContact": {
+        "changedFields": [
+          "jobTitle",
+          "tags",
+          "emails",
+          "customFieldValues",
+        ],
+        "contact": {
+          "companies": [
+            {
+              "company": {
+                "name": "Seed Co 0",
+              },
+            },
+          ],
+          "customFieldValues": [
+            {
+              "field": {
+                "name": "Note",
+              },
+              "text": "updated",
+            },
+            {
+              "field": {
+                "name": "Score",
+              },
+            },
+            {
+              "field": {
+                "name": "Tier",
+              },
+            },
+            {
+              "field": {
+                "name": "Owner",
+              },
+            },
+            {
+              "field": {
+                "name": "Related",
+              },
+            },
+          ],
+          "emails": [
+            {
+              "address": "seed0@new.example",
+              "isPrimary": true,
+            },
+          ],
+          "etag": "W/"2"",
+          "fullName": "Seed0 Contact",
+          "id": "con_<Seed0>",
+          "jobTitle": "CTO",
+          "phones": [
+            {
+              "number": "+442079460000",
+            },
+          ],
+          "tags": [
+            "canon",
+            "vip",
+          ],
+          "version": 2,
+        },
+        "userErrors": [],
+      },
+    }
+  `);
+  expect(statements).toMatchInlineSnapshot(`
+    [
+      "DELETE FROM "public"."contact_addresses" WHERE ("public"."contact_addresses"."organization_id" = $1 AND "public"."contact_addresses"."contact_id" IN ($2))",
+      "DELETE FROM "public"."contact_companies" WHERE ("public"."contact_companies"."organization_id" = $1 AND "public"."contact_companies"."contact_id" IN ($2))",
+      "DELETE FROM "public"."contact_emails" WHERE ("public"."contact_emails"."organization_id" = $1 AND "public"."contact_emails"."contact_id" IN ($2))",
+      "DELETE FROM "public"."contact_phones" WHERE ("public"."contact_phones"."organization_id" = $1 AND "public"."contact_phones"."contact_id" IN ($2))",
+      "DELETE FROM "public"."contact_urls" WHERE ("public"."contact_urls"."organization_id" = $1 AND "public"."contact_urls"."contact_id" IN ($2))",
+      "DELETE FROM "public"."custom_field_values" WHERE ("public"."custom_field_values"."organization_id" = $1 AND "public"."custom_field_values"."contact_id" IN ($2))",
+      "DELETE FROM "public"."external_refs" WHERE ("public"."external_refs"."organization_id" = $1 AND "public"."external_refs"."contact_id" IN ($2))",
+      "DELETE FROM "public"."group_memberships" WHERE ("public"."group_memberships"."organization_id" = $1 AND "public"."group_memberships"."contact_id" IN ($2))",
+      "INSERT INTO "public"."contact_changes" ("organization_id","contact_id","change_type","changed_fields","change_origin","version","occurred_at") VALUES ($1,$2,CAST($3::text AS "public"."ChangeType"),$4,$5,$6,$7) RETURNING "public"."contact_changes"."seq", "public"."contact_changes"."txid", "public"."contact_changes"."organization_id", "public"."contact_changes"."contact_id", "public"."contact_changes"."change_type"::text, "public"."contact_changes"."changed_fields", "public"."contact_changes"."change_origin", "public"."contact_changes"."version", "public"."contact_changes"."occurred_at"",
+      "SELECT "t0"."id", "t0"."address_normalized" AS "addressNormalized", "t0"."contact_id" AS "contactId" FROM "public"."contact_emails" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."address_normalized" IN ($2,$3,$4))",
+      "SELECT "t0"."id", "t0"."namespace", "t0"."external_id" AS "externalId", "t0"."contact_id" AS "contactId" FROM "public"."external_refs" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."owner_type" = CAST($2::text AS "public"."ExternalRefOwner") AND "t0"."namespace" = $3 AND "t0"."external_id" = $4)",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."group_id" AS "groupId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."type"::text, "t0"."options", "t0"."position", "t0"."created_at" AS "createdAt" FROM "public"."custom_fields" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."group_id" AS "groupId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."type"::text, "t0"."options", "t0"."position", "t0"."created_at" AS "createdAt" FROM "public"."custom_fields" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2,$3,$4,$5))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."groups" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."name", "t0"."normalized_name" AS "normalizedName", "t0"."domain", "t0"."created_at" AS "createdAt", "t0"."updated_at" AS "updatedAt" FROM "public"."companies" AS "t0" WHERE ("t0"."organization_id" = $1 AND "t0"."id" IN ($2))",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."type"::text, "t0"."first_name" AS "firstName", "t0"."middle_name" AS "middleName", "t0"."last_name" AS "lastName", "t0"."full_name" AS "fullName", "t0"."full_name_explicit" AS "fullNameExplicit", "t0"."abbreviation", "t0"."title", "t0"."gender"::text, "t0"."birthday", "t0"."primary_language" AS "primaryLanguage", "t0"."description", "t0"."strategy", "t0"."job_title" AS "jobTitle", "t0"."department", "t0"."linkedin_url" AS "linkedInUrl", "t0"."profile_picture_url" AS "profilePictureUrl", "t0"."tags", "t0"."login_email" AS "loginEmail", "t0"."mailing_list_opt_in" AS "mailingListOptIn", "t0"."purchase_order_number" AS "purchaseOrderNumber", "t0"."ssn", "t0"."version", "t0"."created_at" AS "createdAt", "t0"."created_by_id" AS "createdById", "t0"."updated_at" AS "updatedAt", "t0"."updated_by_id" AS "updatedById", "t0"."deleted_at" AS "deletedAt", "t0"."merged_into_id" AS "mergedIntoId", "t0"."sort_last_name" AS "sortLastName", "t0"."sort_full_name" AS "sortFullName", "t0"."search_text" AS "searchText", "Contact_emails"."__prisma_data__" AS "emails", "Contact_phones"."__prisma_data__" AS "phones", "Contact_addresses"."__prisma_data__" AS "addresses", "Contact_urls"."__prisma_data__" AS "urls", "Contact_externalRefs"."__prisma_data__" AS "externalRefs", "Contact_companies"."__prisma_data__" AS "companies", "Contact_groups"."__prisma_data__" AS "groups", "Contact_customFieldValues"."__prisma_data__" AS "customFieldValues" FROM "public"."contacts" AS "t0"
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t3"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t2"."id", 'organizationId', "t2"."organization_id", 'contactId', "t2"."contact_id", 'address', "t2"."address", 'addressNormalized', "t2"."address_normalized", 'label', "t2"."label", 'isPrimary', "t2"."is_primary", 'position', "t2"."position") AS "__prisma_data__", "t2"."position" FROM (SELECT "t1".* FROM "public"."contact_emails" AS "t1" WHERE ("t0"."organization_id" = "t1"."organization_id" AND "t0"."id" = "t1"."contact_id") /* root select */) AS "t2" /* inner select */) AS "t3" ORDER BY "t3"."position" ASC /* middle select */) AS "t4" /* outer select */) AS "Contact_emails" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t7"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t6"."id", 'organizationId', "t6"."organization_id", 'contactId', "t6"."contact_id", 'number', "t6"."number", 'e164', "t6"."e164", 'extension', "t6"."extension", 'original', "t6"."original", 'label', "t6"."label", 'countryCode', "t6"."country_code", 'isPrimary', "t6"."is_primary", 'position', "t6"."position") AS "__prisma_data__", "t6"."position" FROM (SELECT "t5".* FROM "public"."contact_phones" AS "t5" WHERE ("t0"."organization_id" = "t5"."organization_id" AND "t0"."id" = "t5"."contact_id") /* root select */) AS "t6" /* inner select */) AS "t7" ORDER BY "t7"."position" ASC /* middle select */) AS "t8" /* outer select */) AS "Contact_phones" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t11"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t10"."id", 'organizationId', "t10"."organization_id", 'contactId', "t10"."contact_id", 'street', "t10"."street", 'secondaryAddress', "t10"."secondary_address", 'postalCode', "t10"."postal_code", 'city', "t10"."city", 'state', "t10"."state", 'country', "t10"."country", 'line', "t10"."line", 'isPrimary', "t10"."is_primary", 'position', "t10"."position") AS "__prisma_data__", "t10"."position" FROM (SELECT "t9".* FROM "public"."contact_addresses" AS "t9" WHERE ("t0"."organization_id" = "t9"."organization_id" AND "t0"."id" = "t9"."contact_id") /* root select */) AS "t10" /* inner select */) AS "t11" ORDER BY "t11"."position" ASC /* middle select */) AS "t12" /* outer select */) AS "Contact_addresses" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t15"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t14"."id", 'organizationId', "t14"."organization_id", 'contactId', "t14"."contact_id", 'url', "t14"."url", 'isPrimary', "t14"."is_primary", 'position', "t14"."position") AS "__prisma_data__", "t14"."position" FROM (SELECT "t13".* FROM "public"."contact_urls" AS "t13" WHERE ("t0"."organization_id" = "t13"."organization_id" AND "t0"."id" = "t13"."contact_id") /* root select */) AS "t14" /* inner select */) AS "t15" ORDER BY "t15"."position" ASC /* middle select */) AS "t16" /* outer select */) AS "Contact_urls" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t19"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t18"."id", 'organizationId', "t18"."organization_id", 'ownerType', "t18"."owner_type", 'namespace', "t18"."namespace", 'externalId', "t18"."external_id", 'contactId', "t18"."contact_id", 'companyId', "t18"."company_id") AS "__prisma_data__", "t18"."namespace", "t18"."external_id" FROM (SELECT "t17".* FROM "public"."external_refs" AS "t17" WHERE ("t0"."organization_id" = "t17"."organization_id" AND "t0"."id" = "t17"."contact_id") /* root select */) AS "t18" /* inner select */) AS "t19" ORDER BY "t19"."namespace" ASC, "t19"."external_id" ASC /* middle select */) AS "t20" /* outer select */) AS "Contact_externalRefs" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t23"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t22"."organization_id", 'contactId', "t22"."contact_id", 'companyId', "t22"."company_id", 'jobTitle', "t22"."job_title", 'department', "t22"."department", 'isPrimary', "t22"."is_primary", 'position', "t22"."position") AS "__prisma_data__", "t22"."position" FROM (SELECT "t21".* FROM "public"."contact_companies" AS "t21" WHERE ("t0"."organization_id" = "t21"."organization_id" AND "t0"."id" = "t21"."contact_id") /* root select */) AS "t22" /* inner select */) AS "t23" ORDER BY "t23"."position" ASC /* middle select */) AS "t24" /* outer select */) AS "Contact_companies" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t27"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t26"."organization_id", 'groupId', "t26"."group_id", 'contactId', "t26"."contact_id", 'createdAt', "t26"."created_at") AS "__prisma_data__", "t26"."created_at" FROM (SELECT "t25".* FROM "public"."group_memberships" AS "t25" WHERE ("t0"."organization_id" = "t25"."organization_id" AND "t0"."id" = "t25"."contact_id") /* root select */) AS "t26" /* inner select */) AS "t27" ORDER BY "t27"."created_at" ASC /* middle select */) AS "t28" /* outer select */) AS "Contact_groups" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t31"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t30"."organization_id", 'contactId', "t30"."contact_id", 'fieldId', "t30"."field_id", 'value', "t30"."value") AS "__prisma_data__" FROM (SELECT "t29".* FROM "public"."custom_field_values" AS "t29" WHERE ("t0"."organization_id" = "t29"."organization_id" AND "t0"."id" = "t29"."contact_id") /* root select */) AS "t30" /* inner select */) AS "t31" /* middle select */) AS "t32" /* outer select */) AS "Contact_customFieldValues" ON true WHERE ("t0"."id" = $1 AND "t0"."organization_id" = $2 AND "t0"."merged_into_id" IS NULL) LIMIT $3",
+      "SELECT "t0"."id", "t0"."prefix", "t0"."organization_id" AS "organizationId", "t0"."user_id" AS "userId", "t0"."hash", "t0"."scopes", "t0"."revoked_at" AS "revokedAt" FROM "public"."api_keys" AS "t0" WHERE ("t0"."prefix" = $1 AND 1=1) LIMIT $2",
+      "UPDATE "public"."contacts" SET "type" = CAST($1::text AS "public"."ContactType"), "first_name" = $2, "middle_name" = $3, "last_name" = $4, "full_name" = $5, "full_name_explicit" = $6, "abbreviation" = $7, "title" = $8, "gender" = $9, "birthday" = $10, "primary_language" = $11, "description" = $12, "strategy" = $13, "linkedin_url" = $14, "profile_picture_url" = $15, "tags" = $16, "login_email" = $17, "mailing_list_opt_in" = $18, "purchase_order_number" = $19, "ssn" = $20, "job_title" = $21, "department" = $22, "sort_last_name" = $23, "sort_full_name" = $24, "search_text" = $25, "updated_by_id" = $26, "version" = ("public"."contacts"."version" + $27), "updated_at" = $28 WHERE ("public"."contacts"."id" = $29 AND "public"."contacts"."organization_id" = $30 AND "public"."contacts"."version" = $31 AND "public"."contacts"."merged_into_id" IS NULL AND "public"."contacts"."deleted_at" IS NULL)",
+      "WITH i0 AS (INSERT INTO "contact_emails" ("address", "address_normalized", "label", "is_primary", "position", "id", "contact_id", "organization_id") SELECT "address", "address_normalized", "label", "is_primary", "position", "id", "contact_id", "organization_id" FROM json_populate_recordset(NULL::"contact_emails", $1::json) ON CONFLICT DO NOTHING RETURNING "id" AS "id"), i1 AS (INSERT INTO "external_refs" ("id", "organization_id", "owner_type", "namespace", "external_id", "contact_id") SELECT "id", "organization_id", "owner_type", "namespace", "external_id", "contact_id" FROM json_populate_recordset(NULL::"external_refs", $2::json) ON CONFLICT DO NOTHING RETURNING "id" AS "id"), i2 AS (INSERT INTO "contact_phones" ("number", "e164", "extension", "original", "label", "country_code", "is_primary", "position", "id", "contact_id", "organization_id") SELECT "number", "e164", "extension", "original", "label", "country_code", "is_primary", "position", "id", "contact_id", "organization_id" FROM json_populate_recordset(NULL::"contact_phones", $3::json)), i3 AS (INSERT INTO "contact_addresses" ("street", "secondary_address", "postal_code", "city", "state", "country", "line", "is_primary", "position", "id", "contact_id", "organization_id") SELECT "street", "secondary_address", "postal_code", "city", "state", "country", "line", "is_primary", "position", "id", "contact_id", "organization_id" FROM json_populate_recordset(NULL::"contact_addresses", $4::json)), i4 AS (INSERT INTO "contact_urls" ("url", "is_primary", "position", "id", "contact_id", "organization_id") SELECT "url", "is_primary", "position", "id", "contact_id", "organization_id" FROM json_populate_recordset(NULL::"contact_urls", $5::json)), i5 AS (INSERT INTO "contact_companies" ("organization_id", "contact_id", "company_id", "job_title", "department", "is_primary", "position") SELECT "organization_id", "contact_id", "company_id", "job_title", "department", "is_primary", "position" FROM json_populate_recordset(NULL::"contact_companies", $6::json)), i6 AS (INSERT INTO "group_memberships" ("organization_id", "group_id", "contact_id") SELECT "organization_id", "group_id", "contact_id" FROM json_populate_recordset(NULL::"group_memberships", $7::json)), i7 AS (INSERT INTO "custom_field_values" ("organization_id", "contact_id", "field_id", "value") SELECT "organization_id", "contact_id", "field_id", "value" FROM json_populate_recordset(NULL::"custom_field_values", $8::json)) SELECT 0 AS part, to_json(i0) AS row FROM i0 UNION ALL SELECT 1 AS part, to_json(i1) AS row FROM i1",
+      "COMMIT",
+      "SELECT "t0"."id", "t0"."organization_id" AS "organizationId", "t0"."type"::text, "t0"."first_name" AS "firstName", "t0"."middle_name" AS "middleName", "t0"."last_name" AS "lastName", "t0"."full_name" AS "fullName", "t0"."full_name_explicit" AS "fullNameExplicit", "t0"."abbreviation", "t0"."title", "t0"."gender"::text, "t0"."birthday", "t0"."primary_language" AS "primaryLanguage", "t0"."description", "t0"."strategy", "t0"."job_title" AS "jobTitle", "t0"."department", "t0"."linkedin_url" AS "linkedInUrl", "t0"."profile_picture_url" AS "profilePictureUrl", "t0"."tags", "t0"."login_email" AS "loginEmail", "t0"."mailing_list_opt_in" AS "mailingListOptIn", "t0"."purchase_order_number" AS "purchaseOrderNumber", "t0"."ssn", "t0"."version", "t0"."created_at" AS "createdAt", "t0"."created_by_id" AS "createdById", "t0"."updated_at" AS "updatedAt", "t0"."updated_by_id" AS "updatedById", "t0"."deleted_at" AS "deletedAt", "t0"."merged_into_id" AS "mergedIntoId", "t0"."sort_last_name" AS "sortLastName", "t0"."sort_full_name" AS "sortFullName", "t0"."search_text" AS "searchText", "Contact_emails"."__prisma_data__" AS "emails", "Contact_phones"."__prisma_data__" AS "phones", "Contact_companies"."__prisma_data__" AS "companies", "Contact_customFieldValues"."__prisma_data__" AS "customFieldValues" FROM "public"."contacts" AS "t0"
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t3"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t2"."id", 'address', "t2"."address", 'isPrimary', "t2"."is_primary") AS "__prisma_data__", "t2"."position" FROM (SELECT "t1".* FROM "public"."contact_emails" AS "t1" WHERE ("t0"."organization_id" = "t1"."organization_id" AND "t0"."id" = "t1"."contact_id") /* root select */) AS "t2" /* inner select */) AS "t3" ORDER BY "t3"."position" ASC /* middle select */) AS "t4" /* outer select */) AS "Contact_emails" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t7"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('id', "t6"."id", 'number', "t6"."number") AS "__prisma_data__", "t6"."position" FROM (SELECT "t5".* FROM "public"."contact_phones" AS "t5" WHERE ("t0"."organization_id" = "t5"."organization_id" AND "t0"."id" = "t5"."contact_id") /* root select */) AS "t6" /* inner select */) AS "t7" ORDER BY "t7"."position" ASC /* middle select */) AS "t8" /* outer select */) AS "Contact_phones" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t11"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t10"."organization_id", 'companyId', "t10"."company_id", 'company', "ContactCompany_company"."__prisma_data__", 'contactId', "t10"."contact_id", 'companyId', "t10"."company_id") AS "__prisma_data__", "t10"."position", "t10"."organization_id", "t10"."company_id" FROM (SELECT "t9".* FROM "public"."contact_companies" AS "t9" WHERE ("t0"."organization_id" = "t9"."organization_id" AND "t0"."id" = "t9"."contact_id") /* root select */) AS "t10"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t13"."id", 'organizationId', "t13"."organization_id", 'name', "t13"."name", 'normalizedName', "t13"."normalized_name", 'domain', "t13"."domain", 'createdAt', "t13"."created_at", 'updatedAt', "t13"."updated_at") AS "__prisma_data__" FROM "public"."companies" AS "t13" WHERE ("t10"."organization_id" = "t13"."organization_id" AND "t10"."company_id" = "t13"."id") LIMIT $1) AS "ContactCompany_company" ON true /* inner select */) AS "t11" ORDER BY "t11"."position" ASC /* middle select */) AS "t12" /* outer select */) AS "Contact_companies" ON true
+      LEFT JOIN LATERAL (SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (SELECT "t16"."__prisma_data__" FROM (SELECT JSONB_BUILD_OBJECT('organizationId', "t15"."organization_id", 'contactId', "t15"."contact_id", 'fieldId', "t15"."field_id", 'value', "t15"."value", 'organizationId', "t15"."organization_id", 'fieldId', "t15"."field_id", 'field', "CustomFieldValue_field"."__prisma_data__") AS "__prisma_data__", "t15"."organization_id", "t15"."field_id" FROM (SELECT "t14".* FROM "public"."custom_field_values" AS "t14" WHERE ("t0"."organization_id" = "t14"."organization_id" AND "t0"."id" = "t14"."contact_id") /* root select */) AS "t15"
+      LEFT JOIN LATERAL (SELECT JSONB_BUILD_OBJECT('id', "t18"."id", 'organizationId', "t18"."organization_id", 'groupId', "t18"."group_id", 'name', "t18"."name", 'normalizedName', "t18"."normalized_name", 'type', "t18"."type", 'options', "t18"."options", 'position', "t18"."position", 'createdAt', "t18"."created_at") AS "__prisma_data__" FROM "public"."custom_fields" AS "t18" WHERE ("t15"."organization_id" = "t18"."organization_id" AND "t15"."field_id" = "t18"."id") LIMIT $2) AS "CustomFieldValue_field" ON true /* inner select */) AS "t16" LEFT JOIN "public"."custom_fields" AS "orderby_1" ON ("orderby_1"."organization_id","orderby_1"."id") = ("t16"."organization_id","t16"."field_id") ORDER BY "orderby_1"."position" ASC, "t16"."field_id" ASC /* middle select */) AS "t17" /* outer select */) AS "Contact_customFieldValues" ON true WHERE ("t0"."id" = $3 AND "t0"."organization_id" = $4) LIMIT $5",
+    ]
+  `);
+});
