@@ -47,7 +47,9 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true, description: "The group's id (grp_…)." }) },
     resolve: (query, _root, args, { tenant }) => {
       const id = decodeIdOf('Group', args.id);
-      return id ? tenant.prisma.group.findUnique({ ...query, where: { id, organizationId: tenant.organizationId } }) : null;
+      // Spread even for a malformed id, so Pothos sees the query used.
+      const read = { ...query, where: { id: id ?? '', organizationId: tenant.organizationId } };
+      return id ? tenant.prisma.group.findUnique(read) : null;
     },
   }),
   groups: t.prismaConnection({
