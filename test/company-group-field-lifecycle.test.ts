@@ -78,6 +78,15 @@ describe('updateCompany / deleteCompany', () => {
 });
 
 describe('updateGroup / deleteGroup', () => {
+  it('group(id:) answers null, not an error, for a malformed id or one of another type', async () => {
+    const group = await created('createGroup', { name: 'Looked Up' }, 'group');
+    expect((await gql('query($id: ID!) { group(id: $id) { id name } }', { id: group })).group).toEqual({ id: group, name: 'Looked Up' });
+    // with a relation selected, so that Pothos has a query for the resolver to use
+    for (const id of ['garbage', 'grp_123', group.replace('grp_', 'com_')]) {
+      expect((await gql('query($id: ID!) { group(id: $id) { id customFields { name } } }', { id })).group).toBeNull();
+    }
+  });
+
   it('renames a group, refusing a taken name', async () => {
     const a = await created('createGroup', { name: 'Alpha' }, 'group');
     const b = await created('createGroup', { name: 'Beta' }, 'group');
