@@ -11,6 +11,7 @@ import { createPostgresDatabase, databaseKind, withDatabase } from './support/da
 import { type Caller, createHarness, type GraphQLResponse } from './support/harness.js';
 import { runCli } from './support/process.js';
 import { subscribe } from './support/sse.js';
+import { type Document, documentText } from './support/graphql.js';
 
 // ssn is written and read only with contacts:sensitive, on every path: each path below is run
 // by a key with the scope and by a key of the same organisation without it (read + write).
@@ -65,7 +66,8 @@ async function world(): Promise<World> {
     key,
     organizationId: sensitive.organizationId,
     userId: sensitive.userId,
-    gql: async (query, variables) => {
+    gql: async (document: Document<unknown, never>, variables?: unknown) => {
+      const query = documentText(document);
       // the harness' caller waits for the feed to settle; borrow it
       if (query.includes('contactChanges')) await sensitive.gql('{ contactChanges(first: 1) { endCursor } }');
       return h.request({ query, variables }, { authorization: `Bearer ${key}` });
