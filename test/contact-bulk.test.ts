@@ -36,8 +36,8 @@ describe('createContacts (bulk)', () => {
     expect(userErrors).toEqual([]);
     expect(results.map((r: { clientRef: string }) => r.clientRef)).toEqual(contacts.map((c) => c.clientRef));
     expect(results.every((r: { userErrors: unknown[] }) => r.userErrors.length === 0)).toBe(true);
-    expect(new Set(results.map((r: any) => r.contact.companies[0].company.id)).size).toBe(1);
-    expect(results.filter((r: any) => r.companyResolutions[0].action === 'CREATED')).toHaveLength(1);
+    expect(new Set(results.map((r: { contact: { companies: { company: { id: string } }[] } }) => r.contact.companies[0]!.company.id)).size).toBe(1);
+    expect(results.filter((r: { companyResolutions: { action: string }[] }) => r.companyResolutions[0]!.action === 'CREATED')).toHaveLength(1);
     // The whole batch is a fixed number of statements, not one per item: auth, the shared
     // lookups (companies, emails), the new company's INSERT, one INSERT of the contacts with
     // everything they own, COMMIT, and the read-back (contacts, then their companies).

@@ -220,12 +220,12 @@ describe('phones as the source APIs send them', () => {
   it('folds phone and mobile kept as given into the list, once', async () => {
     const contact = await created({ firstName: 'Fold', phone: '555 0100', mobile: '+0987654321', phones: [{ number: '555  0100', label: 'HOME' }] });
     // as with email: a convenience number the list has already is that entry
-    expect(contact.phones.map((p: any) => [p.number, p.label, p.isPrimary])).toEqual([
+    expect(contact.phones.map((p: { number: string; label: string | null; isPrimary: boolean }) => [p.number, p.label, p.isPrimary])).toEqual([
       ['+0987654321', 'MOBILE', true],
       ['555 0100', 'HOME', false],
     ]);
     const unlabelled = await created({ firstName: 'Fold', mobile: '+1 415 555 0188', phones: [{ number: '+14155550100' }, { number: '+14155550188' }] });
-    expect(unlabelled.phones.map((p: any) => [p.number, p.label, p.isPrimary])).toEqual([
+    expect(unlabelled.phones.map((p: { number: string; label: string | null; isPrimary: boolean }) => [p.number, p.label, p.isPrimary])).toEqual([
       ['+14155550100', null, true],
       ['+14155550188', 'MOBILE', false],
     ]);
@@ -270,7 +270,7 @@ describe('addresses on one line', () => {
       { input: { id: contact.id, patch: { lastName: 'Kept' } } },
     );
     expect(res.data.updateContact.changedFields).toEqual(['lastName', 'fullName']);
-    expect(res.data.updateContact.contact.addresses.map((a: any) => a.line)).toEqual(['123 Main St, Springfield, USA', 'Flat 2, 10 Downing Street, London SW1A 2AA']);
+    expect(res.data.updateContact.contact.addresses.map((a: { line: string | null }) => a.line)).toEqual(['123 Main St, Springfield, USA', 'Flat 2, 10 Downing Street, London SW1A 2AA']);
   });
 });
 

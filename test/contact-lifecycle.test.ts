@@ -125,7 +125,7 @@ describe('updateContact: custom field values', () => {
   /** the contact's version and its values by field name */
   const valuesOf = async (id: string) => {
     const contact = (await owner.gql(`query($id: ID!) { contact(by: { id: $id }) { ${VALUES} } }`, { id })).data.contact;
-    const values = contact.customFieldValues.map((v: any) => [v.field.name, v.text ?? v.number ?? v.option]);
+    const values = contact.customFieldValues.map((v: { field: { name: string }; text?: string | null; number?: number | null; option?: string | null }) => [v.field.name, v.text ?? v.number ?? v.option]);
     return { version: contact.version, values: Object.fromEntries(values) };
   };
   const patch = async (input: Record<string, unknown>) =>

@@ -143,11 +143,11 @@ describe('what the canonical query reads', () => {
       urls: [{ url: 'https://canon0.example', isPrimary: true }],
       createdBy: { id: `usr_${owner.userId}` },
     });
-    expect(node.companies.map((link: any) => [link.company.name, link.isPrimary])).toEqual([
+    expect(node.companies.map((link: { company: { name: string }; isPrimary: boolean }) => [link.company.name, link.isPrimary])).toEqual([
       ['Canon Co 0', true],
       ['Canon Shared', false],
     ]);
-    const values = Object.fromEntries(node.customFieldValues.map((v: any) => [v.field.name, v]));
+    const values = Object.fromEntries(node.customFieldValues.map((v: { field: { name: string } }) => [v.field.name, v]));
     expect(values.Note).toMatchObject({ __typename: 'TextFieldValue', text: 'hello' });
     expect(values.Score).toMatchObject({ __typename: 'NumberFieldValue', number: 0 });
     expect(values.Tier).toMatchObject({ __typename: 'SingleSelectFieldValue', option: 'Gold' });
@@ -171,10 +171,10 @@ describe('what the canonical query reads', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data.company.contacts.totalCount).toBe(100);
     expect(res.data.company.contacts.edges).toHaveLength(5);
-    expect(res.data.companies.edges.map((e: any) => e.node.name)).toEqual(['Canon Co 0', 'Canon Co 1', 'Canon Co 2']);
+    expect(res.data.companies.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['Canon Co 0', 'Canon Co 1', 'Canon Co 2']);
     const [canonical] = res.data.groups.edges;
     expect(canonical.node.contacts.totalCount).toBe(100);
-    expect(canonical.node.customFields.map((f: any) => f.name)).toEqual(['Note', 'Score', 'Tier', 'Buddy', 'Owner', 'Related']);
+    expect(canonical.node.customFields.map((f: { name: string }) => f.name)).toEqual(['Note', 'Score', 'Tier', 'Buddy', 'Owner', 'Related']);
     expect(canonical.node.customFields[2]).toEqual({ name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] });
   });
 

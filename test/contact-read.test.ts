@@ -80,7 +80,7 @@ describe('node and nodes', () => {
   it('refuses more than 100 ids with BAD_USER_INPUT, loading nothing', async () => {
     const ids = Array.from({ length: 101 }, (_, i) => (i % 2 ? ada : grace));
     const { result, statements } = await h.statementsOf(() => owner.gql(NODES, { ids }));
-    expect(result.errors?.map((e: any) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(result.errors![0]!.message).toMatch(/at most 100 ids, got 101/);
     expect(statements.filter((sql) => /FROM "public"\."contacts"/.test(sql))).toEqual([]);
     expect((await owner.gql(NODES, { ids: ids.slice(0, 100) })).data.nodes).toHaveLength(100);
@@ -90,7 +90,7 @@ describe('node and nodes', () => {
     const one = async (mutation: string, input: Record<string, unknown>) => {
       const res = await owner.gql(mutation, { input });
       expect(res.errors).toBeUndefined();
-      return (Object.values(res.data)[0] as any) as Record<string, { id: string }>;
+      return Object.values(res.data)[0] as Record<string, { id: string }>;
     };
     const CREATE_COMPANY = 'mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } } }';
     const companies = [(await one(CREATE_COMPANY, { name: 'Node Corp' })).company!.id, (await one(CREATE_COMPANY, { name: 'Node Ltd' })).company!.id];

@@ -126,7 +126,7 @@ describe('upsertContact: what an update keeps', () => {
       const res = await owner.gql(`mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action userErrors { code field }
         contact { customFieldValues { field { name } ... on TextFieldValue { text } ... on NumberFieldValue { number } } } } }`, { input });
       const { action, userErrors, contact } = res.data.upsertContact;
-      return { action, userErrors, values: contact && Object.fromEntries(contact.customFieldValues.map((v: any) => [v.field.name, v.text ?? v.number])) };
+      return { action, userErrors, values: contact && Object.fromEntries(contact.customFieldValues.map((v: { field: { name: string }; text?: string | null; number?: number | null; option?: string | null }) => [v.field.name, v.text ?? v.number])) };
     };
     const by = { externalRef: sfRef('CF-1') };
     expect(await values({ by, firstName: 'Cf', groups: [group], customFieldValues: [{ field: tier, value: 'Gold' }, { field: seats, value: 2 }] }))

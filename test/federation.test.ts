@@ -60,7 +60,7 @@ const serviceResponse = await fetch(`${contactgraph.origin}/graphql`, {
   headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` },
   body: JSON.stringify({ query: '{ _service { sdl } }' }),
 });
-const contactgraphSdl: string = ((await serviceResponse.json()) as any).data._service.sdl;
+const contactgraphSdl: string = ((await serviceResponse.json()) as { data: { _service: { sdl: string } } }).data._service.sdl;
 
 const composition = composeServices([
   { name: 'contactgraph', typeDefs: parse(contactgraphSdl), url: `${contactgraph.origin}/graphql` },
@@ -121,7 +121,7 @@ describe('through the gateway', () => {
       deals(ids: ["deal-1", "deal-3"]) { id title amount contact { id fullName companies { company { name } } } }
     }`);
     expect(res.errors).toBeUndefined();
-    const byId = Object.fromEntries(res.data.deals.map((deal: any) => [deal.id, deal]));
+    const byId = Object.fromEntries(res.data.deals.map((deal: { id: string }) => [deal.id, deal]));
     expect(byId['deal-1']).toEqual({
       id: 'deal-1',
       title: 'Engine licence',
@@ -184,7 +184,7 @@ describe('through the gateway', () => {
     // With a non-null field of contactgraph's (companies) too: null, and no error.
     const res = await viaGateway('{ deals { id contact { id fullName companies { company { name } } } } }');
     expect(res.errors).toBeUndefined();
-    const byId = Object.fromEntries(res.data.deals.map((deal: any) => [deal.id, deal]));
+    const byId = Object.fromEntries(res.data.deals.map((deal: { id: string }) => [deal.id, deal]));
     for (const id of ['deal-4', 'deal-5', 'deal-6', 'deal-7']) expect(byId[id]).toEqual({ id, contact: null });
     expect(byId['deal-1'].contact.fullName).toBe('Ada Lovelace');
     expect(JSON.stringify([names, res])).not.toMatch(/Yours|Bin/);
@@ -192,7 +192,7 @@ describe('through the gateway', () => {
     // The other organisation sees its own contact and none of the owner's.
     const mine = await viaGateway('{ deals { id contact { fullName } } }', undefined, stranger.key);
     expect(mine.errors).toBeUndefined();
-    const theirNames = Object.fromEntries(mine.data.deals.map((deal: any) => [deal.id, deal.contact?.fullName ?? null]));
+    const theirNames = Object.fromEntries(mine.data.deals.map((deal: { id: string; contact?: { fullName: string | null } | null }) => [deal.id, deal.contact?.fullName ?? null]));
     expect(theirNames).toEqual({ 'deal-1': null, 'deal-2': null, 'deal-3': null, 'deal-4': 'Not Yours', 'deal-5': null, 'deal-6': null, 'deal-7': null });
   });
 
@@ -263,7 +263,7 @@ describe('_entities (what a gateway sends contactgraph)', () => {
       const { result, statements } = await h.statementsOf(() => owner.gql(ENTITIES, { representations }));
       expect(result.errors).toBeUndefined();
       expect(result.data._entities).toHaveLength(n);
-      expect(result.data._entities.every((entity: any) => entity?.__typename === 'Contact')).toBe(true);
+      expect(result.data._entities.every((entity: { __typename?: string } | null) => entity?.__typename === 'Contact')).toBe(true);
       expect(contactSelects(statements)).toHaveLength(1);
       counts.push(statements.length);
     }

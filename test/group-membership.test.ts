@@ -18,7 +18,7 @@ const ids: string[] = (
 
 const ADD = 'mutation($input: AddContactsToGroupInput!) { addContactsToGroup(input: $input) { group { contacts(first: 10) { totalCount } } userErrors { code field } } }';
 const REMOVE = 'mutation($input: RemoveContactsFromGroupInput!) { removeContactsFromGroup(input: $input) { group { contacts(first: 10) { totalCount } } userErrors { code field } } }';
-const versions = async () => (await owner.gql('{ contacts(first: 10, orderBy: { field: CREATED_AT, direction: ASC }) { edges { node { version } } } }')).data.contacts.edges.map((e: any) => e.node.version);
+const versions = async () => (await owner.gql('{ contacts(first: 10, orderBy: { field: CREATED_AT, direction: ASC }) { edges { node { version } } } }')).data.contacts.edges.map((e: { node: { version: number } }) => e.node.version);
 
 describe('group membership', () => {
   it('adds and removes contacts, bumping only the contacts whose membership changed', async () => {

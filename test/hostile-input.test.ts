@@ -118,8 +118,8 @@ describe('company, group and custom field names: something visible, no bidi over
 
   it('nothing was written by the refused names', async () => {
     const res = await owner.gql(`{ companies(first: 50) { edges { node { name } } } groups(first: 50) { edges { node { name } } } }`);
-    expect(res.data.companies.edges.map((e: any) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
-    expect(res.data.groups.edges.map((e: any) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
+    expect(res.data.companies.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
+    expect(res.data.groups.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
     expect((await owner.gql(`{ node(id: "${namesCompany}") { ... on Company { name } } }`)).data.node.name).toBe('Names Inc');
   });
 });

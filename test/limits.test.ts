@@ -190,7 +190,7 @@ describe('request body limit', () => {
         duplex: 'half',
       } as RequestInit);
       expect(response.status).toBe(413);
-      expect(((await response.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
       // a small chunked body is fine
       const small = await fetch(`${server.origin}/graphql`, {
         method: 'POST',

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { composeServices } from '@theguild/federation-composition';
 import { isObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +13,17 @@ const ONE_OF_INPUTS = ['CompanyLookup', 'CompanyRef', 'ContactLookup'];
 describe('schema.graphql', () => {
   it('is the SDL printed from the code (run `npm run schema:print` when this fails)', () => {
     expect(readFileSync('schema.graphql', 'utf8')).toBe(printSchemaSDL());
+  });
+
+  it('has a current gql.tada introspection output (run `npx gql.tada generate output` when this fails)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cg-tada-'));
+    try {
+      const fresh = path.join(dir, 'graphql-env.d.ts');
+      execFileSync(process.execPath, ['node_modules/gql.tada/bin/cli.js', 'generate', 'output', '--output', fresh], { stdio: 'pipe' });
+      expect(readFileSync('test/support/graphql-env.d.ts', 'utf8')).toBe(readFileSync(fresh, 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('marks the lookup inputs @oneOf, for clients and their code generators', () => {

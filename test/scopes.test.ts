@@ -8,7 +8,7 @@ import { createApiKey } from '../src/modules/api-key/api-key.js';
 import { createLogger } from '../src/logger.js';
 import { createApp } from '../src/yoga.js';
 import { fullSelection, idKindOf, minimalCall } from './support/fuzz.js';
-import { type Caller, createHarness } from './support/harness.js';
+import { type Caller, createHarness, type GraphQLResponse } from './support/harness.js';
 import { subscribe } from './support/sse.js';
 
 // Which scope every root field needs, checked against the live schema: a field missing from
@@ -172,7 +172,7 @@ describe('scopes: the contactChanged subscription (Server-Sent Events)', () => {
           expect(event.data.contactChanged.contact.ssn).toBe('078-05-1120');
         } else {
           expect(event.data.contactChanged.contact.ssn).toBeNull();
-          expect(event.errors?.map((e: any) => [e.extensions?.code, e.path?.at(-1)])).toEqual([['FORBIDDEN', 'ssn']]);
+          expect(event.errors?.map((e: { extensions?: { code?: string }; path?: (string | number)[] }) => [e.extensions?.code, e.path?.at(-1)])).toEqual([['FORBIDDEN', 'ssn']]);
         }
       } finally {
         sub.close();
@@ -293,13 +293,16 @@ function writeOnlySelection(type: GraphQLOutputType): string {
 
 // Selecting a payload in full goes far past the query limits, which are not under test here.
 const unlimited = createApp({ db: h.db, log: createLogger('silent'), limits: { ...DEFAULT_LIMITS, depth: 50, tokens: 1_000_000, cost: 1_000_000_000, aliases: 1000 } });
-async function send(key: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] }> {
+/** An answer's body: `data` untyped, as the operations sent here are built from the live schema. */
+type GraphQLBody = Omit<GraphQLResponse, 'status' | 'headers'>;
+
+async function send(key: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLBody> {
   const response = await unlimited.fetch('http://test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
   });
-  return response.json() as Promise<any>;
+  return response.json() as Promise<GraphQLBody>;
 }
 
 interface World {
@@ -381,7 +384,7 @@ async function snapshotOf(world: World) {
   const selection = fullSelection(schema, schema.getQueryType()!.getFields().contacts!.type, { pageSize: 100 });
   const res = await send(world.owner.key, `{ contacts(first: 100, filter: { includeDeleted: true }) ${selection} groups(first: 100) { edges { node { name contacts(first: 100) { totalCount } } } } }`);
   expect(res.errors).toBeUndefined();
-  const data = blanked(res.data) as any;
+  const data = blanked(res.data) as { contacts: { edges: unknown[] } };
   data.contacts.edges.sort((a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   return data;
 }
@@ -496,8 +499,8 @@ describe('scopes: the paths the attack used, with a write-only key (and an admin
     );
     const payload = res.data!.mergeContacts;
     expect(payload).toMatchObject({ contact: { id: world.alice, firstName: null }, mergedIds: [world.bob], dryRun: true, userErrors: [] });
-    expect(payload.conflicts.map((c: any) => c.field)).toContain('firstName');
-    expect(payload.conflicts.every((c: any) => c.sourceId === world.bob && c.kept === null && c.discarded === null)).toBe(true);
+    expect(payload.conflicts.map((c: { field: string }) => c.field)).toContain('firstName');
+    expect(payload.conflicts.every((c: { sourceId: string; kept: unknown; discarded: unknown }) => c.sourceId === world.bob && c.kept === null && c.discarded === null)).toBe(true);
     refusedReads(res);
     // nothing was merged
     expect((await read(world, 'query($id: ID!) { contact(by: { id: $id }) { id } }', { id: world.bob })).data.contact).toEqual({ id: world.bob });
@@ -547,7 +550,7 @@ describe('scopes: the paths the attack used, with a write-only key (and an admin
       await world.owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: world.alice, patch: { jobTitle: 'Qx7 changed' } } });
       const [event] = await sub.waitFor(1);
       expect(event.data ?? null).toBeNull();
-      expect(event.errors.map((e: any) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(event.errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['FORBIDDEN']);
       expect(carriesSeededData(event)).toBe(false);
     } finally {
       sub.close();

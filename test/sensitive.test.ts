@@ -11,6 +11,7 @@ import { createPostgresDatabase, databaseKind, withDatabase } from './support/da
 import { type Caller, createHarness, type GraphQLResponse } from './support/harness.js';
 import { runCli } from './support/process.js';
 import { subscribe } from './support/sse.js';
+import { type Document, documentText } from './support/graphql.js';
 
 // ssn is written and read only with contacts:sensitive, on every path: each path below is run
 // by a key with the scope and by a key of the same organisation without it (read + write).
@@ -65,7 +66,8 @@ async function world(): Promise<World> {
     key,
     organizationId: sensitive.organizationId,
     userId: sensitive.userId,
-    gql: async (query, variables) => {
+    gql: async (document: Document<unknown, never>, variables?: unknown) => {
+      const query = documentText(document);
       // the harness' caller waits for the feed to settle; borrow it
       if (query.includes('contactChanges')) await sensitive.gql('{ contactChanges(first: 1) { endCursor } }');
       return h.request({ query, variables }, { authorization: `Bearer ${key}` });
@@ -162,7 +164,7 @@ const CASES: PathCase[] = [
     refusedAt: ['contacts', '1', 'ssn'],
     run: (_w, caller) => caller.gql(CREATE_MANY, { input: { contacts: [{ firstName: 'One' }, { firstName: 'Two', ssn: NEW_SSN }] } }),
     async withScope(res, w) {
-      expect(res.data.createContacts.results.map((r: any) => r.contact)).toEqual([{ firstName: 'One', ssn: null }, { firstName: 'Two', ssn: NEW_SSN }]);
+      expect(res.data.createContacts.results.map((r: { contact: unknown }) => r.contact)).toEqual([{ firstName: 'One', ssn: null }, { firstName: 'Two', ssn: NEW_SSN }]);
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', SEED_SSN], ['One', null], ['Two', NEW_SSN]]);
     },
   },
@@ -215,7 +217,7 @@ const CASES: PathCase[] = [
         },
       }),
     async withScope(res, w) {
-      expect(res.data.upsertContacts.results.map((r: any) => r.action)).toEqual(['CREATED', 'UPDATED']);
+      expect(res.data.upsertContacts.results.map((r: { action: string }) => r.action)).toEqual(['CREATED', 'UPDATED']);
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', NEW_SSN], ['First', null]]);
     },
   },
@@ -230,11 +232,11 @@ const CASES: PathCase[] = [
     },
     withScope(res) {
       expect(res.errors).toBeUndefined();
-      expect(res.data.contactChanges.changes.map((c: any) => c.changedFields)).toEqual([[], ['ssn']]);
+      expect(res.data.contactChanges.changes.map((c: { changedFields: string[] }) => c.changedFields)).toEqual([[], ['ssn']]);
       expect(res.data.contactChanges.changes[1].contact).toEqual({ firstName: 'Seed', ssn: NEW_SSN });
     },
     withoutScope(res) {
-      expect(res.data.contactChanges.changes.map((c: any) => [c.changeType, c.changedFields, c.contact])).toEqual([
+      expect(res.data.contactChanges.changes.map((c: { changeType: string; changedFields: string[]; contact: unknown }) => [c.changeType, c.changedFields, c.contact])).toEqual([
         ['CREATED', [], { firstName: 'Seed', ssn: null }],
         ['UPDATED', ['ssn'], { firstName: 'Seed', ssn: null }],
       ]);
@@ -383,7 +385,7 @@ describe('the CLI import and export', () => {
     expect(result.stdout).toMatch(/line 1: FORBIDDEN \(at ssn\): ssn is sensitive data: import it with --allow-sensitive/);
     expect(result.stdout).toMatch(/line 2: FORBIDDEN \(at ssn\)/);
     const rejects = readFileSync(`${source}.rejects.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(rejects.map((r) => [r.line, r.errors.map((e: any) => e.code)])).toEqual([[1, ['FORBIDDEN']], [2, ['FORBIDDEN']]]);
+    expect(rejects.map((r) => [r.line, r.errors.map((e: { code: string }) => e.code)])).toEqual([[1, ['FORBIDDEN']], [2, ['FORBIDDEN']]]);
     expect(await ssnsOf('JsonlPlain')).toEqual([['Babbage', null]]);
   });
 

@@ -85,7 +85,7 @@ describe('contactChanged (Server-Sent Events)', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` },
         body: JSON.stringify({ query: CREATE, variables: { input: { firstName: 'Across' } } }),
       });
-      const id = ((await res.json()) as any).data.createContact.contact.id;
+      const id = ((await res.json()) as { data: { createContact: { contact: { id: string } } } }).data.createContact.contact.id;
       const [event] = await sub.waitFor(1);
       expect(event.data.contactChanged).toMatchObject({ changeType: 'CREATED', contactId: id, contact: { fullName: 'Across' } });
       sub.close();
@@ -118,7 +118,7 @@ if (shared && REDIS_URL) {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
           body: JSON.stringify({ query: CREATE, variables: { input: { firstName: 'Process' } } }),
         });
-        const id = ((await res.json()) as any).data.createContact.contact.id;
+        const id = ((await res.json()) as { data: { createContact: { contact: { id: string } } } }).data.createContact.contact.id;
         const [event] = await sub.waitFor(1);
         expect(event.data.contactChanged).toMatchObject({ changeType: 'CREATED', contactId: id, contact: { fullName: 'Process' } });
         sub.close();

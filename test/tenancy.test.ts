@@ -1,3 +1,4 @@
+import { isInputObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/graphql/schema.js';
 import { snapshotOrganization } from './support/consistency.js';
@@ -165,11 +166,11 @@ describe('tenant isolation: federation, the change feed, subscriptions and every
 
     const theirs = await victim.gql(FEED);
     expect(theirs.data.contactChanges.changes.length).toBeGreaterThan(0);
-    expect(theirs.data.contactChanges.changes.every((c: any) => victimContacts.has(c.contactId))).toBe(true);
+    expect(theirs.data.contactChanges.changes.every((c: { contactId: string }) => victimContacts.has(c.contactId))).toBe(true);
 
     const mine = await intruder.gql(FEED);
     expect(mine.errors).toBeUndefined();
-    const ids = mine.data.contactChanges.changes.map((c: any) => c.contactId);
+    const ids = mine.data.contactChanges.changes.map((c: { contactId: string }) => c.contactId);
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.filter((id: string) => !intruderContacts.has(id))).toEqual([]);
 
@@ -180,7 +181,7 @@ describe('tenant isolation: federation, the change feed, subscriptions and every
         expect(res.errors.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
         continue;
       }
-      expect(res.data.contactChanges.changes.filter((c: any) => victimContacts.has(c.contactId) || !intruderContacts.has(c.contactId))).toEqual([]);
+      expect(res.data.contactChanges.changes.filter((c: { contactId: string }) => victimContacts.has(c.contactId) || !intruderContacts.has(c.contactId))).toEqual([]);
     }
   });
 
@@ -243,7 +244,8 @@ describe('tenant isolation: federation, the change feed, subscriptions and every
         if (input && typeof input === 'object') {
           if (input.patch && typeof input.patch === 'object') Object.assign(input.patch, { firstName: 'Pwned', tags: ['pwned'] });
           const inputType = mutation.args.find((a) => a.name === 'input')?.type.toString().replace('!', '');
-          const fields = inputType ? (schema.getType(inputType) as any)?.getFields?.() ?? {} : {};
+          const named = inputType ? schema.getType(inputType) : undefined;
+          const fields = isInputObjectType(named) ? named.getFields() : {};
           if ('firstName' in fields) input.firstName = 'Pwned';
           if ('name' in fields && !input.name) input.name = 'Pwned';
         }

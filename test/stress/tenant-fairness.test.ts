@@ -70,7 +70,7 @@ it('another organisation’s small query keeps its idle median (within 2×) whil
   const { url } = server;
   for (const [key, org, n] of [[floodKey, 'flood', 300], [victimKey, 'victim', 20]] as const) {
     const seeded = await postGraphQL(url, key, BULK, { input: { contacts: contactsOf(org, n) } });
-    expect(seeded.body.data.createContacts.results.filter((r: any) => r.contact)).toHaveLength(n);
+    expect(seeded.body.data.createContacts.results.filter((r: { contact: unknown }) => r.contact)).toHaveLength(n);
   }
 
   // The most expensive batch the server accepts: as many heavy operations as fit in the cost limit.
@@ -79,8 +79,8 @@ it('another organisation’s small query keeps its idle median (within 2×) whil
     headers: { 'content-type': 'application/json', authorization: `Bearer ${floodKey}` },
     body: JSON.stringify(Array.from({ length: 10 }, () => ({ query: HEAVY }))),
   });
-  const sizedBody = (await sized.json()) as any;
-  const heavyCost: number = Array.isArray(sizedBody) ? MAX_COST / 10 : sizedBody.errors[0].extensions.cost.operations[0];
+  const sizedBody = (await sized.json()) as unknown[] | { errors: { extensions: { cost: { operations: number[] } } }[] };
+  const heavyCost: number = Array.isArray(sizedBody) ? MAX_COST / 10 : sizedBody.errors[0]!.extensions.cost.operations[0]!;
   const batchBody = JSON.stringify(Array.from({ length: Math.min(10, Math.floor(MAX_COST / heavyCost)) }, () => ({ query: HEAVY })));
 
   await sample(url, victimKey, 1_000); // warm-up

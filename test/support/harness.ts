@@ -6,7 +6,9 @@ import { createApiKey } from '../../src/modules/api-key/api-key.js';
 import { createOrganization } from '../../src/modules/organization/organization.js';
 import { createUser } from '../../src/modules/user/user.js';
 import { createApp } from '../../src/yoga.js';
+import type { TadaDocumentNode } from 'gql.tada';
 import { openTestDatabase, type TestDatabase } from './database.js';
+import { documentText } from './graphql.js';
 
 export interface GraphQLResponse<Data = any> {
   status: number;
@@ -19,7 +21,8 @@ export interface Caller {
   key: string;
   organizationId: string;
   userId: string;
-  /** sends one GraphQL operation with this caller's key */
+  /** sends one GraphQL operation with this caller's key; a typed document types `data` and the variables */
+  gql<Data, Variables>(query: TadaDocumentNode<Data, Variables>, variables?: Variables): Promise<GraphQLResponse<Data>>;
   gql<Data = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
 }
 
@@ -33,7 +36,14 @@ export async function createHarness() {
   const db: TestDatabase = await openTestDatabase();
   const app = createApp({ db, log: createLogger('silent') });
 
+  /** POSTs `body` as it is (a string is sent verbatim); a typed `query` types the answer's `data`. */
+  async function request<Data, Variables>(
+    body: { query: TadaDocumentNode<Data, Variables>; variables?: Variables; [field: string]: unknown },
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<Data>>;
+  async function request(body: unknown, headers?: Record<string, string>): Promise<GraphQLResponse>;
   async function request(body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+    if (isTypedBody(body)) body = { ...body, query: documentText(body.query) };
     const response = await app.fetch('http://test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
@@ -61,7 +71,8 @@ export async function createHarness() {
       key,
       organizationId: org.id,
       userId: user.id,
-      gql: async (query, variables) => {
+      gql: async (document: string | TadaDocumentNode<unknown, unknown>, variables?: unknown) => {
+        const query = documentText(document);
         if (query.includes('contactChanges')) await feedSettled();
         return request({ query, variables }, { authorization: `Bearer ${key}` });
       },
@@ -97,6 +108,11 @@ export async function createHarness() {
 
   afterAll(() => db.close());
   return { db: db as Database & TestDatabase, app, request, organization, statementsOf };
+}
+
+function isTypedBody(body: unknown): body is { query: TadaDocumentNode<unknown, unknown> } {
+  const query = typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
+  return typeof query === 'object' && query !== null && (query as { kind?: unknown }).kind === 'Document';
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

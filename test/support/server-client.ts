@@ -1,28 +1,48 @@
 import { request } from 'node:http';
+import type { TadaDocumentNode } from 'gql.tada';
+import { documentText } from './graphql.js';
+import type { GraphQLResponse } from './harness.js';
 import { runCli } from './process.js';
 
-/** What a GraphQL request over HTTP answered: the status and the parsed body (or the raw text). */
-export interface HttpAnswer {
+/** What a GraphQL request over HTTP answered: the status, the parsed body (null when it was not JSON) and the raw text. */
+export interface HttpAnswer<Body = any> {
   status: number;
-  body: any;
+  body: Body;
   text: string;
 }
 
-/** POSTs one GraphQL operation to a running server. A network failure rejects. */
-export async function postGraphQL(url: string, key: string, query: string, variables?: Record<string, unknown>): Promise<HttpAnswer> {
+/** A typed document's answer body. */
+export type GraphQLBody<Data> = Omit<GraphQLResponse<Data>, 'status' | 'headers'> | null;
+
+function parseBody(text: string): GraphQLBody<unknown> {
+  try {
+    return JSON.parse(text) as GraphQLBody<unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** POSTs one GraphQL operation to a running server; a typed document types the answer's `data`. A network failure rejects. */
+export async function postGraphQL<Data, Variables>(
+  url: string,
+  key: string,
+  query: TadaDocumentNode<Data, Variables>,
+  variables?: Variables,
+): Promise<HttpAnswer<GraphQLBody<Data>>>;
+export async function postGraphQL(url: string, key: string, query: string, variables?: Record<string, unknown>): Promise<HttpAnswer>;
+export async function postGraphQL(
+  url: string,
+  key: string,
+  query: string | TadaDocumentNode<unknown, unknown>,
+  variables?: unknown,
+): Promise<HttpAnswer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: documentText(query), variables }),
   });
   const text = await response.text();
-  let body: any = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = null;
-  }
-  return { status: response.status, body, text };
+  return { status: response.status, body: parseBody(text), text };
 }
 
 /**
@@ -30,15 +50,23 @@ export async function postGraphQL(url: string, key: string, query: string, varia
  * the socket: the server has the request. The returned promise settles with the answer, or
  * rejects when the connection drops (the server was killed).
  */
+export function postGraphQLTracked<Data, Variables>(
+  url: string,
+  key: string,
+  query: TadaDocumentNode<Data, Variables>,
+  variables: Variables,
+  onSent: () => void,
+): Promise<HttpAnswer<GraphQLBody<Data>>>;
+export function postGraphQLTracked(url: string, key: string, query: string, variables: Record<string, unknown>, onSent: () => void): Promise<HttpAnswer>;
 export function postGraphQLTracked(
   url: string,
   key: string,
-  query: string,
-  variables: Record<string, unknown>,
+  query: string | TadaDocumentNode<unknown, unknown>,
+  variables: unknown,
   onSent: () => void,
 ): Promise<HttpAnswer> {
   const target = new URL(url);
-  const payload = JSON.stringify({ query, variables });
+  const payload = JSON.stringify({ query: documentText(query), variables });
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -53,15 +81,7 @@ export function postGraphQLTracked(
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));
         res.on('error', reject);
-        res.on('end', () => {
-          let body: any = null;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = null;
-          }
-          resolve({ status: res.statusCode ?? 0, body, text });
-        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseBody(text), text }));
       },
     );
     req.on('error', reject);

@@ -1,0 +1,23 @@
+import { initGraphQLTada, type TadaDocumentNode } from 'gql.tada';
+import { print } from 'graphql';
+import type { introspection } from './graphql-env.js';
+
+/**
+ * Typed test documents: `graphql(...)` checks a document against schema.graphql and gives its
+ * result and variables types (test/support/graphql-env.d.ts is generated from schema.graphql by
+ * `npx gql.tada generate output`; test/schema.test.ts fails when it is stale).
+ */
+export const graphql = initGraphQLTada<{
+  introspection: introspection;
+  scalars: { DateTime: string; LocalDate: string; JSON: unknown; ID: string };
+}>();
+
+export type { ResultOf, VariablesOf } from 'gql.tada';
+
+/** A typed document, or a plain string whose result stays untyped. */
+export type Document<Data = unknown, Variables = Record<string, unknown>> = string | TadaDocumentNode<Data, Variables>;
+
+/** The text sent over the wire for a document. */
+export function documentText(document: Document<unknown, never>): string {
+  return typeof document === 'string' ? document : print(document);
+}
