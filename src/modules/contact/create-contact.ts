@@ -96,8 +96,8 @@ export async function createContacts(
       return outcomes;
     } catch (error) {
       if (!(error instanceof WriteConflict)) throw error;
-      // Someone took an email or ref meanwhile: check everything again against fresh reads.
-      tenant.loaders.clearAll();
+      // Someone took an email or ref meanwhile: check everything again against fresh reads
+      // (the write cleared the loaders).
       if (attempt >= MAX_ATTEMPTS) {
         return outcomes.map((outcome, index) => {
           const position = writable.indexOf(index);
@@ -105,8 +105,6 @@ export async function createContacts(
           return { contactId: null, companyResolutions: [], failures: conflict ?? outcome.failures };
         });
       }
-    } finally {
-      tenant.loaders.clearAll();
     }
   }
 }
