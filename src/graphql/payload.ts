@@ -19,6 +19,10 @@ export async function payloadOf(tenant: Tenant, write: Promise<Result<{ id: stri
   return result.ok ? { id: result.value.id, failures: [] } : { id: null, failures: result.failures };
 }
 
+/** What a batch mutation answers: one result per item, or the batch's failures (then nothing was written). */
+export const batchPayloadOf = <T>(result: Result<T[]>) =>
+  result.ok ? { results: result.value, failures: [] as Failure[] } : { results: [] as T[], failures: result.failures };
+
 type Model = 'contact' | 'company' | 'group' | 'customField';
 
 /** Loads the record a payload names, with exactly the fields the client selected, in the tenant. */

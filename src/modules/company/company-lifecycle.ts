@@ -1,17 +1,15 @@
 import type { z } from 'zod';
-import { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { announceChanges } from '../change-feed/change-origin.js';
-import { type CascadeChange, recordCascade } from '../contact/cascade.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
+import { recordCascade } from '../contact/cascade.js';
 import { normalizeName } from '../common/names.js';
-import { fail, FailureAbort, ok, type Result } from '../common/result.js';
+import { fail, type Failure, FailureAbort, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 import { companyPatch, insertCompanyRefs } from './create-company.js';
 
-const TRANSACTION = { maxWait: 5_000, timeout: 15_000 } as const;
-const notFound = () => fail({ code: 'NOT_FOUND', message: 'no company with this id', path: ['id'] });
-const nameTaken = (name: string) => new FailureAbort([{ code: 'DUPLICATE', message: `a company named "${name}" exists`, path: ['name'] }]);
+const NOT_FOUND: Failure = { code: 'NOT_FOUND', message: 'no company with this id', path: ['id'] };
+const notFound = () => fail(NOT_FOUND);
 
 /**
  * Changes a company: an absent field stays, `domain: null` clears, `externalRefs` replaces the
@@ -29,10 +27,11 @@ export async function updateCompany(
   const { name, domain, externalRefs } = parsed.data;
   if (fields.name === null) return fail({ code: 'VALIDATION', message: 'a company needs a name', path: ['name'] });
   const { organizationId } = tenant;
-  try {
-    const found = await tenant.prisma.$transaction(async (tx) => {
+  return writeTransaction(
+    tenant,
+    async (tx) => {
       const company = await tx.company.findFirst({ where: { id, organizationId } });
-      if (!company) return false;
+      if (!company) throw new FailureAbort([NOT_FOUND]);
       if (name != null && normalizeName(name) !== company.normalizedName) {
         const holder = await tx.company.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName: normalizeName(name) } } });
         if (holder) throw new FailureAbort([{ code: 'DUPLICATE', message: `a company named "${holder.name}" exists`, path: ['name'], existing: { typename: 'Company', id: holder.id } }]);
@@ -48,17 +47,11 @@ export async function updateCompany(
         await tx.externalRef.deleteMany({ where: { organizationId, companyId: id } });
         await insertCompanyRefs(tx, organizationId, id, externalRefs ?? []);
       }
-      return true;
-    }, TRANSACTION);
-    return found ? ok({ id }) : notFound();
-  } catch (error) {
-    if (error instanceof FailureAbort) return fail(...error.failures);
+      return { id };
+    },
     // another writer took the name between our check and our write
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return fail(...nameTaken(name ?? '').failures);
-    throw error;
-  } finally {
-    tenant.loaders.clearAll();
-  }
+    { onUniqueViolation: () => [{ code: 'DUPLICATE', message: `a company named "${name ?? ''}" exists`, path: ['name'] }] },
+  );
 }
 
 /**
@@ -70,10 +63,10 @@ export async function deleteCompany(tenant: Tenant, publicId: string): Promise<R
   const id = decodeIdOf('Company', publicId);
   if (!id) return notFound();
   const { organizationId } = tenant;
-  const changes = await tenant.prisma.$transaction(async (tx): Promise<CascadeChange[] | null> => {
+  return writeTransaction(tenant, async (tx, feed) => {
     const links = await tx.contactCompany.findMany({ where: { organizationId, companyId: id }, select: { contactId: true, isPrimary: true } });
     const { count } = await tx.company.deleteMany({ where: { id, organizationId } });
-    if (count === 0) return null;
+    if (count === 0) throw new FailureAbort([NOT_FOUND]);
     const orphaned = links.filter((link) => link.isPrimary).map((link) => link.contactId);
     if (orphaned.length > 0) {
       await tx.$executeRaw`
@@ -83,10 +76,7 @@ export async function deleteCompany(tenant: Tenant, publicId: string): Promise<R
           WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${orphaned}::uuid[])
           GROUP BY contact_id)`;
     }
-    return recordCascade(tx, tenant, links.map((link) => link.contactId), ['companies']);
-  }, TRANSACTION);
-  tenant.loaders.clearAll();
-  if (!changes) return notFound();
-  announceChanges(tenant, changes);
-  return ok({ id });
+    await recordCascade(tx, feed, tenant, links.map((link) => link.contactId), ['companies']);
+    return { id };
+  });
 }

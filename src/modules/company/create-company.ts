@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { nameSchema, normalizeName } from '../common/names.js';
-import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
+import { fail, type Failure, FailureAbort, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 import { type ExternalRefValue, externalRefKey, externalRefSchema } from '../common/external-ref.js';
-import type { Tx } from '../contact/write-contacts.js';
+import { type Tx, writeTransaction } from '../change-feed/write-transaction.js';
 
 const companyFields = z.object({
   name: nameSchema,
@@ -44,30 +44,22 @@ export async function createCompany(tenant: Tenant, input: CreateCompanyInput): 
   const { name, domain, externalRefs } = parsed.data;
   const { organizationId } = tenant;
   const companyId = newId();
-  try {
-    await tenant.prisma.$transaction(
-      async (tx) => {
-        const normalizedName = normalizeName(name);
-        const inserted = await tx.company.createManyAndReturn({
-          data: [{ id: companyId, organizationId, name, normalizedName, domain: domain ?? null }],
-          skipDuplicates: true,
-          select: { id: true },
-        });
-        if (inserted.length === 0) {
-          const holder = await tx.company.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
-          throw new FailureAbort([
-            { code: 'DUPLICATE', message: `a company named "${holder?.name ?? name}" exists`, path: ['name'], ...(holder ? { existing: { typename: 'Company' as const, id: holder.id } } : {}) },
-          ]);
-        }
-        await insertCompanyRefs(tx, organizationId, companyId, externalRefs ?? []);
-      },
-      { maxWait: 5_000, timeout: 10_000 },
-    );
-  } catch (error) {
-    if (error instanceof FailureAbort) return fail(...error.failures);
-    throw error;
-  }
-  return ok({ id: companyId });
+  return writeTransaction(tenant, async (tx) => {
+    const normalizedName = normalizeName(name);
+    const inserted = await tx.company.createManyAndReturn({
+      data: [{ id: companyId, organizationId, name, normalizedName, domain: domain ?? null }],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (inserted.length === 0) {
+      const holder = await tx.company.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
+      throw new FailureAbort([
+        { code: 'DUPLICATE', message: `a company named "${holder?.name ?? name}" exists`, path: ['name'], ...(holder ? { existing: { typename: 'Company' as const, id: holder.id } } : {}) },
+      ]);
+    }
+    await insertCompanyRefs(tx, organizationId, companyId, externalRefs ?? []);
+    return { id: companyId };
+  });
 }
 
 /** Gives a company external refs; one another company holds fails the transaction (DUPLICATE). */

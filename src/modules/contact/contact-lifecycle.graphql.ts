@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { encodeId } from '../common/ids.js';
-import { loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { batchPayloadOf, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { contactInputFields } from './contact-input.graphql.js';
 import { ContactLookup, ContactNode } from './contact.graphql.js';
@@ -183,7 +183,7 @@ builder.relayMutationField(
     description: `upsertContact for up to ${MAX_BATCH} contacts; each item is applied on its own, in order, and fails or succeeds alone. Needs contacts:write.`,
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant, bulkWrites }) => {
-      const outcome = await bulkWrites(() =>
+      return batchPayloadOf(await bulkWrites(() =>
         upsertContacts(
           tenant,
           input.contacts.map(({ clientRef, by, replaceCustomFieldValues, ...fields }) => ({
@@ -193,8 +193,7 @@ builder.relayMutationField(
             fields: fields as ContactFieldsInput,
           })),
         ),
-      );
-      return outcome.ok ? { results: outcome.value, failures: [] } : { results: [], failures: outcome.failures };
+      ));
     },
   },
   {

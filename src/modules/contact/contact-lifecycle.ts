@@ -1,7 +1,7 @@
 import type { ChangeType } from '../../db/generated/prisma/enums.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 import { fail, ok, type Result } from '../common/result.js';
 
 const notFound = () => fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
@@ -16,23 +16,17 @@ async function setDeleted(tenant: Tenant, publicId: string, deleted: boolean): P
   if (!id) return notFound();
   const { organizationId } = tenant;
   const changeType: ChangeType = deleted ? 'DELETED' : 'RESTORED';
-  const updated = await tenant.prisma.$transaction(async (tx) => {
+  const written = await writeTransaction(tenant, async (tx, feed) => {
     const [row] = await tx.contact.updateManyAndReturn({
       where: { id, organizationId, mergedIntoId: null, deletedAt: deleted ? null : { not: null } },
       data: { deletedAt: deleted ? new Date() : null, version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
       select: { id: true, version: true },
     });
-    if (!row) return null;
-    await tx.contactChange.create({
-      data: { organizationId, contactId: id, changeType, changedFields: ['deletedAt'], version: row.version, changeOrigin: changeOrigin(tenant) },
-    });
+    if (row) feed.record({ contactId: id, changeType, changedFields: ['deletedAt'], version: row.version });
     return row;
   });
-  tenant.loaders.clearAll();
-  if (updated) {
-    announceChanges(tenant, [{ contactId: id, changeType, version: updated.version, changedFields: ['deletedAt'] }]);
-    return ok({ id });
-  }
+  if (!written.ok) return written;
+  if (written.value) return ok({ id });
   const existing = await tenant.prisma.contact.findFirst({ where: { id, organizationId, mergedIntoId: null }, select: { deletedAt: true } });
   if (!existing) return notFound();
   return deleted
@@ -51,27 +45,23 @@ export async function purgeContact(tenant: Tenant, publicId: string): Promise<Re
   const id = decodeIdOf('Contact', publicId);
   if (!id) return notFound();
   const { organizationId } = tenant;
-  const version = await tenant.prisma.$transaction(async (tx) => {
+  const purged = await writeTransaction(tenant, async (tx, feed) => {
     const [row] = await tx.contact.findMany({ where: { id, organizationId, mergedIntoId: null }, select: { version: true } });
-    if (!row) return null;
+    if (!row) return false;
     // The contacts merged into it go too: their ids resolved to it and hold nothing else.
     const tombstones = await tx.contact.findMany({ where: { organizationId, mergedIntoId: id }, select: { id: true, version: true } });
     const { count } = await tx.contact.deleteMany({ where: { organizationId, id: { in: [id, ...tombstones.map((t) => t.id)] } } });
-    if (count === 0) return null;
-    await tx.contactChange.createMany({
-      data: [{ id, version: row.version }, ...tombstones].map((contact) => ({
-        organizationId,
+    if (count === 0) return false;
+    feed.record(
+      ...[{ id, version: row.version }, ...tombstones].map((contact) => ({
         contactId: contact.id,
         changeType: 'PURGED' as const,
         changedFields: [],
         version: contact.version + 1,
-        changeOrigin: changeOrigin(tenant),
       })),
-    });
-    return row.version + 1;
+    );
+    return true;
   });
-  tenant.loaders.clearAll();
-  if (version === null) return notFound();
-  announceChanges(tenant, [{ contactId: id, changeType: 'PURGED', version, changedFields: [] }]);
-  return ok({ id });
+  if (!purged.ok) return purged;
+  return purged.value ? ok({ id }) : notFound();
 }

@@ -1,10 +1,10 @@
 import { builder } from '../../graphql/builder.js';
-import { loadPayloadRecord } from '../../graphql/payload.js';
+import { batchPayloadOf, loadPayloadRecord } from '../../graphql/payload.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { contactInputFields } from './contact-input.graphql.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { ContactNode } from './contact.graphql.js';
-import { type ContactOutcome, createContact, createContacts, MAX_BATCH } from './create-contact.js';
+import { type ContactOutcome, createContact, createContactBatch, MAX_BATCH } from './create-contact.js';
 
 const CompanyResolutionAction = builder.enumType('CompanyResolutionAction', {
   description: 'How an entry of the input `companies` found its company.',
@@ -108,23 +108,8 @@ builder.relayMutationField(
     description: `Creates up to ${MAX_BATCH} contacts, validated as createContact validates one, with lookups shared by the batch; the valid items are written in one transaction (with allOrNone, none when any item fails). Needs contacts:write.`,
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant, bulkWrites }) => {
-      if (input.contacts.length > MAX_BATCH) {
-        return {
-          results: [],
-          failures: [{ code: 'LIMIT_EXCEEDED' as const, message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] }],
-        };
-      }
-      const outcomes = await bulkWrites(() =>
-        createContacts(
-          tenant,
-          input.contacts.map(({ clientRef: _ref, ...fields }) => fields as ContactFieldsInput),
-          { allOrNone: input.allOrNone ?? false },
-        ),
-      );
-      return {
-        results: outcomes.map((outcome, index) => ({ ...outcome, clientRef: input.contacts[index]!.clientRef ?? null })),
-        failures: [],
-      };
+      const batch = input.contacts.map((item) => item as ContactFieldsInput & { clientRef?: string | null });
+      return batchPayloadOf(await bulkWrites(() => createContactBatch(tenant, batch, { allOrNone: input.allOrNone ?? false })));
     },
   },
   {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../tenant/tenant.js';
-import type { Failure } from '../common/result.js';
+import { fail, type Failure, ok, type Result } from '../common/result.js';
 import { ILL_FORMED_TEXT } from '../common/validation.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
@@ -96,8 +96,8 @@ export async function createContacts(
       return outcomes;
     } catch (error) {
       if (!(error instanceof WriteConflict)) throw error;
-      // Someone took an email or ref meanwhile: check everything again against fresh reads.
-      tenant.loaders.clearAll();
+      // Someone took an email or ref meanwhile: check everything again against fresh reads
+      // (the write cleared the loaders).
       if (attempt >= MAX_ATTEMPTS) {
         return outcomes.map((outcome, index) => {
           const position = writable.indexOf(index);
@@ -105,8 +105,6 @@ export async function createContacts(
           return { contactId: null, companyResolutions: [], failures: conflict ?? outcome.failures };
         });
       }
-    } finally {
-      tenant.loaders.clearAll();
     }
   }
 }
@@ -154,6 +152,17 @@ async function replayIdempotent(
   }
   const stored = record.response as unknown as StoredOutcome;
   return { contactId: stored.contactId, companyResolutions: stored.companyResolutions, failures: [] };
+}
+
+/** createContacts for a request: at most MAX_BATCH items, else LIMIT_EXCEEDED and nothing written. */
+export async function createContactBatch(
+  tenant: Tenant,
+  inputs: (ContactFieldsInput & { clientRef?: string | null })[],
+  options: { allOrNone: boolean },
+): Promise<Result<(ContactOutcome & { clientRef: string | null })[]>> {
+  if (inputs.length > MAX_BATCH) return fail({ code: 'LIMIT_EXCEEDED', message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] });
+  const outcomes = await createContacts(tenant, inputs.map(({ clientRef: _ref, ...fields }) => fields), options);
+  return ok(outcomes.map((outcome, index) => ({ ...outcome, clientRef: inputs[index]!.clientRef ?? null })));
 }
 
 class IdempotencyRace extends Error {}

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { MERGE_FILLED_FIELDS, SENSITIVE_FIELDS } from './contact-fields.js';
 import { prepareContact } from './prepare-contact.js';
@@ -179,35 +179,27 @@ export async function mergeContacts(
       ...sources.map((s) => ({ contactId: s.id, changeType: 'MERGED' as const, version: s.version + 1, changedFields: ['mergedInto'] })),
     ];
     try {
-      await tenant.prisma.$transaction(
-        async (tx) => {
-          for (const source of sources) {
-            const { count } = await tx.contact.updateMany({
-              where: { id: source.id, organizationId, version: source.version, deletedAt: null, mergedIntoId: null },
-              data: { ...TOMBSTONE, mergedIntoId: target.id, version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
-            });
-            if (count === 0) throw new VersionRace();
-          }
-          await rewriteContact(tx, tenant, target, will.contact, { absorbed });
-          await tx.interaction.updateMany({ where: { organizationId, contactId: { in: absorbed } }, data: { contactId: target.id } });
-          // Contacts merged into a source earlier now resolve to the target too.
-          await tx.contact.updateMany({ where: { organizationId, mergedIntoId: { in: absorbed } }, data: { mergedIntoId: target.id } });
-          await tx.contactChange.createMany({
-            data: changes.map((change) => ({ ...change, organizationId, changeOrigin: changeOrigin(tenant) })),
+      const written = await writeTransaction(tenant, async (tx, feed) => {
+        for (const source of sources) {
+          const { count } = await tx.contact.updateMany({
+            where: { id: source.id, organizationId, version: source.version, deletedAt: null, mergedIntoId: null },
+            data: { ...TOMBSTONE, mergedIntoId: target.id, version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
           });
-        },
-        { maxWait: 5_000, timeout: 15_000 },
-      );
-      announceChanges(tenant, changes);
+          if (count === 0) throw new VersionRace();
+        }
+        await rewriteContact(tx, tenant, target, will.contact, { absorbed });
+        await tx.interaction.updateMany({ where: { organizationId, contactId: { in: absorbed } }, data: { contactId: target.id } });
+        // Contacts merged into a source earlier now resolve to the target too.
+        await tx.contact.updateMany({ where: { organizationId, mergedIntoId: { in: absorbed } }, data: { mergedIntoId: target.id } });
+        feed.record(...changes);
+      });
+      if (!written.ok) return written;
       return ok(outcome);
     } catch (error) {
       if (error instanceof WriteConflict) return fail(...(error.failures.get(0) ?? []).map(asSourceFailure));
-      if (error instanceof FailureAbort) return fail(...error.failures);
       if (!(error instanceof VersionRace)) throw error;
       if (attempt >= MAX_ATTEMPTS) return fail({ code: 'STALE_ETAG', message: 'the contacts kept changing while they were merged; try again', path: ['targetId'] });
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-    } finally {
-      tenant.loaders.clearAll();
     }
   }
 }

@@ -4,7 +4,7 @@ import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf, encodeId } from '../common/ids.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { serialized } from '../common/serialized.js';
-import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
 import type { ExternalRefValue } from '../common/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
@@ -254,27 +254,14 @@ async function applyPatch(tenant: Tenant, id: string, input: UpdateInput): Promi
     ];
 
     try {
-      await tenant.prisma.$transaction(
-        async (tx) => {
-          await rewriteContact(tx, tenant, current, next, { revive: reviving });
-          await tx.contactChange.create({
-            data: {
-              organizationId,
-              contactId: current.id,
-              changeType,
-              changedFields: changed,
-              version: current.version + 1,
-              changeOrigin: changeOrigin(tenant, namespaces),
-            },
-          });
-        },
-        { maxWait: 5_000, timeout: 15_000 },
-      );
-      announceChanges(tenant, [{ contactId: current.id, changeType, version: current.version + 1, changedFields: changed, namespaces }]);
+      const written = await writeTransaction(tenant, async (tx, feed) => {
+        await rewriteContact(tx, tenant, current, next, { revive: reviving });
+        feed.record({ contactId: current.id, changeType, changedFields: changed, version: current.version + 1, namespaces });
+      });
+      if (!written.ok) return written;
       return ok({ id: current.id, changedFields: changed });
     } catch (error) {
       if (error instanceof WriteConflict) return fail(...withPatchPath(error.failures.get(0) ?? []));
-      if (error instanceof FailureAbort) return fail(...error.failures);
       if (!(error instanceof VersionRace)) throw error;
       // Another writer (in another process: this one queues them) got in between our read and our write.
       if (input.ifMatch != null) {
@@ -284,8 +271,6 @@ async function applyPatch(tenant: Tenant, id: string, input: UpdateInput): Promi
         return fail({ code: 'CONFLICT', message: 'the contact kept changing under concurrent writes while this update was applied; send it again' });
       }
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
-    } finally {
-      tenant.loaders.clearAll();
     }
   }
 }

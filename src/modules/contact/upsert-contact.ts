@@ -1,7 +1,8 @@
 import type { PrismaClient } from '../../db/client.js';
 import { createTenant, type Tenant } from '../../tenant/tenant.js';
 import { encodeId } from '../common/ids.js';
-import { fail, type Failure, ok, type Result } from '../common/result.js';
+import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 import { ILL_FORMED_TEXT, illFormedPaths } from '../common/validation.js';
 import { externalRefKey, externalRefSchema } from '../common/external-ref.js';
 import { normalizeEmail } from '../user/user.js';
@@ -109,7 +110,6 @@ export async function upsertContacts(
       const outcomes: UpsertItemOutcome[] = [];
       for (const { clientRef, ...item } of items) {
         const result = await upsertContact(inside, item);
-        inside.loaders.clearAll();
         outcomes.push(
           result.ok
             ? { clientRef: clientRef ?? null, id: result.value.id, action: result.value.action, failures: [] }
@@ -121,9 +121,6 @@ export async function upsertContacts(
   );
 }
 
-/** Long enough for MAX_BATCH upserts one after another. */
-const BULK_TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 120_000 } as const;
-
 /**
  * Runs writes done one after another (the items of a bulk upsert) in one transaction: each
  * write's own transaction becomes a savepoint in it, so an item's expected failure rolls back
@@ -132,11 +129,17 @@ const BULK_TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 120_000 } as const;
  */
 export async function inOneTransaction<T>(tenant: Tenant, work: (inside: Tenant) => Promise<T>): Promise<T> {
   const announcements: Parameters<Tenant['events']['publish']>[] = [];
-  const result = await tenant.prisma.$transaction(async (tx) => {
-    const prisma = tx as unknown as PrismaClient;
-    const events = { ...tenant.events, publish: (...args: Parameters<Tenant['events']['publish']>) => void announcements.push(args) };
-    return work(createTenant(tenant, prisma, events));
-  }, { ...BULK_TRANSACTION_OPTIONS });
+  const result = await writeTransaction(
+    tenant,
+    async (tx) => {
+      // The items' writes run their own writeTransaction (a savepoint each) on the full client.
+      const prisma = tx as unknown as PrismaClient;
+      const events = { ...tenant.events, publish: (...args: Parameters<Tenant['events']['publish']>) => void announcements.push(args) };
+      return work(createTenant(tenant, prisma, events));
+    },
+    { bulk: true },
+  );
+  if (!result.ok) throw new FailureAbort(result.failures);
   for (const args of announcements) tenant.events.publish(...args);
-  return result;
+  return result.value;
 }

@@ -1,13 +1,12 @@
-import type { Prisma } from '../../db/generated/prisma/client.js';
 import { type InsertPart, insertRows, insertTogether } from '../../db/insert-rows.js';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../tenant/tenant.js';
-import type { Failure } from '../common/result.js';
+import { type Failure, FailureAbort } from '../common/result.js';
 import { externalRefKey } from '../common/external-ref.js';
-import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
+import { type Tx, writeTransaction } from '../change-feed/write-transaction.js';
 import type { CompanyTarget, PreparedContact } from './prepare-contact.js';
 
-export type Tx = Prisma.TransactionClient;
+export type { Tx };
 
 /** Another writer took an email or external ref between our checks and our insert. */
 export class WriteConflict extends Error {
@@ -22,13 +21,6 @@ export interface CompanyResolution {
   companyId: string | null;
   name: string | null;
 }
-
-/**
- * Passed as a copy each time: Prisma writes the outer transaction's id into the options of a
- * nested one (an item of a bulk upsert), and later writes given the same object would nest
- * into that long-closed transaction.
- */
-const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 15_000 } as const;
 
 /**
  * Creates the companies named but missing, race-free: INSERT … ON CONFLICT DO NOTHING, then
@@ -184,25 +176,13 @@ export async function writeContacts(
   extra?: (tx: Tx, resolutions: CompanyResolution[][]) => Promise<void>,
 ): Promise<CompanyResolution[][]> {
   const { organizationId } = tenant;
-  const resolutions = await tenant.prisma.$transaction(async (tx) => {
+  const written = await writeTransaction(tenant, async (tx, feed) => {
     const { idByName, created } = await ensureCompanies(tx, organizationId, contacts);
 
     await insertChildren(tx, tenant, contacts, idByName, {
       before: [{ table: 'contacts', rows: contacts.map((c) => ({ ...c.row, id: c.id, organizationId })) }],
-      after: [
-        {
-          table: 'contact_changes',
-          rows: contacts.map((c) => ({
-            organizationId,
-            contactId: c.id,
-            changeType: 'CREATED',
-            changedFields: [],
-            version: 1,
-            // A new contact's refs are exactly those its input named (an upsert's lookup ref included).
-            changeOrigin: changeOrigin(tenant, c.externalRefs.map((ref) => ref.namespace)),
-          })),
-        },
-      ],
+      // A new contact's refs are exactly those its input named (an upsert's lookup ref included).
+      after: [feed.recordIn(contacts.map((c) => ({ contactId: c.id, changeType: 'CREATED', version: 1, changedFields: [], namespaces: c.externalRefs.map((r) => r.namespace) })))],
     });
 
     // The first reference in the batch to a company this write created is CREATED.
@@ -217,12 +197,10 @@ export async function writeContacts(
     );
     await extra?.(tx, resolutions);
     return resolutions;
-  }, { ...TRANSACTION_OPTIONS });
-  announceChanges(
-    tenant,
-    contacts.map((c) => ({ contactId: c.id, changeType: 'CREATED', version: 1, changedFields: [], namespaces: c.externalRefs.map((r) => r.namespace) })),
-  );
-  return resolutions;
+  });
+  // A failure the caller's `extra` aborted with stays its to catch.
+  if (!written.ok) throw new FailureAbort(written.failures);
+  return written.value;
 }
 
 /** The tables a contact write fills. */

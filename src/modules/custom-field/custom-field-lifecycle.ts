@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { announceChanges } from '../change-feed/change-origin.js';
-import { type CascadeChange, recordCascade } from '../contact/cascade.js';
+import { isUniqueViolation, writeTransaction } from '../change-feed/write-transaction.js';
+import { recordCascade } from '../contact/cascade.js';
 import { normalizeName } from '../common/names.js';
-import { fail, type Failure, ok, type Result } from '../common/result.js';
+import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 import { fieldFields, optionsListedOnce, SELECT_TYPES } from './create-custom-field.js';
 
-const notFound = () => fail({ code: 'NOT_FOUND', message: 'no custom field with this id', path: ['id'] });
+const NOT_FOUND: Failure = { code: 'NOT_FOUND', message: 'no custom field with this id', path: ['id'] };
+const notFound = () => fail(NOT_FOUND);
 const fieldPatch = fieldFields.pick({ name: true, options: true }).partial();
 
 /** How many contacts hold each of these option labels in a select field. */
@@ -65,7 +65,7 @@ export async function updateCustomField(
     });
     return ok({ id: field.id });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       return fail({ code: 'DUPLICATE', message: `the group has a field named "${name}"`, path: ['name'] });
     }
     throw error;
@@ -79,17 +79,11 @@ export async function deleteCustomField(tenant: Tenant, publicId: string): Promi
   const id = decodeIdOf('CustomField', publicId);
   if (!id) return notFound();
   const { organizationId } = tenant;
-  const changes = await tenant.prisma.$transaction(
-    async (tx): Promise<CascadeChange[] | null> => {
-      const holders = await tx.customFieldValue.findMany({ where: { organizationId, fieldId: id }, select: { contactId: true } });
-      const { count } = await tx.customField.deleteMany({ where: { id, organizationId } });
-      if (count === 0) return null;
-      return recordCascade(tx, tenant, holders.map((h) => h.contactId), ['customFieldValues']);
-    },
-    { maxWait: 5_000, timeout: 15_000 },
-  );
-  tenant.loaders.clearAll();
-  if (!changes) return notFound();
-  announceChanges(tenant, changes);
-  return ok({ id });
+  return writeTransaction(tenant, async (tx, feed) => {
+    const holders = await tx.customFieldValue.findMany({ where: { organizationId, fieldId: id }, select: { contactId: true } });
+    const { count } = await tx.customField.deleteMany({ where: { id, organizationId } });
+    if (count === 0) throw new FailureAbort([NOT_FOUND]);
+    await recordCascade(tx, feed, tenant, holders.map((h) => h.contactId), ['customFieldValues']);
+    return { id };
+  });
 }

@@ -1,14 +1,14 @@
-import { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { announceChanges } from '../change-feed/change-origin.js';
-import { type CascadeChange, recordCascade } from '../contact/cascade.js';
+import { isUniqueViolation, writeTransaction } from '../change-feed/write-transaction.js';
+import { recordCascade } from '../contact/cascade.js';
 import { normalizeName } from '../common/names.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 import { groupInput } from './create-group.js';
 
-const notFound = () => fail({ code: 'NOT_FOUND', message: 'no group with this id', path: ['id'] });
+const NOT_FOUND: Failure = { code: 'NOT_FOUND', message: 'no group with this id', path: ['id'] };
+const notFound = () => fail(NOT_FOUND);
 
 /** Renames a group; the name stays unique in the organisation (DUPLICATE names the holder). */
 export async function updateGroup(tenant: Tenant, input: { id: string; name: string }): Promise<Result<{ id: string }>> {
@@ -27,7 +27,7 @@ export async function updateGroup(tenant: Tenant, input: { id: string; name: str
     return count === 0 ? notFound() : ok({ id });
   } catch (error) {
     // another writer took the name between our check and our write (one statement: no transaction to spoil)
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       return fail({ code: 'DUPLICATE', message: `a group named "${parsed.data.name}" exists`, path: ['name'] });
     }
     throw error;
@@ -44,25 +44,17 @@ export async function deleteGroup(tenant: Tenant, publicId: string): Promise<Res
   const id = decodeIdOf('Group', publicId);
   if (!id) return notFound();
   const { organizationId } = tenant;
-  const changes = await tenant.prisma.$transaction(
-    async (tx): Promise<CascadeChange[] | null> => {
-      const [members, holders] = await Promise.all([
-        tx.groupMembership.findMany({ where: { organizationId, groupId: id }, select: { contactId: true } }),
-        tx.customFieldValue.findMany({ where: { organizationId, field: { groupId: id } }, select: { contactId: true }, distinct: ['contactId'] }),
-      ]);
-      const { count } = await tx.group.deleteMany({ where: { id, organizationId } });
-      if (count === 0) return null;
-      const withValues = new Set(holders.map((h) => h.contactId));
-      const memberIds = [...new Set([...members.map((m) => m.contactId), ...withValues])];
-      return [
-        ...(await recordCascade(tx, tenant, memberIds.filter((c) => withValues.has(c)), ['groups', 'customFieldValues'])),
-        ...(await recordCascade(tx, tenant, memberIds.filter((c) => !withValues.has(c)), ['groups'])),
-      ];
-    },
-    { maxWait: 5_000, timeout: 15_000 },
-  );
-  tenant.loaders.clearAll();
-  if (!changes) return notFound();
-  announceChanges(tenant, changes);
-  return ok({ id });
+  return writeTransaction(tenant, async (tx, feed) => {
+    const [members, holders] = await Promise.all([
+      tx.groupMembership.findMany({ where: { organizationId, groupId: id }, select: { contactId: true } }),
+      tx.customFieldValue.findMany({ where: { organizationId, field: { groupId: id } }, select: { contactId: true }, distinct: ['contactId'] }),
+    ]);
+    const { count } = await tx.group.deleteMany({ where: { id, organizationId } });
+    if (count === 0) throw new FailureAbort([NOT_FOUND]);
+    const withValues = new Set(holders.map((h) => h.contactId));
+    const memberIds = [...new Set([...members.map((m) => m.contactId), ...withValues])];
+    await recordCascade(tx, feed, tenant, memberIds.filter((c) => withValues.has(c)), ['groups', 'customFieldValues']);
+    await recordCascade(tx, feed, tenant, memberIds.filter((c) => !withValues.has(c)), ['groups']);
+    return { id };
+  });
 }

@@ -1,7 +1,7 @@
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { announceChanges, changeOrigin } from '../change-feed/change-origin.js';
-import { fail, type Failure, ok, type Result } from '../common/result.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
+import { fail, type Failure, type Result } from '../common/result.js';
 
 export const MAX_MEMBERSHIP_CHANGE = 500;
 
@@ -14,7 +14,7 @@ export async function changeMembership(
   input: { groupId: string; contactIds: string[] },
   mode: 'add' | 'remove',
 ): Promise<Result<{ id: string }>> {
-  const { organizationId, prisma, loaders } = tenant;
+  const { organizationId, loaders } = tenant;
   const groupId = decodeIdOf('Group', input.groupId);
   const group = groupId ? await loaders.groupById.load(groupId) : null;
   if (!group) return fail({ code: 'NOT_FOUND', message: 'no group with this id', path: ['groupId'] });
@@ -31,7 +31,7 @@ export async function changeMembership(
   if (failures.length > 0) return fail(...failures);
   const contactIds = [...new Set(contacts.map((contact) => contact!.id))];
 
-  const bumped = await prisma.$transaction(async (tx) => {
+  return writeTransaction(tenant, async (tx, feed) => {
     let changed: string[];
     if (mode === 'add') {
       const inserted = await tx.groupMembership.createManyAndReturn({
@@ -48,24 +48,14 @@ export async function changeMembership(
       changed = removed.map((row) => row.contactId);
       await tx.groupMembership.deleteMany({ where: { organizationId, groupId: group.id, contactId: { in: changed } } });
     }
-    if (changed.length === 0) return [];
-    const rows = await tx.contact.updateManyAndReturn({
-      where: { organizationId, id: { in: changed } },
-      data: { version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
-      select: { id: true, version: true },
-    });
-    await tx.contactChange.createMany({
-      data: rows.map((row) => ({
-        organizationId,
-        contactId: row.id,
-        changeType: 'UPDATED' as const,
-        changedFields: ['groups'],
-        version: row.version,
-        changeOrigin: changeOrigin(tenant),
-      })),
-    });
-    return rows;
+    if (changed.length > 0) {
+      const rows = await tx.contact.updateManyAndReturn({
+        where: { organizationId, id: { in: changed } },
+        data: { version: { increment: 1 }, updatedById: tenant.userId, updatedAt: new Date() },
+        select: { id: true, version: true },
+      });
+      feed.record(...rows.map((row) => ({ contactId: row.id, changeType: 'UPDATED' as const, version: row.version, changedFields: ['groups'] })));
+    }
+    return { id: group.id };
   });
-  announceChanges(tenant, bumped.map((row) => ({ contactId: row.id, changeType: 'UPDATED', version: row.version, changedFields: ['groups'] })));
-  return ok({ id: group.id });
 }
