@@ -6,7 +6,7 @@ import { ContactType, Gender, PhoneLabel } from '../../db/generated/prisma/enums
 import { BIDI_CONTROLS_REFUSED, hasBidiControls, isInvisible, nameSchema, normalizeName } from '../common/names.js';
 import { wellFormedInput } from '../common/validation.js';
 import { externalRefKey, externalRefSchema } from '../common/external-ref.js';
-import { normalizeEmail } from '../user/user.js';
+import { normalizeEmail } from '../common/emails.js';
 
 // The rules of a contact's input, independent of GraphQL. Lengths are the largest of the seed
 // APIs' (the README's createContact section has the table), so valid input of any of them passes.

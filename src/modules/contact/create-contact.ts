@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { fail, type Failure, ok, type Result } from '../common/result.js';
+import { externalRefKey } from '../common/external-ref.js';
 import { ILL_FORMED_TEXT } from '../common/validation.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
@@ -45,7 +46,7 @@ function claimWithinBatch(prepared: PreparedContact[], claimed: Map<string, numb
     claim(`email:${email.addressNormalized}`, contact.emailPaths[position]!, email.address),
   );
   contact.externalRefs.forEach((ref, position) =>
-    claim(`ref:${ref.namespace}\u0000${ref.externalId}`, ['externalRefs', position], `the external ref ${ref.namespace}/${ref.externalId}`),
+    claim(`ref:${externalRefKey(ref)}`, ['externalRefs', position], `the external ref ${ref.namespace}/${ref.externalId}`),
   );
   return failures;
 }
@@ -65,7 +66,7 @@ export async function createContacts(
   for (let attempt = 1; ; attempt += 1) {
     const results = await Promise.all(inputs.map((input) => prepareContact(tenant, input)));
     const claimed = new Map<string, number>();
-    const prepared = results.map((result) => (result.ok ? result.contact : null));
+    const prepared = results.map((result) => (result.ok ? result.value : null));
     const outcomes: ContactOutcome[] = results.map((result, index) => {
       const failures = result.ok ? claimWithinBatch(prepared as PreparedContact[], claimed, index) : result.failures;
       return { contactId: null, companyResolutions: [], failures };

@@ -168,7 +168,7 @@ export async function mergeContacts(
       prepareContact(tenant, merged, { selfId: target.id, absorbed }),
     ]);
     if (!will.ok) return fail(...will.failures.map(asSourceFailure));
-    const changed = was.ok ? changedFields(was.contact, will.contact) : [];
+    const changed = was.ok ? changedFields(was.value, will.value) : [];
     const outcome: MergeOutcome = { id: target.id, mergedIds: absorbed, changedFields: changed, conflicts, dryRun: Boolean(input.dryRun) };
     if (input.dryRun) return ok(outcome);
 
@@ -187,7 +187,7 @@ export async function mergeContacts(
           });
           if (count === 0) throw new VersionRace();
         }
-        await rewriteContact(tx, tenant, target, will.contact, { absorbed });
+        await rewriteContact(tx, tenant, target, will.value, { absorbed });
         await tx.interaction.updateMany({ where: { organizationId, contactId: { in: absorbed } }, data: { contactId: target.id } });
         // Contacts merged into a source earlier now resolve to the target too.
         await tx.contact.updateMany({ where: { organizationId, mergedIntoId: { in: absorbed } }, data: { mergedIntoId: target.id } });

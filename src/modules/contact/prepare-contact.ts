@@ -3,7 +3,7 @@ import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
 import { normalizeName } from '../common/names.js';
-import type { Failure } from '../common/result.js';
+import { fail, type Failure, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
 import { customFieldValueOf, type StoredValue } from '../custom-field/custom-field-value.js';
 import type { ExternalRefValue } from '../common/external-ref.js';
@@ -103,9 +103,9 @@ export async function prepareContact(
    * also the contacts it absorbs
    */
   options: { selfId?: string; absorbed?: string[] } = {},
-): Promise<{ ok: true; contact: PreparedContact } | { ok: false; failures: Failure[] }> {
+): Promise<Result<PreparedContact>> {
   const parsed = contactInput.safeParse(input);
-  if (!parsed.success) return { ok: false, failures: validationFailures(parsed.error) };
+  if (!parsed.success) return fail(...validationFailures(parsed.error));
   const draft = parsed.data;
   const { loaders } = tenant;
   const failures: Failure[] = [];
@@ -209,13 +209,11 @@ export async function prepareContact(
     companyLinks.push(entry);
   });
 
-  if (failures.length > 0) return { ok: false, failures };
+  if (failures.length > 0) return fail(...failures);
 
   const primaryLink = companyLinks.find((link) => link.isPrimary);
   const { emails, phones, addresses, urls } = draft;
-  return {
-    ok: true,
-    contact: {
+  return ok({
       id: options.selfId ?? newId(),
       row: {
         ...draft.fields,
@@ -236,6 +234,5 @@ export async function prepareContact(
       groupIds,
       customValues,
       customFieldIds,
-    },
-  };
+  });
 }

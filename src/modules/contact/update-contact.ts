@@ -6,8 +6,8 @@ import { fail, type Failure, FailureAbort, ok, type Result } from '../common/res
 import { serialized } from '../common/serialized.js';
 import { writeTransaction } from '../change-feed/write-transaction.js';
 import { type StoredValue, storedAsInput } from '../custom-field/custom-field-value.js';
-import type { ExternalRefValue } from '../common/external-ref.js';
-import { normalizeEmail } from '../user/user.js';
+import { type ExternalRefValue, externalRefKey, externalRefSchema } from '../common/external-ref.js';
+import { normalizeEmail } from '../common/emails.js';
 import { comparableScalars, storedScalars } from './contact-fields.js';
 import { type ContactFieldsInput, MAX_CUSTOM_VALUES, storedPhoneText } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
@@ -173,8 +173,10 @@ export async function updateContact(tenant: Tenant, input: UpdateInput): Promise
   return serialized(`contact:${id}`, () => applyPatch(tenant, id, input));
 }
 
-const sameRef = (a: { namespace: string; externalId: string }, b: ExternalRefValue) =>
-  a.namespace.trim().toLowerCase() === b.namespace && a.externalId.trim() === b.externalId;
+const sameRef = (a: { namespace: string; externalId: string }, b: ExternalRefValue) => {
+  const parsed = externalRefSchema.safeParse(a);
+  return parsed.success && externalRefKey(parsed.data) === externalRefKey(b);
+};
 
 /** The patch over the contact as it is, as the input of the contact it makes. */
 function patchedInput(current: CurrentContact, input: UpdateInput): ContactFieldsInput {
@@ -238,13 +240,13 @@ async function applyPatch(tenant: Tenant, id: string, input: UpdateInput): Promi
       prepareContact(tenant, patchedInput(current, input), { selfId: current.id }),
     ]);
     if (!will.ok) return fail(...withPatchPath(will.failures));
-    const next = will.contact;
+    const next = will.value;
     next.customValues.push(...(await keptValues(tenant, current, input, next)));
     if (next.customValues.length > MAX_CUSTOM_VALUES) {
       return fail({ code: 'VALIDATION', message: `a contact holds at most ${MAX_CUSTOM_VALUES} custom values`, path: ['patch', 'customFieldValues'] });
     }
-    if (was.ok) was.contact.customValues = current.customFieldValues.map((v) => ({ fieldId: v.fieldId, value: v.value as StoredValue }));
-    const changed = [...(reviving ? ['deletedAt'] : []), ...(was.ok ? changedFields(was.contact, next) : Object.keys(input.patch))];
+    if (was.ok) was.value.customValues = current.customFieldValues.map((v) => ({ fieldId: v.fieldId, value: v.value as StoredValue }));
+    const changed = [...(reviving ? ['deletedAt'] : []), ...(was.ok ? changedFields(was.value, next) : Object.keys(input.patch))];
     if (changed.length === 0) return ok({ id: current.id, changedFields: [] });
     const changeType = reviving ? 'RESTORED' : 'UPDATED';
     // What the write named: the upsert's lookup ref and the refs the patch lists (then all the contact's).

@@ -5,7 +5,7 @@ import { fail, type Failure, FailureAbort, ok, type Result } from '../common/res
 import { writeTransaction } from '../change-feed/write-transaction.js';
 import { ILL_FORMED_TEXT, illFormedPaths } from '../common/validation.js';
 import { externalRefKey, externalRefSchema } from '../common/external-ref.js';
-import { normalizeEmail } from '../user/user.js';
+import { normalizeEmail } from '../common/emails.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type ContactLookupInput, findContactBy } from './contact-lookup.js';
 import { createContact, MAX_BATCH } from './create-contact.js';

@@ -2,8 +2,6 @@ import type { PrismaClient } from '../../db/client.js';
 import { newId } from '../../db/uuid.js';
 import { normalizeEmail } from '../common/emails.js';
 
-// TODO(merge): importers move to common/emails.js
-export { normalizeEmail };
 
 export function createUser(
   prisma: PrismaClient,
