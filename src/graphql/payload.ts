@@ -4,6 +4,7 @@ import { builder } from './builder.js';
 import type { Scope, Tenant } from '../tenant/tenant.js';
 import type { Context } from './context.js';
 import { encodeId, type NodeTypename } from '../modules/common/ids.js';
+import { readRecord, type RecordModel } from './records.js';
 import { UserError } from './user-errors.js';
 
 /** What a write mutation answers: the id it wrote, or its failures (then nothing was written). */
@@ -23,16 +24,11 @@ export async function payloadOf(tenant: Tenant, write: Promise<Result<{ id: stri
 export const batchPayloadOf = <T>(result: Result<T[]>) =>
   result.ok ? { results: result.value, failures: [] as Failure[] } : { results: [] as T[], failures: result.failures };
 
-type Model = 'contact' | 'company' | 'group' | 'customField';
-
 /** Loads the record a payload names, with exactly the fields the client selected, in the tenant. */
 export const loadPayloadRecord =
-  (model: Model) =>
-  (query: object, payload: { id: string | null }, _args: unknown, { tenant }: Context) => {
-    // The query is read even when nothing was written, so Pothos sees it used.
-    const args = { ...query, where: { id: payload.id ?? '', organizationId: tenant.organizationId } };
-    return payload.id ? (tenant.prisma[model] as unknown as { findUnique(args: object): Promise<never> }).findUnique(args) : null;
-  };
+  (model: RecordModel) =>
+  (query: object, payload: { id: string | null }, _args: unknown, { tenant }: Context) =>
+    readRecord(model, query, tenant, payload.id);
 
 /** The `userErrors` field every payload has. */
 export const userErrorsField = <Types extends SchemaTypes, Parent extends { failures: Failure[] }>(

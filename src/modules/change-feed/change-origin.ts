@@ -1,4 +1,3 @@
-import type { ChangeType } from '../../db/generated/prisma/enums.js';
 import type { Tenant } from '../../tenant/tenant.js';
 
 /**
@@ -11,14 +10,3 @@ export const changeOrigin = (tenant: Tenant, namespaces: string[] = []) => ({
   userId: tenant.userId,
   namespaces: [...new Set(namespaces)].sort(),
 });
-
-/** Tells subscribers about changes; call after their transaction committed. */
-export function announceChanges(
-  tenant: Tenant,
-  changes: { contactId: string; changeType: ChangeType; version: number; changedFields: string[]; namespaces?: string[] }[],
-) {
-  tenant.events.publish(
-    tenant.organizationId,
-    changes.map(({ namespaces, ...change }) => ({ ...change, changeOrigin: changeOrigin(tenant, namespaces) })),
-  );
-}

@@ -3,7 +3,7 @@ import type { ChangeType } from '../../db/generated/prisma/enums.js';
 import type { InsertPart } from '../../db/insert-rows.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
-import { announceChanges, changeOrigin } from './change-origin.js';
+import { changeOrigin } from './change-origin.js';
 
 /**
  * The client a write's work is given: its contact_changes rows go through the `Feed`, never
@@ -52,30 +52,29 @@ const BULK_TIMEOUT = 120_000;
  * `onUniqueViolation` says what it means; any other error is rethrown (after the rollback).
  */
 export async function writeTransaction<T>(tenant: Tenant, work: (tx: Tx, feed: Feed) => Promise<T>, options: WriteOptions = {}): Promise<Result<T>> {
-  const recorded: ContactChange[] = [];
-  const rowOf = (change: ContactChange) => {
-    const { namespaces, ...entry } = change;
-    return { ...entry, organizationId: tenant.organizationId, changeOrigin: changeOrigin(tenant, namespaces) };
-  };
+  // each change's feed row, made once: written in the transaction, announced after it
+  const rowOf = ({ namespaces, ...entry }: ContactChange) => ({ ...entry, organizationId: tenant.organizationId, changeOrigin: changeOrigin(tenant, namespaces) });
+  const recorded: ReturnType<typeof rowOf>[] = [];
   try {
     const value = await tenant.prisma.$transaction(
       async (tx) => {
-        const pending: ContactChange[] = [];
+        const pending: ReturnType<typeof rowOf>[] = [];
         const feed: Feed = {
-          record: (...changes) => void pending.push(...changes),
+          record: (...changes) => void pending.push(...changes.map(rowOf)),
           recordIn: (changes) => {
-            recorded.push(...changes);
-            return { table: 'contact_changes', rows: changes.map(rowOf) };
+            const rows = changes.map(rowOf);
+            recorded.push(...rows);
+            return { table: 'contact_changes', rows };
           },
         };
         const value = await work(tx, feed);
-        if (pending.length > 0) await tx.contactChange.createMany({ data: pending.map(rowOf) });
+        if (pending.length > 0) await tx.contactChange.createMany({ data: pending });
         recorded.push(...pending);
         return value;
       },
       { ...TRANSACTION_OPTIONS, ...(options.bulk ? { timeout: BULK_TIMEOUT } : {}) },
     );
-    announceChanges(tenant, recorded);
+    tenant.events.publish(tenant.organizationId, recorded.map(({ organizationId: _organization, ...event }) => event));
     return ok(value);
   } catch (error) {
     if (error instanceof FailureAbort) return fail(...error.failures);

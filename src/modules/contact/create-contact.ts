@@ -7,7 +7,8 @@ import { ILL_FORMED_TEXT } from '../common/validation.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { requireSensitiveScope } from './sensitive.js';
-import { type CompanyResolution, type Tx, WriteConflict, writeContacts } from './write-contacts.js';
+import type { Tx } from '../change-feed/write-transaction.js';
+import { type CompanyResolution, WriteConflict, writeContacts } from './write-contacts.js';
 
 export const MAX_BATCH = 500;
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -12,7 +12,8 @@ import { comparableScalars, storedScalars } from './contact-fields.js';
 import { type ContactFieldsInput, MAX_CUSTOM_VALUES, storedPhoneText } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { requireSensitiveScope } from './sensitive.js';
-import { ensureCompanies, insertChildren, type Tx, WriteConflict } from './write-contacts.js';
+import type { Tx } from '../change-feed/write-transaction.js';
+import { ensureCompanies, insertChildren, WriteConflict } from './write-contacts.js';
 
 /** how often an update without ifMatch is re-applied when another writer got in first */
 const MAX_ATTEMPTS = 10;

@@ -6,8 +6,6 @@ import { externalRefKey } from '../common/external-ref.js';
 import { type Tx, writeTransaction } from '../change-feed/write-transaction.js';
 import type { CompanyTarget, PreparedContact } from './prepare-contact.js';
 
-export type { Tx };
-
 /** Another writer took an email or external ref between our checks and our insert. */
 export class WriteConflict extends Error {
   constructor(readonly failures: Map<number, Failure[]>) {
