@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { seedDemoIfEmpty } from './modules/organization/demo.js';
+import { seedDemoIfEmpty } from './modules/organization/organization-demo.js';
 import { migrate } from './db/migrator.js';
 import { Redis } from 'ioredis';
 import { createRateLimiter } from './graphql/rate-limit.js';

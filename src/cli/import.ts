@@ -9,7 +9,7 @@ import { createChangeEvents } from '../tenant/change-events.js';
 import type { Failure } from '../modules/common/result.js';
 import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
 import { createContacts } from '../modules/contact/create-contact.js';
-import { SENSITIVE_SCOPE } from '../modules/contact/sensitive.js';
+import { SENSITIVE_SCOPE } from '../modules/contact/contact-sensitive.js';
 import { refreshContactStatistics } from '../modules/contact/write-contacts.js';
 import { type ContactLookupInput, findContactBy } from '../modules/contact/contact-lookup.js';
 import { inOneTransaction, upsertContact } from '../modules/contact/upsert-contact.js';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
 import { writeTransaction } from '../change-feed/write-transaction.js';
-import { recordCascade } from '../contact/cascade.js';
+import { recordCascade } from '../contact/contact-cascade.js';
 import { normalizeName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';

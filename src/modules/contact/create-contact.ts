@@ -6,7 +6,7 @@ import { externalRefKey } from '../common/external-ref.js';
 import { ILL_FORMED_TEXT } from '../common/validation.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
-import { requireSensitiveScope } from './sensitive.js';
+import { requireSensitiveScope } from './contact-sensitive.js';
 import type { Tx } from '../change-feed/write-transaction.js';
 import { type CompanyResolution, WriteConflict, writeContacts } from './write-contacts.js';
 

@@ -5,7 +5,7 @@ import { writeTransaction } from '../change-feed/write-transaction.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { MERGE_FILLED_FIELDS, SENSITIVE_FIELDS } from './contact-fields.js';
 import { prepareContact } from './prepare-contact.js';
-import { maySeeSensitive } from './sensitive.js';
+import { maySeeSensitive } from './contact-sensitive.js';
 import {
   changedFields,
   type CurrentContact,

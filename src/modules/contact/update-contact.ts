@@ -11,7 +11,7 @@ import { normalizeEmail } from '../common/emails.js';
 import { comparableScalars, storedScalars } from './contact-fields.js';
 import { type ContactFieldsInput, MAX_CUSTOM_VALUES, storedPhoneText } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
-import { requireSensitiveScope } from './sensitive.js';
+import { requireSensitiveScope } from './contact-sensitive.js';
 import type { Tx } from '../change-feed/write-transaction.js';
 import { ensureCompanies, insertChildren, WriteConflict } from './write-contacts.js';
 

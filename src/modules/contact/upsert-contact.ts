@@ -9,7 +9,7 @@ import { normalizeEmail } from '../common/emails.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { type ContactLookupInput, findContactBy } from './contact-lookup.js';
 import { createContact, MAX_BATCH } from './create-contact.js';
-import { requireSensitiveScope } from './sensitive.js';
+import { requireSensitiveScope } from './contact-sensitive.js';
 import { updateContact } from './update-contact.js';
 
 export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';

@@ -1,7 +1,7 @@
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
 import { isUniqueViolation, writeTransaction } from '../change-feed/write-transaction.js';
-import { recordCascade } from '../contact/cascade.js';
+import { recordCascade } from '../contact/contact-cascade.js';
 import { normalizeName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';

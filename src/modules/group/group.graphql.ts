@@ -9,7 +9,7 @@ import { alphabetical } from '../common/names.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
 import { createGroup } from './create-group.js';
-import { changeMembership } from './membership.js';
+import { changeMembership } from './group-membership.js';
 
 export const GroupNode = builder.prismaNode('Group', {
   description: 'A named set of contacts; custom fields belong to groups.',
