@@ -25,4 +25,16 @@ describe('the write pipeline', () => {
     });
     expect(offenders).toEqual([]);
   });
+
+  it("is the only way a tenant's data is written and the only code that resets the request's loaders", () => {
+    // user, api-key and organization writes are the CLI's administration, outside any tenant
+    const TENANT_WRITES = [/tenant\.prisma\.\w+\.(create|update|delete|upsert)\w*\(/, /tenant\.prisma\.\$execute/, /loaders\.clearAll\(/];
+    const offenders = sources(SRC).flatMap((path) => {
+      const name = relative(SRC, path);
+      if (name === PIPELINE || name === 'tenant/loaders.ts') return [];
+      const text = readFileSync(path, 'utf8');
+      return TENANT_WRITES.filter((pattern) => pattern.test(text)).map((pattern) => `${name}: ${pattern}`);
+    });
+    expect(offenders).toEqual([]);
+  });
 });

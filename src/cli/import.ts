@@ -144,9 +144,9 @@ class ImportRun {
         await this.fail(row, row.failures);
         continue;
       }
-      const outcome = outcomes[next++]!;
-      if (outcome.contactId) this.created += 1;
-      else await this.fail(row, outcome.failures);
+      const result = outcomes[next++]!;
+      if (result.ok) this.created += 1;
+      else await this.fail(row, result.failures);
     }
   }
 
@@ -172,7 +172,6 @@ class ImportRun {
         row.input.groups = [...new Set([...(await currentGroups(tenant, by)), ...(row.input.groups as string[])])];
       }
       const result = await upsertContact(tenant, { by, fields: row.input as ContactFieldsInput });
-      tenant.loaders.clearAll();
       if (!result.ok) await this.fail(row, result.failures);
       else if (result.value.action === 'CREATED') this.created += 1;
       else if (result.value.action === 'NOOP') this.unchanged += 1;

@@ -7,22 +7,30 @@ import { encodeId, type NodeTypename } from '../modules/common/ids.js';
 import { readRecord, type RecordModel } from './records.js';
 import { UserError } from './user-errors.js';
 
-/** What a write mutation answers: the id it wrote, or its failures (then nothing was written). */
-export interface WritePayload {
-  id: string | null;
-  failures: Failure[];
-}
+/**
+ * What a mutation answers, from its domain `Result`: the value's fields (its `id` names what it
+ * wrote), or null `id` and the failures (then nothing was written).
+ */
+export type Payload<T extends { id: string | null }> = Partial<T> & { id: string | null; failures: Failure[] };
 
-export async function payloadOf(tenant: Tenant, write: Promise<Result<{ id: string }>>): Promise<WritePayload> {
+export async function payloadOf<T extends { id: string | null }>(write: Result<T> | Promise<Result<T>>): Promise<Payload<T>> {
   const result = await write;
-  // Later fields of this request must see the write, not what the loaders cached before it.
-  tenant.loaders.clearAll();
-  return result.ok ? { id: result.value.id, failures: [] } : { id: null, failures: result.failures };
+  return result.ok ? { ...result.value, failures: [] } : ({ id: null, failures: result.failures } as Payload<T>);
 }
 
-/** What a batch mutation answers: one result per item, or the batch's failures (then nothing was written). */
-export const batchPayloadOf = <T>(result: Result<T[]>) =>
-  result.ok ? { results: result.value, failures: [] as Failure[] } : { results: [] as T[], failures: result.failures };
+/**
+ * What a batch mutation answers: one payload per item, with the item's clientRef, or the
+ * batch's failures (then nothing was written).
+ */
+export async function batchPayloadOf<T extends { id: string | null }>(
+  batch: Promise<Result<Result<T>[]>>,
+  clientRefs: (string | null | undefined)[],
+): Promise<{ results: (Payload<T> & { clientRef: string | null })[]; failures: Failure[] }> {
+  const result = await batch;
+  if (!result.ok) return { results: [], failures: result.failures };
+  const results = await Promise.all(result.value.map(async (item, index) => ({ ...(await payloadOf(item)), clientRef: clientRefs[index] ?? null })));
+  return { results, failures: [] };
+}
 
 /** Loads the record a payload names, with exactly the fields the client selected, in the tenant. */
 export const loadPayloadRecord =
@@ -55,7 +63,7 @@ export function deleteMutationField(
     {
       description: `${options.description} Needs the ${options.scope} scope.`,
       authScopes: { [options.scope]: true },
-      resolve: (_root, { input }, { tenant }) => payloadOf(tenant, run(tenant, input.id)),
+      resolve: (_root, { input }, { tenant }) => payloadOf(run(tenant, input.id)),
     },
     {
       description: `The result of ${name}: the id of what was deleted, or userErrors.`,

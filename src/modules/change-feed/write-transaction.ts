@@ -53,7 +53,14 @@ const BULK_TIMEOUT = 120_000;
  */
 export async function writeTransaction<T>(tenant: Tenant, work: (tx: Tx, feed: Feed) => Promise<T>, options: WriteOptions = {}): Promise<Result<T>> {
   // each change's feed row, made once: written in the transaction, announced after it
-  const rowOf = ({ namespaces, ...entry }: ContactChange) => ({ ...entry, organizationId: tenant.organizationId, changeOrigin: changeOrigin(tenant, namespaces) });
+  const rowOf = ({ contactId, changeType, changedFields, version, namespaces }: ContactChange) => ({
+    organizationId: tenant.organizationId,
+    contactId,
+    changeType,
+    changedFields,
+    version,
+    changeOrigin: changeOrigin(tenant, namespaces),
+  });
   const recorded: ReturnType<typeof rowOf>[] = [];
   try {
     const value = await tenant.prisma.$transaction(

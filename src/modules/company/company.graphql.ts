@@ -86,7 +86,7 @@ builder.relayMutationField(
   {
     description: 'Creates a company. Needs contacts:write.',
     authScopes: { 'contacts:write': true },
-    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, createCompany(tenant, input)),
+    resolve: (_root, { input }, { tenant }) => payloadOf(createCompany(tenant, input)),
   },
   {
     description: 'The result of createCompany: the company, or userErrors.',
@@ -111,7 +111,7 @@ builder.relayMutationField(
   {
     description: 'Changes a company: an absent field stays as it is. Needs contacts:write.',
     authScopes: { 'contacts:write': true },
-    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, updateCompany(tenant, input)),
+    resolve: (_root, { input }, { tenant }) => payloadOf(updateCompany(tenant, input)),
   },
   {
     description: 'The result of updateCompany: the company as it is now, or userErrors.',

@@ -1,13 +1,13 @@
 import { builder } from '../../graphql/builder.js';
 import { encodeId } from '../common/ids.js';
-import { batchPayloadOf, loadPayloadRecord, payloadOf, userErrorsField } from '../../graphql/payload.js';
+import { batchPayloadOf, loadPayloadRecord, type Payload, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { contactInputFields } from './contact-input.graphql.js';
 import { ContactLookup, ContactNode } from './contact.graphql.js';
 import { deleteContact, purgeContact, restoreContact } from './contact-lifecycle.js';
 import { MAX_MERGE_SOURCES, type MergeConflict, mergeContacts } from './merge-contacts.js';
 import { updateContact } from './update-contact.js';
-import { type UpsertItemOutcome, upsertContact, upsertContacts } from './upsert-contact.js';
+import { type UpsertOutcome, upsertContact, upsertContacts } from './upsert-contact.js';
 import { MAX_BATCH } from './create-contact.js';
 
 const ContactPatch = builder.inputType('ContactPatch', {
@@ -34,22 +34,21 @@ builder.relayMutationField(
     description:
       'Changes a contact (patch semantics: absent fields stay), validated and resolved as createContact does. A patch that changes nothing writes nothing. Needs contacts:write.',
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant }) => {
-      const result = await updateContact(tenant, {
-        id: input.id,
-        ifMatch: input.ifMatch,
-        patch: input.patch as ContactFieldsInput,
-        replaceCustomFieldValues: input.replaceCustomFieldValues,
-      });
-      const payload = await payloadOf(tenant, Promise.resolve(result));
-      return { ...payload, changedFields: result.ok ? result.value.changedFields : [] };
-    },
+    resolve: (_root, { input }, { tenant }) =>
+      payloadOf(
+        updateContact(tenant, {
+          id: input.id,
+          ifMatch: input.ifMatch,
+          patch: input.patch as ContactFieldsInput,
+          replaceCustomFieldValues: input.replaceCustomFieldValues,
+        }),
+      ),
   },
   {
     description: 'The result of updateContact: the contact as it is now and what changed, or userErrors.',
     outputFields: (t) => ({
       contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The contact after the update; null on userErrors.', resolve: loadPayloadRecord('contact') }),
-      changedFields: t.stringList({ description: 'The input fields the update changed; empty when the patch changed nothing (and nothing was written).', resolve: (p) => p.changedFields }),
+      changedFields: t.stringList({ description: 'The input fields the update changed; empty when the patch changed nothing (and nothing was written).', resolve: (p) => p.changedFields ?? [] }),
       userErrors: userErrorsField(t),
     }),
   },
@@ -72,7 +71,7 @@ for (const [name, run, description] of [
     {
       description: `${description} Needs contacts:write.`,
       authScopes: { 'contacts:write': true },
-      resolve: (_root, { input }, { tenant }) => payloadOf(tenant, run(tenant, input.id)),
+      resolve: (_root, { input }, { tenant }) => payloadOf(run(tenant, input.id)),
     },
     {
       description: `The result of ${name}: the contact as it is now, or userErrors.`,
@@ -94,7 +93,7 @@ builder.relayMutationField(
     description:
       'Erases the contact for good with everything it owns (its email and refs become free, the contacts merged into it go too); the change feed keeps a PURGED tombstone with its id only. Needs contacts:write.',
     authScopes: { 'contacts:write': true },
-    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, purgeContact(tenant, input.id)),
+    resolve: (_root, { input }, { tenant }) => payloadOf(purgeContact(tenant, input.id)),
   },
   {
     description: 'The result of purgeContact: the id that was erased, or userErrors.',
@@ -132,19 +131,17 @@ builder.relayMutationField(
     description:
       'Creates or updates (patch semantics) the contact a lookup names; the sync primitive. By id the contact must exist (NOT_FOUND); a contact in the recycle bin is restored and updated (REVIVED). Needs contacts:write.',
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant }) => {
+    resolve: (_root, { input }, { tenant }) => {
       const { by, clientMutationId: _c, replaceCustomFieldValues, ...fields } = input;
-      const result = await upsertContact(tenant, { by, fields: fields as ContactFieldsInput, replaceCustomFieldValues });
-      const payload = await payloadOf(tenant, Promise.resolve(result));
-      return { ...payload, action: result.ok ? result.value.action : null, changedFields: result.ok ? result.value.changedFields : [] };
+      return payloadOf(upsertContact(tenant, { by, fields: fields as ContactFieldsInput, replaceCustomFieldValues }));
     },
   },
   {
     description: 'The result of upsertContact: what was done, the contact and what changed, or userErrors.',
     outputFields: (t) => ({
-      action: t.field({ type: UpsertAction, nullable: true, description: 'What the upsert did; null on userErrors.', resolve: (p) => p.action }),
+      action: t.field({ type: UpsertAction, nullable: true, description: 'What the upsert did; null on userErrors.', resolve: (p) => p.action ?? null }),
       contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The contact as it is now; null on userErrors.', resolve: loadPayloadRecord('contact') }),
-      changedFields: t.stringList({ description: 'The input fields the upsert changed; empty for NOOP and on userErrors.', resolve: (p) => p.changedFields }),
+      changedFields: t.stringList({ description: 'The input fields the upsert changed; empty for NOOP and on userErrors.', resolve: (p) => p.changedFields ?? [] }),
       userErrors: userErrorsField(t),
     }),
   },
@@ -161,11 +158,11 @@ const UpsertContactsItem = builder.inputType('UpsertContactsItem', {
 });
 
 
-const UpsertContactsResult = builder.objectRef<UpsertItemOutcome>('UpsertContactsResult').implement({
+const UpsertContactsResult = builder.objectRef<Payload<UpsertOutcome> & { clientRef: string | null }>('UpsertContactsResult').implement({
   description: 'The outcome of one item, in input order. Error paths start at the item.',
   fields: (t) => ({
     clientRef: t.exposeString('clientRef', { nullable: true, description: "The item's clientRef, as sent; null when it had none." }),
-    action: t.field({ type: UpsertAction, nullable: true, description: "What this item's upsert did; null when it failed.", resolve: (r) => r.action }),
+    action: t.field({ type: UpsertAction, nullable: true, description: "What this item's upsert did; null when it failed.", resolve: (r) => r.action ?? null }),
     contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The contact as it is now; null when this item failed.', resolve: loadPayloadRecord('contact') }),
     userErrors: userErrorsField(t),
   }),
@@ -182,19 +179,16 @@ builder.relayMutationField(
   {
     description: `upsertContact for up to ${MAX_BATCH} contacts; each item is applied on its own, in order, and fails or succeeds alone. Needs contacts:write.`,
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant, bulkWrites }) => {
-      return batchPayloadOf(await bulkWrites(() =>
-        upsertContacts(
-          tenant,
-          input.contacts.map(({ clientRef, by, replaceCustomFieldValues, ...fields }) => ({
-            clientRef,
-            by,
-            replaceCustomFieldValues,
-            fields: fields as ContactFieldsInput,
-          })),
+    resolve: (_root, { input }, { tenant, bulkWrites }) =>
+      batchPayloadOf(
+        bulkWrites(() =>
+          upsertContacts(
+            tenant,
+            input.contacts.map(({ clientRef: _ref, by, replaceCustomFieldValues, ...fields }) => ({ by, replaceCustomFieldValues, fields: fields as ContactFieldsInput })),
+          ),
         ),
-      ));
-    },
+        input.contacts.map((item) => item.clientRef),
+      ),
   },
   {
     description: 'The result of upsertContacts: one result per item, in input order, or userErrors for the whole batch.',
@@ -231,20 +225,16 @@ builder.relayMutationField(
     description:
       "Moves the sources' emails, phones, addresses, urls, refs, companies, groups, custom values and interactions onto the target; empty target fields take the sources' values, the target wins conflicts. The sources become tombstones whose ids resolve to the target. Needs contacts:write.",
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant }) => {
-      const result = await mergeContacts(tenant, input);
-      const payload = await payloadOf(tenant, Promise.resolve(result));
-      return { ...payload, outcome: result.ok ? result.value : null };
-    },
+    resolve: (_root, { input }, { tenant }) => payloadOf(mergeContacts(tenant, input)),
   },
   {
     description: 'The result of mergeContacts: the target, the merged ids, what changed and the conflicts, or userErrors.',
     outputFields: (t) => ({
       contact: t.prismaField({ type: ContactNode, nullable: true, description: 'The target (as it is now: unchanged after a dry run).', resolve: loadPayloadRecord('contact') }),
-      mergedIds: t.idList({ description: 'The sources, now resolving to the target.', resolve: (p) => (p.outcome?.mergedIds ?? []).map((id) => encodeId('Contact', id)) }),
-      changedFields: t.stringList({ description: "The target's fields the merge changes.", resolve: (p) => p.outcome?.changedFields ?? [] }),
-      conflicts: t.field({ type: [MergeConflictType], description: "Every source value that lost to the target's; empty when none did.", resolve: (p) => p.outcome?.conflicts ?? [] }),
-      dryRun: t.boolean({ description: 'True when this was a dry run: nothing was written.', resolve: (p) => p.outcome?.dryRun ?? false }),
+      mergedIds: t.idList({ description: 'The sources, now resolving to the target.', resolve: (p) => (p.mergedIds ?? []).map((id) => encodeId('Contact', id)) }),
+      changedFields: t.stringList({ description: "The target's fields the merge changes.", resolve: (p) => p.changedFields ?? [] }),
+      conflicts: t.field({ type: [MergeConflictType], description: "Every source value that lost to the target's; empty when none did.", resolve: (p) => p.conflicts ?? [] }),
+      dryRun: t.boolean({ description: 'True when this was a dry run: nothing was written.', resolve: (p) => p.dryRun ?? false }),
       userErrors: userErrorsField(t),
     }),
   },

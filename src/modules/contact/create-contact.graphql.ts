@@ -1,10 +1,10 @@
 import { builder } from '../../graphql/builder.js';
-import { batchPayloadOf, loadPayloadRecord } from '../../graphql/payload.js';
+import { batchPayloadOf, loadPayloadRecord, type Payload, payloadOf, userErrorsField } from '../../graphql/payload.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { contactInputFields } from './contact-input.graphql.js';
 import type { ContactFieldsInput } from './contact-input.js';
 import { ContactNode } from './contact.graphql.js';
-import { type ContactOutcome, createContact, createContactBatch, MAX_BATCH } from './create-contact.js';
+import { type CreatedContact, createContact, createContactBatch, MAX_BATCH } from './create-contact.js';
 
 const CompanyResolutionAction = builder.enumType('CompanyResolutionAction', {
   description: 'How an entry of the input `companies` found its company.',
@@ -50,7 +50,7 @@ builder.relayMutationField(
     authScopes: { 'contacts:write': true },
     resolve: async (_root, { input }, { tenant }) => {
       const { clientMutationId: _c, idempotencyKey, dryRun, ...fields } = input;
-      return createContact(tenant, fields as ContactFieldsInput, { idempotencyKey, dryRun: dryRun ?? false });
+      return payloadOf(createContact(tenant, fields as ContactFieldsInput, { idempotencyKey, dryRun: dryRun ?? false }));
     },
   },
   {
@@ -60,10 +60,10 @@ builder.relayMutationField(
         type: ContactNode,
         nullable: true,
         description: 'The created contact (for a repeated idempotencyKey, the one the first call created); null on userErrors and in a dry run.',
-        resolve: (query, outcome: ContactOutcome, args, context) => loadPayloadRecord('contact')(query, { id: outcome.contactId }, args, context),
+        resolve: loadPayloadRecord('contact'),
       }),
-      companyResolutions: t.field({ type: [CompanyResolution], description: 'One per entry of the input `companies`, in input order.', resolve: (outcome) => outcome.companyResolutions }),
-      userErrors: t.field({ type: [UserError], description: 'Expected failures; when there is any, nothing was written. Empty on success.', resolve: (outcome) => outcome.failures }),
+      companyResolutions: t.field({ type: [CompanyResolution], description: 'One per entry of the input `companies`, in input order.', resolve: (p) => p.companyResolutions ?? [] }),
+      userErrors: userErrorsField(t),
     }),
   },
 );
@@ -76,11 +76,7 @@ const CreateContactsItem = builder.inputType('CreateContactsItem', {
   }),
 });
 
-interface ItemResult extends ContactOutcome {
-  clientRef: string | null;
-}
-
-const CreateContactsResult = builder.objectRef<ItemResult>('CreateContactsResult').implement({
+const CreateContactsResult = builder.objectRef<Payload<CreatedContact> & { clientRef: string | null }>('CreateContactsResult').implement({
   description: 'The outcome of one item, in input order. Error paths start at the item.',
   fields: (t) => ({
     clientRef: t.exposeString('clientRef', { nullable: true, description: "The item's clientRef, as sent; null when it had none." }),
@@ -88,9 +84,9 @@ const CreateContactsResult = builder.objectRef<ItemResult>('CreateContactsResult
       type: ContactNode,
       nullable: true,
       description: 'The created contact; null when this item (or, with allOrNone, any item) failed.',
-      resolve: (query, result, args, context) => loadPayloadRecord('contact')(query, { id: result.contactId }, args, context),
+      resolve: loadPayloadRecord('contact'),
     }),
-    companyResolutions: t.field({ type: [CompanyResolution], description: "One per entry of the item's `companies`, in input order.", resolve: (r) => r.companyResolutions }),
+    companyResolutions: t.field({ type: [CompanyResolution], description: "One per entry of the item's `companies`, in input order.", resolve: (r) => r.companyResolutions ?? [] }),
     userErrors: t.field({ type: [UserError], description: "This item's failures (paths start at the item); when there is any, the item was not written.", resolve: (r) => r.failures }),
   }),
 });
@@ -107,9 +103,12 @@ builder.relayMutationField(
   {
     description: `Creates up to ${MAX_BATCH} contacts, validated as createContact validates one, with lookups shared by the batch; the valid items are written in one transaction (with allOrNone, none when any item fails). Needs contacts:write.`,
     authScopes: { 'contacts:write': true },
-    resolve: async (_root, { input }, { tenant, bulkWrites }) => {
-      const batch = input.contacts.map((item) => item as ContactFieldsInput & { clientRef?: string | null });
-      return batchPayloadOf(await bulkWrites(() => createContactBatch(tenant, batch, { allOrNone: input.allOrNone ?? false })));
+    resolve: (_root, { input }, { tenant, bulkWrites }) => {
+      const batch = input.contacts.map(({ clientRef: _ref, ...fields }) => fields as ContactFieldsInput);
+      return batchPayloadOf(
+        bulkWrites(() => createContactBatch(tenant, batch, { allOrNone: input.allOrNone ?? false })),
+        input.contacts.map((item) => item.clientRef),
+      );
     },
   },
   {

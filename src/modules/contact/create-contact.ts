@@ -15,10 +15,10 @@ const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** how often a write is retried after another writer took a unique value meanwhile */
 const MAX_ATTEMPTS = 3;
 
-export interface ContactOutcome {
-  contactId: string | null;
+/** A contact createContact wrote (or, in a dry run, would write: then `id` is null). */
+export interface CreatedContact {
+  id: string | null;
   companyResolutions: CompanyResolution[];
-  failures: Failure[];
 }
 
 /** Resolutions as a dry run reports them: existing companies MATCHED, missing ones CREATED. */
@@ -61,50 +61,48 @@ function claimWithinBatch(prepared: PreparedContact[], claimed: Map<string, numb
 export async function createContacts(
   tenant: Tenant,
   inputs: ContactFieldsInput[],
-  options: { allOrNone: boolean; dryRun?: boolean; extra?: (tx: Tx, outcomes: ContactOutcome[]) => Promise<void> },
-): Promise<ContactOutcome[]> {
+  options: { allOrNone: boolean; dryRun?: boolean; extra?: (tx: Tx, created: CreatedContact[]) => Promise<void> },
+): Promise<Result<CreatedContact>[]> {
   requireSensitiveScope(tenant, inputs.map((fields, index) => ({ path: ['contacts', index], fields })));
   for (let attempt = 1; ; attempt += 1) {
     const results = await Promise.all(inputs.map((input) => prepareContact(tenant, input)));
     const claimed = new Map<string, number>();
     const prepared = results.map((result) => (result.ok ? result.value : null));
-    const outcomes: ContactOutcome[] = results.map((result, index) => {
-      const failures = result.ok ? claimWithinBatch(prepared as PreparedContact[], claimed, index) : result.failures;
-      return { contactId: null, companyResolutions: [], failures };
-    });
-    const writable = outcomes.flatMap((outcome, index) => (outcome.failures.length === 0 ? [index] : []));
+    const failures = results.map((result, index) => (result.ok ? claimWithinBatch(prepared as PreparedContact[], claimed, index) : result.failures));
+    const writable = failures.flatMap((itemFailures, index) => (itemFailures.length === 0 ? [index] : []));
+    const answer = (created: (CreatedContact | null)[]) =>
+      failures.map((itemFailures, index) => (itemFailures.length > 0 ? fail(...itemFailures) : ok(created[index]!)));
 
-    if (options.dryRun || (options.allOrNone && writable.length < inputs.length) || writable.length === 0) {
+    if (options.dryRun) {
       const seen = new Set<string>();
-      if (options.dryRun) {
-        for (const index of writable) outcomes[index]!.companyResolutions = dryRunResolutions(prepared[index]!, seen);
-      }
-      return outcomes;
+      return answer(prepared.map((contact) => (contact ? { id: null, companyResolutions: dryRunResolutions(contact, seen) } : null)));
+    }
+    if ((options.allOrNone && writable.length < inputs.length) || writable.length === 0) {
+      // nothing is written: the valid items of an all-or-none batch are not created either
+      return failures.map((itemFailures) => fail(...itemFailures));
     }
 
     try {
-      const toWrite = writable.map((index) => prepared[index]!);
-      for (const index of writable) outcomes[index]!.contactId = prepared[index]!.id;
+      const created = new Array<CreatedContact | null>(inputs.length).fill(null);
       const attach = (resolutions: CompanyResolution[][]) =>
         writable.forEach((index, position) => {
-          outcomes[index]!.companyResolutions = resolutions[position]!;
+          created[index] = { id: prepared[index]!.id, companyResolutions: resolutions[position]! };
         });
       attach(
-        await writeContacts(tenant, toWrite, async (tx, resolutions) => {
+        await writeContacts(tenant, writable.map((index) => prepared[index]!), async (tx, resolutions) => {
           attach(resolutions);
-          await options.extra?.(tx, outcomes);
+          await options.extra?.(tx, writable.map((index) => created[index]!));
         }),
       );
-      return outcomes;
+      return answer(created);
     } catch (error) {
       if (!(error instanceof WriteConflict)) throw error;
       // Someone took an email or ref meanwhile: check everything again against fresh reads
       // (the write cleared the loaders).
       if (attempt >= MAX_ATTEMPTS) {
-        return outcomes.map((outcome, index) => {
+        return failures.map((itemFailures, index) => {
           const position = writable.indexOf(index);
-          const conflict = position >= 0 ? error.failures.get(position) : undefined;
-          return { contactId: null, companyResolutions: [], failures: conflict ?? outcome.failures };
+          return fail(...((position >= 0 ? error.failures.get(position) : undefined) ?? itemFailures));
         });
       }
     }
@@ -125,6 +123,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** The first answer to an idempotency key, as stored (`contactId` is the stored records' key). */
 interface StoredOutcome {
   contactId: string;
   companyResolutions: CompanyResolution[];
@@ -134,37 +133,26 @@ async function replayIdempotent(
   tenant: Tenant,
   key: string,
   requestHash: string,
-): Promise<ContactOutcome | null> {
+): Promise<Result<CreatedContact> | null> {
   const record = await tenant.prisma.idempotencyRecord.findUnique({
     where: { organizationId_operation_key: { organizationId: tenant.organizationId, operation: 'createContact', key } },
   });
   if (!record || record.createdAt.getTime() < Date.now() - IDEMPOTENCY_WINDOW_MS) return null;
   if (record.requestHash !== requestHash) {
-    return {
-      contactId: null,
-      companyResolutions: [],
-      failures: [
-        {
-          code: 'VALIDATION',
-          message: 'this idempotencyKey was used with a different input within the last 24 hours',
-          path: ['idempotencyKey'],
-        },
-      ],
-    };
+    return fail({ code: 'VALIDATION', message: 'this idempotencyKey was used with a different input within the last 24 hours', path: ['idempotencyKey'] });
   }
   const stored = record.response as unknown as StoredOutcome;
-  return { contactId: stored.contactId, companyResolutions: stored.companyResolutions, failures: [] };
+  return ok({ id: stored.contactId, companyResolutions: stored.companyResolutions });
 }
 
 /** createContacts for a request: at most MAX_BATCH items, else LIMIT_EXCEEDED and nothing written. */
 export async function createContactBatch(
   tenant: Tenant,
-  inputs: (ContactFieldsInput & { clientRef?: string | null })[],
+  inputs: ContactFieldsInput[],
   options: { allOrNone: boolean },
-): Promise<Result<(ContactOutcome & { clientRef: string | null })[]>> {
+): Promise<Result<Result<CreatedContact>[]>> {
   if (inputs.length > MAX_BATCH) return fail({ code: 'LIMIT_EXCEEDED', message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] });
-  const outcomes = await createContacts(tenant, inputs.map(({ clientRef: _ref, ...fields }) => fields), options);
-  return ok(outcomes.map((outcome, index) => ({ ...outcome, clientRef: inputs[index]!.clientRef ?? null })));
+  return ok(await createContacts(tenant, inputs, options));
 }
 
 class IdempotencyRace extends Error {}
@@ -177,31 +165,27 @@ export async function createContact(
   tenant: Tenant,
   input: ContactFieldsInput,
   options: { idempotencyKey?: string | null; dryRun?: boolean } = {},
-): Promise<ContactOutcome> {
+): Promise<Result<CreatedContact>> {
   requireSensitiveScope(tenant, [{ path: [], fields: input }]);
   const key = options.idempotencyKey?.trim();
   if (!key || options.dryRun) {
-    const [outcome] = await createContacts(tenant, [input], { allOrNone: true, dryRun: options.dryRun ?? false });
-    return outcome!;
+    const [result] = await createContacts(tenant, [input], { allOrNone: true, dryRun: options.dryRun ?? false });
+    return result!;
   }
-  if (!key.isWellFormed()) {
-    return { contactId: null, companyResolutions: [], failures: [{ code: 'VALIDATION', message: ILL_FORMED_TEXT, path: ['idempotencyKey'] }] };
-  }
-  if (key.length > 255) {
-    return { contactId: null, companyResolutions: [], failures: [{ code: 'VALIDATION', message: 'must be at most 255 characters', path: ['idempotencyKey'] }] };
-  }
+  if (!key.isWellFormed()) return fail({ code: 'VALIDATION', message: ILL_FORMED_TEXT, path: ['idempotencyKey'] });
+  if (key.length > 255) return fail({ code: 'VALIDATION', message: 'must be at most 255 characters', path: ['idempotencyKey'] });
   const requestHash = sha256(canonicalJson(input));
   for (;;) {
     const replay = await replayIdempotent(tenant, key, requestHash);
     if (replay) return replay;
     try {
-      const [outcome] = await createContacts(tenant, [input], {
+      const [result] = await createContacts(tenant, [input], {
         allOrNone: true,
-        extra: async (tx, outcomes) => {
+        extra: async (tx, [created]) => {
           const { organizationId } = tenant;
           const cutoff = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS);
           await tx.idempotencyRecord.deleteMany({ where: { organizationId, operation: 'createContact', key, createdAt: { lt: cutoff } } });
-          const response = { contactId: outcomes[0]!.contactId, companyResolutions: outcomes[0]!.companyResolutions };
+          const response: StoredOutcome = { contactId: created!.id!, companyResolutions: created!.companyResolutions };
           const inserted = await tx.idempotencyRecord.createManyAndReturn({
             data: [{ organizationId, operation: 'createContact', key, requestHash, response: response as unknown as Prisma.InputJsonValue }],
             skipDuplicates: true,
@@ -210,7 +194,7 @@ export async function createContact(
           if (inserted.length === 0) throw new IdempotencyRace();
         },
       });
-      return outcome!;
+      return result!;
     } catch (error) {
       // A concurrent request with the same key committed first: answer as it did.
       if (!(error instanceof IdempotencyRace)) throw error;

@@ -16,6 +16,13 @@ export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';
 
 export type { ContactLookupInput };
 
+/** What an upsert did to the contact it names. */
+export interface UpsertOutcome {
+  id: string;
+  action: UpsertAction;
+  changedFields: string[];
+}
+
 const MAX_ATTEMPTS = 5;
 
 /** The contact a lookup names, bin included (merged-away sources excluded: writes do not follow merges). */
@@ -37,7 +44,7 @@ export interface UpsertInput {
 export async function upsertContact(
   tenant: Tenant,
   input: UpsertInput,
-): Promise<Result<{ id: string; action: UpsertAction; changedFields: string[] }>> {
+): Promise<Result<UpsertOutcome>> {
   requireSensitiveScope(tenant, [{ path: [], fields: input.fields }]);
   const illFormed = illFormedPaths(input.by, ['by']);
   if (illFormed.length > 0) return fail(...illFormed.map((path) => ({ code: 'VALIDATION' as const, message: ILL_FORMED_TEXT, path })));
@@ -64,10 +71,10 @@ export async function upsertContact(
       if (input.by.email && !fields.email && !(fields.emails ?? []).some((e) => normalizeEmail(e.address) === normalizeEmail(input.by.email!))) {
         fields.email = input.by.email;
       }
-      const outcome = await createContact(tenant, fields);
-      if (outcome.contactId) return ok({ id: outcome.contactId, action: 'CREATED', changedFields: [] });
-      const lostRace = outcome.failures.some((f) => f.code === 'DUPLICATE');
-      if (!lostRace || attempt >= MAX_ATTEMPTS) return fail(...outcome.failures);
+      const created = await createContact(tenant, fields);
+      if (created.ok) return ok({ id: created.value.id!, action: 'CREATED', changedFields: [] });
+      const lostRace = created.failures.some((f) => f.code === 'DUPLICATE');
+      if (!lostRace || attempt >= MAX_ATTEMPTS) return created;
       continue;
     }
     // Out of the recycle bin and updated in one transaction, with one RESTORED feed entry.
@@ -88,35 +95,21 @@ export async function upsertContact(
   }
 }
 
-export interface UpsertItemOutcome {
-  clientRef: string | null;
-  id: string | null;
-  action: UpsertAction | null;
-  failures: Failure[];
-}
-
 /**
  * upsertContact for up to MAX_BATCH items, one after another so items naming the same contact
  * apply in input order; each succeeds or fails on its own.
  */
 export async function upsertContacts(
   tenant: Tenant,
-  items: (UpsertInput & { clientRef?: string | null })[],
-): Promise<Result<UpsertItemOutcome[]>> {
+  items: UpsertInput[],
+): Promise<Result<Result<UpsertOutcome>[]>> {
   if (items.length > MAX_BATCH) return fail({ code: 'LIMIT_EXCEEDED', message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] });
   requireSensitiveScope(tenant, items.map(({ fields }, index) => ({ path: ['contacts', index], fields })));
   return ok(
     await inOneTransaction(tenant, async (inside) => {
-      const outcomes: UpsertItemOutcome[] = [];
-      for (const { clientRef, ...item } of items) {
-        const result = await upsertContact(inside, item);
-        outcomes.push(
-          result.ok
-            ? { clientRef: clientRef ?? null, id: result.value.id, action: result.value.action, failures: [] }
-            : { clientRef: clientRef ?? null, id: null, action: null, failures: result.failures },
-        );
-      }
-      return outcomes;
+      const results: Result<UpsertOutcome>[] = [];
+      for (const item of items) results.push(await upsertContact(inside, item));
+      return results;
     }),
   );
 }

@@ -4,7 +4,8 @@ import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
 import { nameSchema, normalizeName } from '../common/names.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { fail, FailureAbort, type Result } from '../common/result.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 import { validationFailures, wellFormedString } from '../common/validation.js';
 
 export const SELECT_TYPES: CustomFieldType[] = [CustomFieldType.SINGLE_SELECT, CustomFieldType.MULTIPLE_SELECT];
@@ -50,18 +51,22 @@ export async function createCustomField(
   if (!group) return fail({ code: 'NOT_FOUND', message: 'no group with this id', path: ['groupId'] });
   const normalizedName = normalizeName(parsed.data.name);
   const fieldId = newId();
-  const position = await tenant.prisma.customField.count({ where: { organizationId, groupId: group.id } });
-  const inserted = await tenant.prisma.customField.createManyAndReturn({
-    data: [{ id: fieldId, organizationId, groupId: group.id, name: parsed.data.name, normalizedName, type: parsed.data.type, options: parsed.data.options ?? [], position }],
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  if (inserted.length > 0) return ok({ id: fieldId });
-  const holder = await tenant.prisma.customField.findUnique({ where: { groupId_normalizedName: { groupId: group.id, normalizedName } } });
-  return fail({
-    code: 'DUPLICATE',
-    message: `the group has a field named "${holder?.name ?? parsed.data.name}"`,
-    path: ['name'],
-    ...(holder ? { existing: { typename: 'CustomField' as const, id: holder.id } } : {}),
+  return writeTransaction(tenant, async (tx) => {
+    const position = await tx.customField.count({ where: { organizationId, groupId: group.id } });
+    const inserted = await tx.customField.createManyAndReturn({
+      data: [{ id: fieldId, organizationId, groupId: group.id, name: parsed.data.name, normalizedName, type: parsed.data.type, options: parsed.data.options ?? [], position }],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (inserted.length > 0) return { id: fieldId };
+    const holder = await tx.customField.findUnique({ where: { groupId_normalizedName: { groupId: group.id, normalizedName } } });
+    throw new FailureAbort([
+      {
+        code: 'DUPLICATE',
+        message: `the group has a field named "${holder?.name ?? parsed.data.name}"`,
+        path: ['name'],
+        ...(holder ? { existing: { typename: 'CustomField' as const, id: holder.id } } : {}),
+      },
+    ]);
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { isUniqueViolation, writeTransaction } from '../change-feed/write-transaction.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 import { recordCascade } from '../contact/contact-cascade.js';
 import { normalizeName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
@@ -54,24 +54,25 @@ export async function updateCustomField(
     if (failures.length > 0) return fail(...failures);
   }
   const normalizedName = name != null ? normalizeName(name) : field.normalizedName;
-  try {
-    if (normalizedName !== field.normalizedName) {
-      const holder = await tenant.prisma.customField.findUnique({ where: { groupId_normalizedName: { groupId: field.groupId, normalizedName } } });
-      if (holder) return fail({ code: 'DUPLICATE', message: `the group has a field named "${holder.name}"`, path: ['name'], existing: { typename: 'CustomField', id: holder.id } });
-    }
-    await tenant.prisma.customField.updateMany({
-      where: { id: field.id, organizationId: tenant.organizationId },
-      data: { ...(name != null ? { name, normalizedName } : {}), ...(options ? { options } : {}) },
-    });
-    return ok({ id: field.id });
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      return fail({ code: 'DUPLICATE', message: `the group has a field named "${name}"`, path: ['name'] });
-    }
-    throw error;
-  } finally {
-    tenant.loaders.clearAll();
-  }
+  // another writer may take the name between our check and our write: its unique violation is a DUPLICATE too
+  const duplicate = (): Failure[] => [{ code: 'DUPLICATE', message: `the group has a field named "${name}"`, path: ['name'] }];
+  return writeTransaction(
+    tenant,
+    async (tx) => {
+      if (normalizedName !== field.normalizedName) {
+        const holder = await tx.customField.findUnique({ where: { groupId_normalizedName: { groupId: field.groupId, normalizedName } } });
+        if (holder) {
+          throw new FailureAbort([{ code: 'DUPLICATE', message: `the group has a field named "${holder.name}"`, path: ['name'], existing: { typename: 'CustomField', id: holder.id } }]);
+        }
+      }
+      await tx.customField.updateMany({
+        where: { id: field.id, organizationId: tenant.organizationId },
+        data: { ...(name != null ? { name, normalizedName } : {}), ...(options ? { options } : {}) },
+      });
+      return { id: field.id };
+    },
+    { onUniqueViolation: duplicate },
+  );
 }
 
 /** Deletes a field and its values; contacts that held one get a new version and a feed entry. */

@@ -50,7 +50,7 @@ builder.relayMutationField(
   {
     description: 'Adds a typed field to a group. Needs admin.',
     authScopes: { admin: true },
-    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, createCustomField(tenant, input)),
+    resolve: (_root, { input }, { tenant }) => payloadOf(createCustomField(tenant, input)),
   },
   {
     description: 'The result of createCustomField: the field, or userErrors.',
@@ -74,7 +74,7 @@ builder.relayMutationField(
   {
     description: "Renames a field or changes a select field's options; the type never changes. Needs admin.",
     authScopes: { admin: true },
-    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, updateCustomField(tenant, input)),
+    resolve: (_root, { input }, { tenant }) => payloadOf(updateCustomField(tenant, input)),
   },
   {
     description: 'The result of updateCustomField: the field as it is now, or userErrors.',

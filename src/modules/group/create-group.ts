@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { nameSchema, normalizeName } from '../common/names.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { fail, FailureAbort, type Result } from '../common/result.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 import { validationFailures } from '../common/validation.js';
 
 export const groupInput = z.object({
@@ -16,17 +17,21 @@ export async function createGroup(tenant: Tenant, input: z.input<typeof groupInp
   const { organizationId } = tenant;
   const normalizedName = normalizeName(parsed.data.name);
   const groupId = newId();
-  const inserted = await tenant.prisma.group.createManyAndReturn({
-    data: [{ id: groupId, organizationId, name: parsed.data.name, normalizedName }],
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  if (inserted.length > 0) return ok({ id: groupId });
-  const holder = await tenant.prisma.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
-  return fail({
-    code: 'DUPLICATE',
-    message: `a group named "${holder?.name ?? parsed.data.name}" exists`,
-    path: ['name'],
-    ...(holder ? { existing: { typename: 'Group' as const, id: holder.id } } : {}),
+  return writeTransaction(tenant, async (tx) => {
+    const inserted = await tx.group.createManyAndReturn({
+      data: [{ id: groupId, organizationId, name: parsed.data.name, normalizedName }],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (inserted.length > 0) return { id: groupId };
+    const holder = await tx.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
+    throw new FailureAbort([
+      {
+        code: 'DUPLICATE',
+        message: `a group named "${holder?.name ?? parsed.data.name}" exists`,
+        path: ['name'],
+        ...(holder ? { existing: { typename: 'Group' as const, id: holder.id } } : {}),
+      },
+    ]);
   });
 }

@@ -1,6 +1,6 @@
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { isUniqueViolation, writeTransaction } from '../change-feed/write-transaction.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 import { recordCascade } from '../contact/contact-cascade.js';
 import { normalizeName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
@@ -18,22 +18,21 @@ export async function updateGroup(tenant: Tenant, input: { id: string; name: str
   if (!parsed.success) return fail(...validationFailures(parsed.error));
   const { organizationId } = tenant;
   const normalizedName = normalizeName(parsed.data.name);
-  try {
-    const holder = await tenant.prisma.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
-    if (holder && holder.id !== id) {
-      return fail({ code: 'DUPLICATE', message: `a group named "${holder.name}" exists`, path: ['name'], existing: { typename: 'Group', id: holder.id } });
-    }
-    const { count } = await tenant.prisma.group.updateMany({ where: { id, organizationId }, data: { name: parsed.data.name, normalizedName } });
-    return count === 0 ? notFound() : ok({ id });
-  } catch (error) {
-    // another writer took the name between our check and our write (one statement: no transaction to spoil)
-    if (isUniqueViolation(error)) {
-      return fail({ code: 'DUPLICATE', message: `a group named "${parsed.data.name}" exists`, path: ['name'] });
-    }
-    throw error;
-  } finally {
-    tenant.loaders.clearAll();
-  }
+  // another writer may take the name between our check and our write: its unique violation is a DUPLICATE too
+  const duplicate = (): Failure[] => [{ code: 'DUPLICATE', message: `a group named "${parsed.data.name}" exists`, path: ['name'] }];
+  return writeTransaction(
+    tenant,
+    async (tx) => {
+      const holder = await tx.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
+      if (holder && holder.id !== id) {
+        throw new FailureAbort([{ code: 'DUPLICATE', message: `a group named "${holder.name}" exists`, path: ['name'], existing: { typename: 'Group', id: holder.id } }]);
+      }
+      const { count } = await tx.group.updateMany({ where: { id, organizationId }, data: { name: parsed.data.name, normalizedName } });
+      if (count === 0) throw new FailureAbort([NOT_FOUND]);
+      return { id };
+    },
+    { onUniqueViolation: duplicate },
+  );
 }
 
 /**

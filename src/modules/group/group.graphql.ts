@@ -72,7 +72,7 @@ builder.relayMutationField(
   {
     description: 'Creates a group. Needs admin.',
     authScopes: { admin: true },
-    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, createGroup(tenant, input)),
+    resolve: (_root, { input }, { tenant }) => payloadOf(createGroup(tenant, input)),
   },
   {
     description: 'The result of createGroup: the group, or userErrors.',
@@ -102,7 +102,7 @@ for (const [name, mode, description] of [
     {
       description: `${description} Each contact whose membership changed gets a new version and a feed entry. Needs contacts:write.`,
       authScopes: { 'contacts:write': true },
-      resolve: (_root, { input }, { tenant }) => payloadOf(tenant, changeMembership(tenant, input, mode)),
+      resolve: (_root, { input }, { tenant }) => payloadOf(changeMembership(tenant, input, mode)),
     },
     {
       description: `The result of ${name}: the group, or userErrors.`,
@@ -126,7 +126,7 @@ builder.relayMutationField(
   {
     description: 'Renames a group. Needs admin.',
     authScopes: { admin: true },
-    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, updateGroup(tenant, input)),
+    resolve: (_root, { input }, { tenant }) => payloadOf(updateGroup(tenant, input)),
   },
   {
     description: 'The result of updateGroup: the group as it is now, or userErrors.',

@@ -77,7 +77,7 @@ builder.relayMutationField(
   {
     description: "Records that the API key's user interacted with a contact; it counts in interactionMetadata. Needs contacts:write.",
     authScopes: { 'contacts:write': true },
-    resolve: (_root, { input }, { tenant }) => payloadOf(tenant, recordInteraction(tenant, input)),
+    resolve: (_root, { input }, { tenant }) => payloadOf(recordInteraction(tenant, input)),
   },
   {
     description: 'The result of recordInteraction: the contact, or userErrors.',

@@ -1,7 +1,8 @@
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
-import { fail, ok, type Result } from '../common/result.js';
+import { fail, type Result } from '../common/result.js';
+import { writeTransaction } from '../change-feed/write-transaction.js';
 
 /** How far ahead of the server's clock an interaction may be dated (clock skew). */
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -18,8 +19,11 @@ export async function recordInteraction(
   if (occurredAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
     return fail({ code: 'VALIDATION', message: 'must not be in the future', path: ['occurredAt'] });
   }
-  await tenant.prisma.interaction.create({
-    data: { id: newId(), organizationId: tenant.organizationId, contactId: contact.id, userId: tenant.userId, occurredAt },
+  return writeTransaction(tenant, async (tx) => {
+    await tx.interaction.create({
+      data: { id: newId(), organizationId: tenant.organizationId, contactId: contact.id, userId: tenant.userId, occurredAt },
+      select: { id: true },
+    });
+    return { id: contact.id };
   });
-  return ok({ id: contact.id });
 }
