@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-// A reference server for the benchmark: answers the canonical list query of
-// test/contact-list.test.ts (and only it) with hand-written SQL, so contactgraph's req/s can be
-// compared with what plain node:http + pg (a Pool) manage on the same data. Same JSON shape,
-// field order and values as contactgraph's response; same authentication (the API key looked
-// up by its prefix, its SHA-256 compared, revocation and the contacts:read scope checked).
-// Two statements per request: the key, then the page (with totalCount) as one query whose rows
-// carry each contact's JSON built by PostgreSQL (json_build_object + json_agg subselects).
+// A reference server for the benchmark: answers the benchmark's reads — the canonical list query
+// of test/contact-list.test.ts, its varied form (bench/lib/queries.mjs: a cursor, a search, a
+// type) and contact(by: { id }) with every field — with hand-written SQL, and nothing else, so
+// contactgraph's req/s can be compared with what plain node:http + pg (a Pool) manage on the
+// same data. Same JSON shape, field order and values as contactgraph's response; same
+// authentication (the API key looked up by its prefix, its SHA-256 compared, revocation and the
+// contacts:read scope checked). Two statements per request: the key, then the page (with
+// totalCount) or the contact as one query whose rows carry each contact's JSON built by
+// PostgreSQL (json_build_object + json_agg subselects). Every statement is a named prepared
+// statement (one name per distinct SQL text), so PostgreSQL parses and plans each once per
+// connection rather than per request.
 //
 //   DATABASE_URL=postgres://… PORT=4100 node bench/raw-sql-server.mjs
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import pg from 'pg';
+import { CANONICAL, CONTACT_QUERY, LIST_QUERY } from './lib/queries.mjs';
 
 // Keep json columns as text: the server splices PostgreSQL's JSON into its answer unparsed.
 pg.types.setTypeParser(114, (value) => value);
@@ -21,19 +26,11 @@ pool.on('error', () => {});
 
 const iso = (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const WHERE = `c.organization_id = $1::uuid AND c.merged_into_id IS NULL AND c.deleted_at IS NULL AND c.tags && $2::text[]`;
-
-// The node's keys in the order the canonical query selects them.
-const PAGE_SQL = `
-WITH page AS (
-  SELECT c.* FROM contacts c
-   WHERE ${WHERE}
-   ORDER BY c.created_at ASC, c.id ASC
-   LIMIT $3
-)
-SELECT (SELECT count(*)::int FROM contacts c WHERE ${WHERE}) AS total,
-       c.id::text AS id,
-       ${iso('c.created_at')} AS sort_value,
+/**
+ * A contact's JSON, its keys in the order the canonical query selects them; `user` is the
+ * placeholder of the viewer's id (interactionMetadata.user), `extra` more keys at the end.
+ */
+const nodeJson = (user, extra = '') => `
        json_build_object(
          'id', 'con_' || c.id,
          'type', c.type,
@@ -107,8 +104,8 @@ SELECT (SELECT count(*)::int FROM contacts c WHERE ${WHERE}) AS total,
          'updatedBy', (SELECT json_build_object('id', 'usr_' || u.id) FROM users u WHERE u.id = c.updated_by_id),
          'interactionMetadata', (
            SELECT json_build_object(
-                    'user', json_build_object('approximateCount', count(*) FILTER (WHERE i.user_id = $4::uuid),
-                                              'lastInteractedAt', ${iso('max(i.occurred_at) FILTER (WHERE i.user_id = $4::uuid)')}),
+                    'user', json_build_object('approximateCount', count(*) FILTER (WHERE i.user_id = ${user}),
+                                              'lastInteractedAt', ${iso(`max(i.occurred_at) FILTER (WHERE i.user_id = ${user})`)}),
                     'workspace', json_build_object(
                       'approximateCount', count(*),
                       'lastInteractedAt', ${iso('max(i.occurred_at)')},
@@ -118,10 +115,97 @@ SELECT (SELECT count(*)::int FROM contacts c WHERE ${WHERE}) AS total,
                                                     WHERE i2.organization_id = c.organization_id AND i2.contact_id = c.id
                                                     GROUP BY i2.user_id, u.full_name
                                                     ORDER BY last_at DESC LIMIT 5) lu)))
-             FROM interactions i WHERE i.organization_id = c.organization_id AND i.contact_id = c.id)
-       ) AS node
+             FROM interactions i WHERE i.organization_id = c.organization_id AND i.contact_id = c.id)${extra}
+       )`;
+
+const CONTACT_TYPES = new Set(['GENERAL', 'COMMERCIAL', 'TECHNICAL', 'FINANCE', 'SHIPPING', 'INVOICE']);
+
+/** Escapes LIKE's wildcards (as src/modules/common/names.ts likeEscaped does). */
+const likeEscaped = (text) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The page statement for one shape of filter (which of search, type and cursor are given): its
+ * name and text, built once per shape, and the values in the order its placeholders number them.
+ * The conditions are contactgraph's (src/modules/contact/contact-list.ts filterConditions and
+ * its keyset), ordered by created_at ascending then id; totalCount ignores the cursor.
+ */
+const pageStatements = new Map();
+function pageStatement({ search, type, after }) {
+  const shape = `${search != null ? 's' : ''}${type != null ? 't' : ''}${after != null ? 'a' : ''}`;
+  let statement = pageStatements.get(shape);
+  if (!statement) {
+    let n = 0;
+    const next = () => `$${(n += 1)}`;
+    const order = ['organization', 'tags'];
+    const where = [`c.organization_id = ${next()}::uuid`, 'c.merged_into_id IS NULL', 'c.deleted_at IS NULL', `c.tags && ${next()}::text[]`];
+    if (search != null) {
+      where.push(`c.search_text LIKE ${next()}`);
+      order.push('pattern');
+    }
+    if (type != null) {
+      where.push(`c.type = ${next()}::"ContactType"`);
+      order.push('type');
+    }
+    const keyed = [...where];
+    if (after != null) {
+      keyed.push(`(c.created_at, c.id) > (${next()}::timestamptz, ${next()}::uuid)`);
+      order.push('afterValue', 'afterId');
+    }
+    const limit = next();
+    const user = `${next()}::uuid`;
+    order.push('limit', 'user');
+    const text = `
+WITH page AS (
+  SELECT c.* FROM contacts c
+   WHERE ${keyed.join(' AND ')}
+   ORDER BY c.created_at ASC, c.id ASC
+   LIMIT ${limit}
+)
+SELECT (SELECT count(*)::int FROM contacts c WHERE ${where.join(' AND ')}) AS total,
+       c.id::text AS id,
+       ${iso('c.created_at')} AS sort_value,
+       ${nodeJson(user)} AS node
   FROM page c
  ORDER BY c.created_at ASC, c.id ASC`;
+    // an empty page has no row to carry the count: then this one
+    const countText = `SELECT count(*)::int AS n FROM contacts c WHERE ${where.join(' AND ')}`;
+    const countOrder = order.filter((key) => !['afterValue', 'afterId', 'limit', 'user'].includes(key));
+    statement = {
+      page: { name: `page-${shape || 'plain'}`, text, order },
+      count: { name: `count-${shape || 'plain'}`, text: countText, order: countOrder },
+    };
+    pageStatements.set(shape, statement);
+  }
+  return statement;
+}
+
+const query = ({ name, text, order }, values) => pool.query({ name, text, values: order.map((key) => values[key]) });
+
+// contactgraph's by-id read (contact-lookup.ts): the id's contact in the organisation, a
+// merged-away one replaced by the contact it was merged into, then none when that one is in the
+// recycle bin. ssn only with the contacts:sensitive scope (null without; see answerContact).
+const CONTACT_STATEMENT = {
+  name: 'contact-by-id',
+  order: ['organization', 'id', 'user', 'sensitive'],
+  text: `
+WITH target AS (
+  SELECT coalesce(t.id, c0.id) AS id, CASE WHEN c0.merged_into_id IS NULL THEN c0.deleted_at ELSE t.deleted_at END AS deleted_at
+    FROM contacts c0
+    LEFT JOIN contacts t ON t.organization_id = c0.organization_id AND t.id = c0.merged_into_id
+   WHERE c0.organization_id = $1::uuid AND c0.id = $2::uuid
+)
+SELECT ${nodeJson('$3::uuid', `,
+         'ssn', CASE WHEN $4::boolean THEN c.ssn END`)} AS node
+  FROM target x
+  JOIN contacts c ON c.organization_id = $1::uuid AND c.id = x.id
+ WHERE x.deleted_at IS NULL`,
+};
+
+const KEY_STATEMENT = {
+  name: 'api-key',
+  order: ['prefix'],
+  text: 'SELECT organization_id::text AS organization_id, user_id::text AS user_id, hash, scopes, revoked_at FROM api_keys WHERE prefix = $1',
+};
 
 const sha256 = (value) => createHash('sha256').update(value).digest();
 
@@ -129,10 +213,7 @@ async function authenticate(header) {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match || !KEY_PATTERN.test(match[1])) return null;
   const key = match[1];
-  const { rows } = await pool.query(
-    'SELECT organization_id::text AS organization_id, user_id::text AS user_id, hash, scopes, revoked_at FROM api_keys WHERE prefix = $1',
-    [key.slice(0, 12)],
-  );
+  const { rows } = await query(KEY_STATEMENT, { prefix: key.slice(0, 12) });
   const record = rows[0];
   if (!record || record.revoked_at) return null;
   if (!timingSafeEqual(sha256(key), Buffer.from(record.hash, 'hex'))) return null;
@@ -162,19 +243,67 @@ async function answer(req, res) {
   } catch {
     return send(res, 400, error('body is not JSON', 'BAD_REQUEST'));
   }
-  // Only the canonical list query is implemented (first: 1–100, no cursor).
-  if (typeof body.query !== 'string' || !/contacts\(first: \$first, filter: \{ tags: \["canon"\] \}/.test(body.query)) {
-    return send(res, 400, error('this reference server answers the canonical list query only', 'BAD_REQUEST'));
+  const variables = body.variables ?? {};
+  if (body.query === CANONICAL) return answerList(res, auth, { first: variables.first });
+  if (body.query === LIST_QUERY) return answerList(res, auth, variables);
+  if (body.query === CONTACT_QUERY) return answerContact(res, auth, variables);
+  return send(res, 400, error('this reference server answers the benchmark\'s reads only (bench/lib/queries.mjs)', 'BAD_REQUEST'));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const badInput = (message) => error(message, 'BAD_USER_INPUT');
+const optionalString = (value) => value === undefined || value === null || typeof value === 'string';
+
+/** A cursor's sort value and id, as contactgraph decodes them (contact-list.ts), or null. */
+function decodeCursor(cursor) {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string' || !/^[0-9a-f-]{36}$/.test(decoded[1])) return null;
+    const date = new Date(decoded[0]);
+    if (Number.isNaN(date.getTime()) || date.toISOString() !== decoded[0] || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) return null;
+    return decoded;
+  } catch {
+    return null;
   }
-  const first = body.variables?.first;
-  if (!Number.isInteger(first) || first < 1 || first > 100) return send(res, 200, error(`first must be between 1 and 100, got ${first}`, 'BAD_USER_INPUT'));
-  const { rows } = await pool.query(PAGE_SQL, [auth.organization_id, ['canon'], first + 1, auth.user_id]);
-  const total = rows[0]?.total ?? (await pool.query(`SELECT count(*)::int AS n FROM contacts c WHERE ${WHERE}`, [auth.organization_id, ['canon']])).rows[0].n;
+}
+
+async function answerList(res, auth, { first, after, search, type }) {
+  if (!Number.isInteger(first) || first < 1 || first > 100) return send(res, 200, badInput(`first must be between 1 and 100, got ${first}`));
+  if (!optionalString(after) || !optionalString(search)) return send(res, 200, badInput('after and search are strings'));
+  if (type != null && !CONTACT_TYPES.has(type)) return send(res, 200, badInput(`not a ContactType: ${type}`));
+  const term = search?.trim() || null; // an empty search filters nothing
+  const cursor = after ? decodeCursor(after) : null;
+  if (after && !cursor) return send(res, 200, badInput('the cursor is not one this API gave out'));
+  const statement = pageStatement({ search: term, type: type ?? null, after: cursor });
+  const values = {
+    organization: auth.organization_id,
+    tags: ['canon'],
+    pattern: term && `%${likeEscaped(term.toLowerCase())}%`,
+    type,
+    afterValue: cursor?.[0],
+    afterId: cursor?.[1],
+    limit: first + 1,
+    user: auth.user_id,
+  };
+  const { rows } = await query(statement.page, values);
+  const total = rows[0]?.total ?? (await query(statement.count, values)).rows[0].n;
   const page = rows.slice(0, first);
   const edges = page.map((row) => `{"cursor":"${cursorOf(row.sort_value, row.id)}","node":${row.node}}`);
   const last = page.at(-1);
   const endCursor = last ? `"${cursorOf(last.sort_value, last.id)}"` : 'null';
   send(res, 200, `{"data":{"contacts":{"totalCount":${total},"pageInfo":{"hasNextPage":${rows.length > first},"endCursor":${endCursor}},"edges":[${edges.join(',')}]}}}`);
+}
+
+async function answerContact(res, auth, { id }) {
+  if (typeof id !== 'string') return send(res, 200, badInput('id is a string'));
+  // a malformed id, or one of another type, names no contact (src/modules/common/ids.ts)
+  const uuid = id.startsWith('con_') && UUID.test(id.slice(4)) ? id.slice(4) : null;
+  const sensitive = auth.scopes.includes('contacts:sensitive');
+  const rows = uuid ? (await query(CONTACT_STATEMENT, { organization: auth.organization_id, id: uuid, user: auth.user_id, sensitive })).rows : [];
+  const node = rows[0]?.node ?? 'null';
+  // without contacts:sensitive contactgraph answers ssn null with a FORBIDDEN error on the field
+  const errors = sensitive || !rows[0] ? '' : `,"errors":[{"message":"Not authorized","path":["contact","ssn"],"extensions":{"code":"FORBIDDEN"}}]`;
+  send(res, 200, `{"data":{"contact":${node}}${errors}}`);
 }
 
 const server = createServer((req, res) => {

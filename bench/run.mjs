@@ -4,13 +4,15 @@
 // Seeds a database reproducibly, checks the seeded rows are what createContact writes, counts
 // the SQL statements of each operation in-process, then drives `contactgraph serve` (a child
 // process) over loopback HTTP with autocannon (10 connections) and samples its CPU and memory.
-// The canonical list query is also run against bench/raw-sql-server.mjs (hand-written SQL) for
-// a reference. Writes bench/results/latest.md and latest.json and prints the table.
+// The reads (the canonical list query, varied by cursor and filter, and contact by id) are also
+// run against bench/raw-sql-server.mjs (hand-written SQL, named statements) for a reference,
+// with the same request sequence (a seeded PRNG per operation and phase). Writes bench/results/latest.md and latest.json and prints the table.
 // See bench/README.md.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,8 +28,9 @@ import { createOrganization } from '../dist/modules/organization/organization.js
 import { createUser } from '../dist/modules/user/user.js';
 import { createApp } from '../dist/yoga.js';
 import { CONTACT_TABLES, contactInputAt, rowsFor } from './lib/data.mjs';
-import { bodies, CANONICAL, checkResponse, CONTACT_QUERY, CREATE_CONTACT } from './lib/operations.mjs';
+import { bodies, CANONICAL, checkResponse, CONTACT_QUERY, CREATE_CONTACT, CURSORS_QUERY, LIST_FILTERS, seedOf } from './lib/operations.mjs';
 import { cpuTicks, postgresSampler, processSampler } from './lib/proc.mjs';
+import { createRandom } from './lib/prng.mjs';
 import { insertRows, seed } from './lib/seed.mjs';
 
 const ROOT = path.resolve(new URL('..', import.meta.url).pathname);
@@ -278,10 +281,30 @@ const feedCursors = (
   await db.sql.query('SELECT txid::text AS txid, seq::text AS seq FROM contact_changes WHERE organization_id = $1::uuid ORDER BY txid, seq', [tenant.organizationId])
 ).map((row) => Buffer.from(`${row.txid}:${row.seq}`).toString('base64url'));
 const contactIds = seeded.contacts.map((c) => c.id);
-const make = bodies({ cat: seeded.cat, contactIds, feedCursors });
+
+// The cursors contactgraph gives out for each filter of the varied list reads (pages of 100,
+// only the cursors selected): a page after any but the last is not empty.
+const listPools = [];
+for (const filter of LIST_FILTERS) {
+  const cursors = [];
+  for (let after = null; ; ) {
+    const res = await gql({ query: CURSORS_QUERY, variables: { first: 100, after, ...filter } });
+    const connection = res.json.data?.contacts;
+    if (!connection) fail(`paging the list with ${JSON.stringify(filter)} failed: ${res.text.slice(0, 500)}`);
+    cursors.push(...connection.edges.map((edge) => edge.cursor));
+    if (!connection.pageInfo.hasNextPage) break;
+    after = connection.pageInfo.endCursor;
+  }
+  if (cursors.length < 2) fail(`the list filter ${JSON.stringify(filter)} matches ${cursors.length} contact(s); the varied reads need at least 2`);
+  listPools.push(cursors.slice(0, -1));
+}
+log(`list cursors: ${LIST_FILTERS.map((filter, i) => `${JSON.stringify(filter)} ${listPools[i].length + 1}`).join(', ')}`);
+
+const make = bodies({ cat: seeded.cat, contactIds, feedCursors, listPools });
 
 const OPERATIONS = [
-  { name: 'list', label: '(a) contacts(first: 50), canonical query' },
+  { name: 'list', label: '(a) contacts(first: 50), canonical query, varied' },
+  { name: 'list100', label: '(a100) contacts(first: 100), canonical query, varied' },
   { name: 'contact', label: '(b) contact(by: {id}), all fields' },
   { name: 'createContact', label: '(c) createContact, 3 companies by name' },
   { name: 'createContacts', label: '(d) createContacts, 500 items' },
@@ -291,11 +314,12 @@ const OPERATIONS = [
 log('counting SQL statements per operation (in-process, Prisma query events)…');
 const statements = {};
 for (const op of OPERATIONS) {
-  const first = await gql(make[op.name]()); // warms up caches and the first-call paths
+  const next = make.stream(op.name, seedOf(op.name, 'count'));
+  const first = await gql(next()); // warms up caches and the first-call paths
   const problem = checkResponse(op.name, first.status, first.text);
   if (problem) fail(`${op.name}: ${problem}`);
   const seen = [];
-  const body = make[op.name]();
+  const body = next();
   const unsubscribe = db.onStatement((sql) => seen.push(sql));
   const t0 = performance.now();
   const res = await gql(body);
@@ -349,21 +373,41 @@ async function post(url, body) {
   return { status: res.status, json: await res.json() };
 }
 
-// The reference must answer exactly what contactgraph answers.
-const equality = { checked: false };
+// The reference must answer exactly what contactgraph answers: the canonical query itself, 20
+// variations of each list read (every filter from the start and after a cursor, the rest
+// random) and 20 contacts by id (plus an unknown id), deep-equal `data`.
+const equality = { checked: false, sameKeyOrder: true, compared: {} };
 if (rawUrl) {
-  const body = make.list();
-  const [ours, theirs] = await Promise.all([post(baseUrl, body), post(rawUrl, body)]);
-  if (ours.json.errors) fail(`contactgraph answered errors: ${JSON.stringify(ours.json.errors)}`);
-  try {
-    assert.deepStrictEqual(theirs.json.data, ours.json.data);
-  } catch {
-    fail(`the raw-SQL server's answer differs from contactgraph's:\n  ${differences(ours.json.data, theirs.json.data).join('\n  ')}`);
+  const check = async (what, body) => {
+    const [ours, theirs] = await Promise.all([post(baseUrl, body), post(rawUrl, body)]);
+    if (ours.json.errors) fail(`${what}: contactgraph answered errors: ${JSON.stringify(ours.json.errors)} to ${body.slice(0, 300)}`);
+    if (theirs.json.errors) fail(`${what}: the raw-SQL server answered errors: ${JSON.stringify(theirs.json.errors)} to ${body.slice(0, 300)}`);
+    try {
+      assert.deepStrictEqual(theirs.json.data, ours.json.data);
+    } catch {
+      fail(`${what}: the raw-SQL server's answer differs from contactgraph's for ${body.slice(0, 300)}:\n  ${differences(ours.json.data, theirs.json.data).join('\n  ')}`);
+    }
+    equality.sameKeyOrder &&= JSON.stringify(ours.json.data) === JSON.stringify(theirs.json.data);
+    equality.compared[what] = (equality.compared[what] ?? 0) + 1;
+    return ours.json.data;
+  };
+  await check('canonical', JSON.stringify({ query: CANONICAL, variables: { first: 50 } }));
+  for (const [name, first] of [['list', 50], ['list100', 100]]) {
+    const randomBody = make.stream(name, seedOf(name, 'check'));
+    const pick = createRandom(seedOf(name, 'check-cursors'));
+    for (let i = 0; i < 20; i += 1) {
+      const filter = i % LIST_FILTERS.length;
+      const body = i < LIST_FILTERS.length ? make.listBody(first, filter, null) : i < 2 * LIST_FILTERS.length ? make.listBody(first, filter, pick.pick(listPools[filter])) : randomBody();
+      const data = await check(name, body);
+      if (!data.contacts.edges.length) fail(`${name}: an empty page for ${body.slice(0, 300)}`);
+    }
   }
+  const contacts = make.stream('contact', seedOf('contact', 'check'));
+  for (let i = 0; i < 20; i += 1) await check('contact', contacts());
+  const unknown = await check('contact', JSON.stringify({ query: CONTACT_QUERY, variables: { id: `con_${randomUUID()}` } }));
+  if (unknown.contact !== null) fail('an unknown contact id answered a contact');
   equality.checked = true;
-  equality.sameKeyOrder = JSON.stringify(ours.json.data) === JSON.stringify(theirs.json.data);
-  equality.contacts = ours.json.data.contacts.edges.length;
-  log(`raw-SQL answer equals contactgraph's (${equality.contacts} contacts, same key order: ${equality.sameKeyOrder})`);
+  log(`raw-SQL answers equal contactgraph's (${Object.entries(equality.compared).map(([what, n]) => `${what} ${n}`).join(', ')}; same key order: ${equality.sameKeyOrder})`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,9 +419,10 @@ if (databaseUrl) {
   await pgClient.connect();
 }
 
-async function cannon(url, name, seconds, connections = CONNECTIONS) {
+async function cannon(url, name, seconds, connections, phase) {
   const errors = [];
   let checked = 0;
+  const next = make.stream(name, seedOf(name, phase));
   const result = await autocannon({
     url: `${url}/graphql`,
     connections,
@@ -388,7 +433,7 @@ async function cannon(url, name, seconds, connections = CONNECTIONS) {
     requests: [
       {
         method: 'POST',
-        setupRequest: (request) => ({ ...request, body: make[name]() }),
+        setupRequest: (request) => ({ ...request, body: next() }),
         onResponse: (status, body) => {
           checked += 1;
           const problem = checkResponse(name, status, body);
@@ -416,7 +461,7 @@ async function settle(pid, maxMs = 20_000) {
 
 async function measure(op, { url = baseUrl, pid = server.pid, label = op.label, key: resultKey = op.name, connections = CONNECTIONS, seconds = duration, warm = warmup } = {}) {
   if (warm > 0) {
-    const { errors } = await cannon(url, op.name, warm, connections);
+    const { errors } = await cannon(url, op.name, warm, connections, 'warm-up');
     if (errors.length > 0) fail(`${resultKey} (warm-up): ${errors.length} bad responses, e.g. ${errors[0]}`);
   }
   await settle(pid);
@@ -424,7 +469,7 @@ async function measure(op, { url = baseUrl, pid = server.pid, label = op.label, 
   const pgSampler = pgClient ? postgresSampler(pgClient, databaseName) : null;
   await pgSampler?.start();
   proc.start();
-  const { result, errors, checked } = await cannon(url, op.name, seconds, connections);
+  const { result, errors, checked } = await cannon(url, op.name, seconds, connections, 'measure');
   const usage = proc.stop();
   const dbUsage = await pgSampler?.stop();
   await settle(pid);
@@ -454,11 +499,17 @@ async function measure(op, { url = baseUrl, pid = server.pid, label = op.label, 
 log(`load: ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up`);
 const rows = [];
 const byName = Object.fromEntries(OPERATIONS.map((op) => [op.name, op]));
-rows.push({ ...(await measure(byName.list)), statementsPerRequest: statements.list.count });
-if (raw) {
-  rows.push({ ...(await measure(byName.list, { url: rawUrl, pid: raw.pid, label: '(a′) same query, raw-SQL reference server', key: 'list-raw-sql' })), statementsPerRequest: 2 });
+// each read, then the same requests (same seeds) against the reference
+const REFERENCE = {
+  list: { key: 'list-raw-sql', label: '(a′) same query, raw-SQL reference server' },
+  list100: { key: 'list100-raw-sql', label: '(a′100) same query, raw-SQL reference server' },
+  contact: { key: 'contact-raw-sql', label: '(b′) same query, raw-SQL reference server' },
+};
+for (const name of ['list', 'list100', 'contact']) {
+  rows.push({ ...(await measure(byName[name])), statementsPerRequest: statements[name].count });
+  if (raw) rows.push({ ...(await measure(byName[name], { url: rawUrl, pid: raw.pid, ...REFERENCE[name] })), statementsPerRequest: 2 });
 }
-for (const name of ['contact', 'changes', 'createContact']) {
+for (const name of ['changes', 'createContact']) {
   rows.push({ ...(await measure(byName[name])), statementsPerRequest: statements[name].count });
 }
 // One createContacts of 500 takes seconds: at 10 connections few (or none) finish within a
@@ -505,10 +556,22 @@ if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 // ---------------------------------------------------------------------------------------------
 // 6. Results
 
-const list = rows.find((r) => r.key === 'list');
-const rawRow = rows.find((r) => r.key === 'list-raw-sql');
-const ratio = rawRow ? list.reqPerSec / rawRow.reqPerSec : null;
 const fmt = (value, digits = 1) => (value == null ? '–' : value.toFixed(digits));
+// contactgraph / reference, for each read the reference answers
+const ratios = Object.entries(REFERENCE).flatMap(([name, reference]) => {
+  const ours = rows.find((r) => r.key === name);
+  const theirs = rows.find((r) => r.key === reference.key);
+  if (!ours || !theirs) return [];
+  return [{
+    key: name,
+    label: `${ours.label.split(' ')[0]} / ${theirs.label.split(' ')[0]}`,
+    reqPerSec: theirs.reqPerSec > 0 ? ours.reqPerSec / theirs.reqPerSec : null,
+    serverCpuMsPerRequest: theirs.serverCpuMsPerRequest > 0 && ours.serverCpuMsPerRequest != null ? ours.serverCpuMsPerRequest / theirs.serverCpuMsPerRequest : null,
+    ours: ours.reqPerSec,
+    theirs: theirs.reqPerSec,
+  }];
+});
+const ratio = ratios.find((r) => r.key === 'list')?.reqPerSec ?? null;
 const table = [
   '| operation | req/s | p50 ms | p90 ms | p99 ms | statements/request | server CPU % | peak RSS MB | server CPU ms/request |' + (databaseUrl ? ' PostgreSQL CPU % |' : ''),
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |' + (databaseUrl ? ' ---: |' : ''),
@@ -518,17 +581,28 @@ const table = [
       (databaseUrl ? ` ${fmt(r.dbCpuPct, 0)} |` : ''),
   ),
 ].join('\n');
+const ratioTable = ratios.length
+  ? [
+      '| contactgraph / raw-SQL reference | req/s ratio | server CPU ms/request ratio |',
+      '| --- | ---: | ---: |',
+      ...ratios.map((r) => `| ${r.label} | ${fmt(r.reqPerSec, 2)} (${fmt(r.ours)} vs ${fmt(r.theirs)}) | ${fmt(r.serverCpuMsPerRequest, 1)} |`),
+    ].join('\n')
+  : null;
 const seedS = seeded.timings.totalMs / 1000;
 const notes = [
-  ratio != null ? `**contactgraph / raw-SQL req/s for the canonical list query: ${ratio.toFixed(2)}** (${fmt(list.reqPerSec)} vs ${fmt(rawRow.reqPerSec)} req/s; the reference's answer was checked equal to contactgraph's before measuring)` : 'No raw-SQL reference on PGlite (its data folder serves one process).',
+  ratios.length
+    ? `**contactgraph / raw-SQL req/s: ${ratios.map((r) => `${r.label} ${fmt(r.reqPerSec, 2)}`).join(', ')}** (the reference's answers were checked equal to contactgraph's before measuring: ${Object.entries(equality.compared).map(([what, n]) => `${what} ${n}`).join(', ')}; it sends every statement named and prepared)`
+    : 'No raw-SQL reference on PGlite (its data folder serves one process).',
+  `Reads vary: (a)/(a100) each ask a random page of the canonical query's selection and order (bench/lib/queries.mjs LIST_QUERY) — a fifth from the start, the rest after a random cursor contactgraph gave out for that list — with the canonical tag filter alone (half), plus a search (${LIST_FILTERS.filter((f) => f.search).map((f) => JSON.stringify(f.search)).join(', ')}; a quarter) or a type (a quarter); (b) a random seeded id; (e) a random position of the feed. One seeded PRNG per operation and phase (warm-up, measurement), so contactgraph and the reference get the same requests in the same order.`,
   coldStart ? `Cold start (\`contactgraph serve\` on an existing PGlite data folder, spawn → first 200 on /healthz): median ${coldStart.medianMs} ms (runs: ${coldStart.runsMs.join(', ')} ms).` : null,
   `Data: ${contactCount.toLocaleString('en')} contacts seeded in ${seedS.toFixed(1)} s (+${verification.contacts.length} written by createContact to check the seeder against), each with 1–3 of 2,000 companies, 2 emails, 1 phone, 2 of 20 groups, 3 custom values (TEXT, NUMBER, SINGLE_SELECT), 1 external ref; half have an address, 30 % a URL. Seed ${'20261122'}.`,
-  `Load: autocannon, ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up, loopback; req/s counts checked 200 answers without errors. Statements/request: counted in-process (Prisma query events, authentication included; Prisma reports a transaction's COMMIT but not its BEGIN, so writes make one round trip more); the reference server sends 2. Server CPU ms/request = server CPU time / answered requests (less sensitive to other load than req/s).`,
+  `Load: autocannon, ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up, loopback; req/s counts checked 200 answers without errors. Statements/request: counted in-process (Prisma query events, authentication included; Prisma reports a transaction's COMMIT but not its BEGIN, so writes make one round trip more); the reference server sends 2 (the key, then the page or the contact). Server CPU ms/request = server CPU time / answered requests (less sensitive to other load than req/s).`,
   `One request alone (in-process, no concurrency): ${OPERATIONS.map((op) => `${op.name} ${fmt(statements[op.name].singleRequestMs, 0)} ms`).join(', ')}.`,
   ...rows.filter((r) => r.ok === 0).map((r) => `${r.label}: no request completed within ${r.durationS} s at ${r.connections} connection(s) (autocannon drops requests still in flight at the end).`),
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.postgres}; load average at start ${machine.loadAverageAtStart.join(' / ')} (other work shares this machine: treat numbers as noisy).`,
 ].filter(Boolean);
-const markdown = `# contactgraph benchmark\n\n${new Date().toISOString()} — \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`\n\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
+const tables = ratioTable ? `${table}\n\n${ratioTable}` : table;
+const markdown = `# contactgraph benchmark\n\n${new Date().toISOString()} — \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`\n\n${tables}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 const json = {
   date: new Date().toISOString(),
   options: { duration, warmup, contacts: contactCount, pglite: options.pglite, connections: CONNECTIONS },
@@ -537,6 +611,7 @@ const json = {
   verification,
   equality,
   ratio,
+  ratios,
   coldStart,
   operations: rows,
   statements,
@@ -544,5 +619,5 @@ const json = {
 };
 writeFileSync(path.join(RESULTS, 'latest.md'), markdown);
 writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
-process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nwritten: bench/results/latest.md, bench/results/latest.json (${json.totalSeconds.toFixed(0)} s in all)\n`);
+process.stdout.write(`\n${tables}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nwritten: bench/results/latest.md, bench/results/latest.json (${json.totalSeconds.toFixed(0)} s in all)\n`);
 rmSync(logDir, { recursive: true, force: true });

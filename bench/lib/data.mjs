@@ -256,7 +256,7 @@ export async function rowsFor(input, { contactId, createdAt, random, organizatio
     contacts: [contact],
     contact_emails: scoped(draft.emails, (e) => ({ address: e.address, address_normalized: e.addressNormalized, label: e.label, is_primary: e.isPrimary, position: e.position })),
     external_refs: draft.externalRefs.map((ref) => ({ id: childId(), organization_id: organizationId, owner_type: 'CONTACT', namespace: ref.namespace, external_id: ref.externalId, contact_id: contactId, company_id: null })),
-    contact_phones: scoped(draft.phones, (p) => ({ number: p.number, original: p.original, label: p.label, country_code: p.countryCode, is_primary: p.isPrimary, position: p.position })),
+    contact_phones: scoped(draft.phones, (p) => ({ number: p.number, e164: p.e164, extension: p.extension, original: p.original, label: p.label, country_code: p.countryCode, is_primary: p.isPrimary, position: p.position })),
     contact_addresses: scoped(draft.addresses, (a) => ({ street: a.street, secondary_address: a.secondaryAddress, postal_code: a.postalCode, city: a.city, state: a.state, country: a.country, is_primary: a.isPrimary, position: a.position })),
     contact_urls: scoped(draft.urls, (u) => ({ url: u.url, is_primary: u.isPrimary, position: u.position })),
     contact_companies: links,

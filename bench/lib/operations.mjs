@@ -1,35 +1,10 @@
 // The benchmarked operations: their GraphQL text and a body generator each (unique emails,
 // refs and new company names per request for the writes).
-import { readFileSync } from 'node:fs';
 import { contactInputAt } from './data.mjs';
 import { createRandom } from './prng.mjs';
+import { CANONICAL, CONTACT_QUERY, CURSORS_QUERY, LIST_QUERY } from './queries.mjs';
 
-/** The canonical list query, read from test/contact-list.test.ts so it stays the exact text. */
-export function canonicalQuery() {
-  const source = readFileSync(new URL('../../test/contact-list.test.ts', import.meta.url), 'utf8');
-  const match = /export const CANONICAL = `([\s\S]*?)`;/.exec(source);
-  if (!match) throw new Error('could not find `export const CANONICAL = `…`` in test/contact-list.test.ts');
-  return match[1];
-}
-
-/** The selection under `node { … }` of the canonical query: every field of a contact. */
-function nodeSelection(query) {
-  const start = query.indexOf('node {') + 'node {'.length;
-  let depth = 1;
-  for (let i = start; i < query.length; i += 1) {
-    if (query[i] === '{') depth += 1;
-    if (query[i] === '}') depth -= 1;
-    if (depth === 0) return query.slice(start, i);
-  }
-  throw new Error('unbalanced canonical query');
-}
-
-export const CANONICAL = canonicalQuery();
-
-export const CONTACT_QUERY = `query($id: ID!) {
-  contact(by: { id: $id }) {${nodeSelection(CANONICAL)}  ssn
-  }
-}`;
+export { CANONICAL, CONTACT_QUERY, CURSORS_QUERY, LIST_QUERY };
 
 export const CREATE_CONTACT = `mutation($input: CreateContactInput!) {
   createContact(input: $input) {
@@ -58,16 +33,38 @@ export const CONTACT_CHANGES = `query($after: String) {
   }
 }`;
 
+/** The search terms and types the varied list reads filter on (besides the canonical tag). */
+export const LIST_FILTERS = [
+  {},
+  { search: 'mail.example' },
+  { search: 'Sen' },
+  { search: ' anna ' },
+  { search: 'chen' },
+  { type: 'COMMERCIAL' },
+  { type: 'TECHNICAL' },
+  { type: 'FINANCE' },
+];
+
+/** A seed per operation and phase (same name, same requests, whichever server is asked). */
+export function seedOf(...parts) {
+  let hash = 2166136261;
+  for (const char of parts.join('|')) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  return hash;
+}
+
 /**
  * Request bodies for each operation. `contactIds`: seeded contact ids; `feedCursors`: cursors of
- * the seeded change feed; `cat`: the catalog. Every write uses fresh contact indexes (so fresh
- * emails and external refs) from `firstIndex` on.
+ * the seeded change feed; `listPools`: for each of LIST_FILTERS, the cursors contactgraph gave
+ * out for that list, without the last (so a page after any of them is not empty); `cat`: the
+ * catalog. Every write uses fresh contact indexes (so fresh emails and external refs) from
+ * `firstIndex` on.
+ *
+ * `stream(name, seed)` answers a body function: a fixed seed gives the same sequence of
+ * requests, so two servers measured with one seed are asked the same things in the same order.
  */
-export function bodies({ cat, contactIds, feedCursors, firstIndex = 1_000_000, runTag = Date.now().toString(36) }) {
-  const random = createRandom(4242);
+export function bodies({ cat, contactIds, feedCursors, listPools, firstIndex = 1_000_000, runTag = Date.now().toString(36) }) {
   let nextIndex = firstIndex;
   let newCompanies = 0;
-  const list = JSON.stringify({ query: CANONICAL, variables: { first: 50 } });
 
   /** a contact input as seeded, with fresh identifiers; `companies` replaces its companies */
   const freshInput = (companies) => {
@@ -78,19 +75,32 @@ export function bodies({ cat, contactIds, feedCursors, firstIndex = 1_000_000, r
     if (companies) input.companies = companies;
     return input;
   };
-  const existingName = () => random.pick(cat.companies).name;
   const newName = () => `Bench New Co ${runTag} ${++newCompanies}`;
 
-  return {
-    list: () => list,
-    contact: () => JSON.stringify({ query: CONTACT_QUERY, variables: { id: `con_${random.pick(contactIds)}` } }),
-    changes: () => {
+  /** One page of the list: filter number `filter` of LIST_FILTERS, after `cursor` (null: from the start). */
+  const listBody = (first, filter, cursor) =>
+    JSON.stringify({ query: LIST_QUERY, variables: { first, ...(cursor ? { after: cursor } : {}), ...LIST_FILTERS[filter] } });
+
+  /** A random page: half the canonical tag filter alone, a quarter each a search or a type; a fifth from the start. */
+  const randomList = (random, first) => {
+    const roll = random.next();
+    const filter = roll < 0.5 ? 0 : roll < 0.75 ? random.int(1, 4) : random.int(5, 7);
+    const pool = listPools[filter];
+    return listBody(first, filter, random.chance(0.2) || pool.length === 0 ? null : random.pick(pool));
+  };
+
+  const generators = {
+    list: (random) => randomList(random, 50),
+    list100: (random) => randomList(random, 100),
+    contact: (random) => JSON.stringify({ query: CONTACT_QUERY, variables: { id: `con_${random.pick(contactIds)}` } }),
+    changes: (random) => {
       // any page of 100 within the seeded feed (the first page when the cursor is null)
       const at = random.int(-1, Math.max(-1, feedCursors.length - 101));
       return JSON.stringify({ query: CONTACT_CHANGES, variables: { after: at < 0 ? null : feedCursors[at] } });
     },
-    createContact: () => {
+    createContact: (random) => {
       // three companies by name: half new, half existing (new/existing/random alternately)
+      const existingName = () => random.pick(cat.companies).name;
       const names = [existingName(), newName(), random.chance(0.5) ? existingName() : newName()];
       const companies = [...new Set(names)].map((name, position) => ({ company: { name }, ...(position === 0 ? { jobTitle: 'Buyer' } : {}) }));
       return JSON.stringify({ query: CREATE_CONTACT, variables: { input: freshInput(companies) } });
@@ -99,6 +109,14 @@ export function bodies({ cat, contactIds, feedCursors, firstIndex = 1_000_000, r
       const contacts = Array.from({ length: 500 }, (_, i) => ({ clientRef: String(i), ...freshInput() }));
       return JSON.stringify({ query: CREATE_CONTACTS, variables: { input: { contacts } } });
     },
+  };
+
+  return {
+    stream(name, seed) {
+      const random = createRandom(seed);
+      return () => generators[name](random);
+    },
+    listBody,
   };
 }
 
