@@ -16,7 +16,7 @@ import { createCostCalculator, DEFAULT_LIMITS, operationCostsOf, type QueryLimit
 import { type ConcurrencyOptions, type RateLimiter, useKeyBudgets } from './graphql/rate-limit.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
-import { authenticate } from './modules/api-key/api-key.js';
+import { type ApiKeyCache, type ApiKeyCacheOptions, createApiKeyCache } from './modules/api-key/api-key.js';
 import { illFormedPaths } from './modules/common/validation.js';
 import { type ChangeEvents, createChangeEvents } from './tenant/change-events.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './modules/common/json-depth.js';
@@ -35,6 +35,8 @@ export interface AppOptions {
   concurrency?: ConcurrencyOptions;
   /** bulk writes this app runs at once */
   bulkConcurrency?: number;
+  /** the app's cache of authenticated keys (KEY_CACHE_TTL_MS, KEY_CACHE_MAX_ENTRIES by default) */
+  apiKeyCache?: ApiKeyCacheOptions;
 }
 
 const json = (status: number, body: unknown) =>
@@ -172,12 +174,12 @@ function useRequestIds(): Plugin {
   };
 }
 
-async function callerFromRequest(request: Request, db: Database) {
+async function callerFromRequest(request: Request, apiKeys: ApiKeyCache) {
   const header = request.headers.get('authorization');
   if (!header) throw unauthenticated('Missing API key: send the header `Authorization: Bearer <api key>`.');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw unauthenticated('Malformed Authorization header: expected `Bearer <api key>`.');
-  const auth = await authenticate(db.prisma, match[1]!);
+  const auth = await apiKeys.authenticate(match[1]!);
   if (!auth) throw unauthenticated('Unknown or revoked API key.');
   return auth;
 }
@@ -202,15 +204,18 @@ export function createApp({
   rateLimit,
   concurrency,
   bulkConcurrency = DEFAULT_BULK_CONCURRENCY,
+  apiKeyCache,
 }: AppOptions) {
   const bulkWrites = pLimit(bulkConcurrency);
   const persistedQueries = createInMemoryAPQStore();
   const costOf = createCostCalculator(schema, limits.tokens);
+  // A warm key costs no statement: this app's own cache, never shared with another app.
+  const apiKeys = createApiKeyCache(db.prisma, apiKeyCache);
   // One authentication per HTTP request: the key budgets and each operation of a batch share it.
   const callers = new WeakMap<Request, ReturnType<typeof callerFromRequest>>();
   const callerOf = (request: Request) => {
     let caller = callers.get(request);
-    if (!caller) callers.set(request, (caller = callerFromRequest(request, db)));
+    if (!caller) callers.set(request, (caller = callerFromRequest(request, apiKeys)));
     return caller;
   };
   return createYoga<Record<string, never>, Context>({

@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/client.js';
+import { createApiKey, revokeApiKey } from '../src/modules/api-key/api-key.js';
+import { createOrganization } from '../src/modules/organization/organization.js';
+import { createUser } from '../src/modules/user/user.js';
 import { createPostgresDatabase, databaseKind } from './support/database.js';
 import { type RunningServer, startServer } from './support/process.js';
 import { createKeyWithCli, postGraphQL } from './support/server-client.js';
@@ -204,5 +208,52 @@ describe('contactgraph serve', () => {
       expect(JSON.parse(logged!)).toMatchObject({ msg: 'yoga', args: [{ type: 'SyntaxError', frames: expect.arrayContaining([expect.stringMatching(/^at /)]) }] });
       expect(server.stdout()).not.toContain('SSN-123');
     });
+  });
+});
+
+describe('two server processes on one database', () => {
+  // An embedded database (PGlite) is served by one process at a time: two instances need PostgreSQL.
+  it.skipIf(databaseKind !== 'postgres')('refuses a revoked key on both within 1 s, with no messaging between them (needs PostgreSQL)', async () => {
+    const noRedis = { ...env, REDIS_URL: '' };
+    const a = await startServer(noRedis);
+    const b = await startServer(noRedis);
+    const db = await openDatabase({ url: postgres!.url });
+    try {
+      const org = await createOrganization(db.prisma, 'Two Instances');
+      const user = await createUser(db.prisma, { organizationId: org.id, email: 'ops@two.example', fullName: 'Ops' });
+      const { key, record } = await createApiKey(db.prisma, { organizationId: org.id, userId: user.id, scopes: ['contacts:read'] });
+      const read = '{ contacts(first: 1) { totalCount } }';
+      const statuses = () => Promise.all([a, b].map(async (server) => (await postGraphQL(server.url, key, read)).status));
+      // each instance caches the key …
+      expect(await statuses()).toEqual([200, 200]);
+      // … and it still works on both right before the revocation
+      expect(await statuses()).toEqual([200, 200]);
+
+      const revoking = performance.now();
+      expect(await revokeApiKey(db.prisma, record.prefix)).toBe(true);
+      const DEADLINE_MS = 1200;
+      /** how long after the revocation started `server` first refused the key (Infinity: not by the deadline) */
+      const refusedAfter = async (server: RunningServer) => {
+        for (;;) {
+          const { status, body } = await postGraphQL(server.url, key, read);
+          const elapsed = performance.now() - revoking;
+          if (status === 401) {
+            expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+            return elapsed;
+          }
+          expect(status).toBe(200);
+          if (elapsed > DEADLINE_MS) return Infinity;
+          await sleep(20);
+        }
+      };
+      const [onA, onB] = await Promise.all([refusedAfter(a), refusedAfter(b)]);
+      expect(onA).toBeLessThan(DEADLINE_MS);
+      expect(onB).toBeLessThan(DEADLINE_MS);
+      // and it stays refused
+      expect(await statuses()).toEqual([401, 401]);
+    } finally {
+      await db.close();
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 });

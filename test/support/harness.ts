@@ -2,7 +2,7 @@ import { afterAll } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { SCOPES, type Scope } from '../../src/tenant/tenant.js';
 import { createLogger } from '../../src/logger.js';
-import { createApiKey } from '../../src/modules/api-key/api-key.js';
+import { type ApiKeyCacheOptions, createApiKey } from '../../src/modules/api-key/api-key.js';
 import { createOrganization } from '../../src/modules/organization/organization.js';
 import { createUser } from '../../src/modules/user/user.js';
 import { createApp } from '../../src/yoga.js';
@@ -32,9 +32,9 @@ let counter = 0;
  * One test file's world: its own database, the real app (through `yoga.fetch`), and helpers
  * to make organisations with real API keys and to count the SQL an operation sends.
  */
-export async function createHarness() {
+export async function createHarness(options: { apiKeyCache?: ApiKeyCacheOptions } = {}) {
   const db: TestDatabase = await openTestDatabase();
-  const app = createApp({ db, log: createLogger('silent') });
+  const app = createApp({ db, log: createLogger('silent'), apiKeyCache: options.apiKeyCache });
 
   /** POSTs `body` as it is (a string is sent verbatim); a typed `query` types the answer's `data`. */
   async function request<Data, Variables>(
