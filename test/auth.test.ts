@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { revokeApiKey } from '../src/modules/api-key/api-key.js';
 import { createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 const h = await createHarness();
-const viewer = '{ viewer { organization { id name } user { id email } scopes } }';
+const viewer = graphql('{ viewer { organization { id name } user { id email } scopes } }');
 
 describe('authentication', () => {
   it('resolves organisation, user and scopes from a valid key', async () => {
@@ -11,9 +12,9 @@ describe('authentication', () => {
     const res = await caller.gql(viewer);
     expect(res.status).toBe(200);
     expect(res.errors).toBeUndefined();
-    expect(res.data.viewer.organization.id).toBe(`org_${caller.organizationId}`);
-    expect(res.data.viewer.user.id).toBe(`usr_${caller.userId}`);
-    expect(res.data.viewer.scopes).toEqual(['contacts:read']);
+    expect(res.data!.viewer.organization.id).toBe(`org_${caller.organizationId}`);
+    expect(res.data!.viewer.user.id).toBe(`usr_${caller.userId}`);
+    expect(res.data!.viewer.scopes).toEqual(['contacts:read']);
   });
 
   const rejected = async (headers: Record<string, string>) => {
@@ -83,7 +84,7 @@ describe('the HTTP surface', () => {
     const before = await h.db.prisma.contact.count();
     const huge = 'x'.repeat(1_100_000);
     const res = await h.request(
-      { query: 'mutation($n: String) { createContact(input: { firstName: $n }) { contact { id } } }', variables: { n: huge } },
+      { query: graphql('mutation($n: String) { createContact(input: { firstName: $n }) { contact { id } } }'), variables: { n: huge } },
       { authorization: `Bearer ${caller.key}` },
     );
     expect(res.status).toBe(413);

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
 import { subscribe } from './support/sse.js';
+import { graphql } from './support/graphql.js';
 
 const h = await createHarness();
 const owner = await h.organization();
 const other = await h.organization();
 
-const FEED = `query($after: String, $first: Int) {
+const FEED = graphql(`query($after: String, $first: Int) {
   contactChanges(after: $after, first: $first) {
     changes { cursor changeType contactId changedFields version changeOrigin { apiKeyPrefix user namespaces } contact { id fullName } }
     endCursor hasMore
   }
-}`;
-const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }';
+}`);
+const CREATE = graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }');
 
 async function drain(caller: typeof owner, after: string | null) {
   const seen: any[] = [];
@@ -20,7 +21,7 @@ async function drain(caller: typeof owner, after: string | null) {
   for (;;) {
     const res = await caller.gql(FEED, { after: cursor, first: 7 });
     expect(res.errors).toBeUndefined();
-    const page = res.data.contactChanges;
+    const page = res.data!.contactChanges;
     seen.push(...page.changes);
     cursor = page.endCursor;
     if (!page.hasMore) return { seen, cursor };
@@ -34,7 +35,7 @@ describe('contactChanges', () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i += 1) {
       const res = await owner.gql(CREATE, { input: { firstName: `Feed${i}`, externalRefs: [{ namespace: 'hubspot', externalId: `H${i}` }] } });
-      ids.push(res.data.createContact.contact.id);
+      ids.push(res.data!.createContact.contact!.id);
     }
     const { seen, cursor } = await drain(owner, start.cursor);
     expect(seen.map((c) => c.contactId)).toEqual(ids);
@@ -47,7 +48,7 @@ describe('contactChanges', () => {
     });
     // Nothing new: the same cursor comes back, and nothing repeats.
     const again = await owner.gql(FEED, { after: cursor });
-    expect(again.data.contactChanges).toEqual({ changes: [], endCursor: cursor, hasMore: false });
+    expect(again.data!.contactChanges).toEqual({ changes: [], endCursor: cursor, hasMore: false });
   });
 
   it('shows each organisation only its own changes', async () => {
@@ -65,7 +66,7 @@ describe('contactChanges', () => {
     let writing = true;
     const poller = (async () => {
       while (writing) {
-        const page = (await owner.gql(FEED, { after: cursor, first: 100 })).data.contactChanges;
+        const page = (await owner.gql(FEED, { after: cursor, first: 100 })).data!.contactChanges;
         polled.push(...page.changes.map((c: { contactId: string }) => c.contactId));
         cursor = page.endCursor;
       }
@@ -76,7 +77,7 @@ describe('contactChanges', () => {
           const ids: string[] = [];
           for (let i = 0; i < 8; i += 1) {
             const res = await owner.gql(CREATE, { input: { firstName: `W${writer}-${i}` } });
-            ids.push(res.data.createContact.contact.id);
+            ids.push(res.data!.createContact.contact!.id);
           }
           return ids;
         }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/modules/api-key/api-key.js';
 import type { Scope } from '../src/tenant/tenant.js';
 import { type Caller, createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 // The four seed APIs' "create a contact" examples (API.md, "Where the four seed APIs come
 // from"), translated into createContact calls. Each asserts the whole contact as the payload
@@ -9,7 +10,7 @@ import { type Caller, createHarness } from './support/harness.js';
 
 const h = await createHarness();
 const owner = await h.organization();
-const viewer = (await owner.gql('{ viewer { user { id email } } }')).data.viewer.user as { id: string; email: string };
+const viewer = (await owner.gql(graphql('{ viewer { user { id email } } }'))).data!.viewer.user as { id: string; email: string };
 
 const FIELDS = `
   id type firstName middleName lastName fullName abbreviation title gender birthday primaryLanguage
@@ -209,10 +210,10 @@ describe('seed 000 — Propstreet network contact', () => {
     expect(companyResolutions).toEqual([{ index: 0, action: 'MATCHED', company: { id: propstreet, name: 'Propstreet AB' } }]);
 
     // The other lookups of the contract find her too.
-    const byRef = await owner.gql('{ contact(by: { externalRef: { namespace: "salesforce", externalId: "0035g00000ABCDE" } }) { id } }');
-    expect(byRef.data.contact).toEqual({ id: contact.id });
-    const byEmail = await owner.gql('{ contact(by: { email: "JANE.SMITH@propstreet.example" }) { id } }');
-    expect(byEmail.data.contact).toEqual({ id: contact.id });
+    const byRef = await owner.gql(graphql('{ contact(by: { externalRef: { namespace: "salesforce", externalId: "0035g00000ABCDE" } }) { id } }'));
+    expect(byRef.data!.contact).toEqual({ id: contact.id });
+    const byEmail = await owner.gql(graphql('{ contact(by: { email: "JANE.SMITH@propstreet.example" }) { id } }'));
+    expect(byEmail.data!.contact).toEqual({ id: contact.id });
 
     // The same salesforce ref again (409 in the seed API): DUPLICATE naming Jane, nothing written.
     const before = await rows();
@@ -297,7 +298,7 @@ describe('seed 002 — Propeller B2B contact', () => {
   const readWith = async (scopes: Scope[], id: string) => {
     const { key } = await createApiKey(h.db.prisma, { organizationId: owner.organizationId, userId: owner.userId, scopes });
     return h.request(
-      { query: 'query($id: ID!) { contact(by: { id: $id }) { id fullName gender birthday loginEmail mailingListOptIn ssn primaryCompany { name } } }', variables: { id } },
+      { query: graphql('query($id: ID!) { contact(by: { id: $id }) { id fullName gender birthday loginEmail mailingListOptIn ssn primaryCompany { name } } }'), variables: { id } },
       { authorization: `Bearer ${key}` },
     );
   };
@@ -344,11 +345,11 @@ describe('seed 002 — Propeller B2B contact', () => {
     // A key with contacts:sensitive reads the ssn, without errors.
     const sensitive = await readWith(['contacts:read', 'contacts:sensitive'], contact.id);
     expect(sensitive.errors).toBeUndefined();
-    expect(sensitive.data.contact).toEqual({ ...visible, ssn: '123-45-6789' });
+    expect(sensitive.data!.contact).toEqual({ ...visible, ssn: '123-45-6789' });
 
     // A key without it: ssn alone is null, with a FORBIDDEN error on that field; the rest resolves.
     const restricted = await readWith(['contacts:read', 'contacts:write'], contact.id);
-    expect(restricted.data.contact).toEqual({ ...visible, ssn: null });
+    expect(restricted.data!.contact).toEqual({ ...visible, ssn: null });
     expect(restricted.errors).toHaveLength(1);
     expect(restricted.errors![0]!.path!.at(-1)).toBe('ssn');
     expect(restricted.errors![0]!.extensions?.code).toBe('FORBIDDEN');
@@ -476,8 +477,8 @@ describe('seed 003 — folk person', () => {
       { index: 1, action: 'MATCHED', company: { id: globex, name: 'Globex' } },
     ]);
     expect(await h.db.prisma.company.count({ where: { organizationId: owner.organizationId } })).toBe(companiesBefore + 1);
-    const byName = await owner.gql('{ company(by: { name: "initrode labs" }) { id name } }');
-    expect(byName.data.company).toEqual({ id: initrode, name: 'Initrode Labs' });
+    const byName = await owner.gql(graphql('{ company(by: { name: "initrode labs" }) { id name } }'));
+    expect(byName.data!.company).toEqual({ id: initrode, name: 'Initrode Labs' });
 
     // null and [] left their fields unset: nine values stored, not eleven.
     const ids = contact.customFieldValues.map((v: Json) => v.field.id);
@@ -542,7 +543,7 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
       ),
     };
     const res = await owner.gql(
-      `mutation($input: CreateContactInput!) { createContact(input: $input) {
+      graphql(`mutation($input: CreateContactInput!) { createContact(input: $input) {
         contact {
           id fullName description birthday jobTitle email phone groups { id }
           companies { company { id name } isPrimary }
@@ -558,12 +559,12 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
           }
         }
         userErrors { code field message }
-      } }`,
+      } }`),
       { input },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.createContact.userErrors).toEqual([]);
-    const contact = res.data.createContact.contact;
+    expect(res.data!.createContact.userErrors).toEqual([]);
+    const contact = res.data!.createContact.contact;
     expect(contact).toMatchObject({
       fullName: 'John Doe',
       description: 'A new person',
@@ -583,7 +584,7 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
       addresses: [{ line: '123 Main St, Springfield, USA', formatted: '123 Main St, Springfield, USA', street: null, city: null, country: null, isPrimary: true }],
       urls: [{ url: 'https://example.com' }],
     });
-    const values = Object.fromEntries(contact.customFieldValues.map((v: Json) => [v.field.name, v]));
+    const values = Object.fromEntries(contact!.customFieldValues.map((v: Json) => [v.field.name, v]));
     expect(values).toEqual({
       Status: { field: { name: 'Status' }, option: 'Active' },
       Score: { field: { name: 'Score' }, number: 42 },
@@ -591,7 +592,7 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
       Owner: { field: { name: 'Owner' }, users: [{ email: viewer.email }] },
     });
     // and search finds the person by the example's phone number, kept as given
-    const found = await owner.gql('{ contacts(first: 5, filter: { search: "0987654321" }) { edges { node { id } } } }');
-    expect(found.data.contacts.edges).toEqual([{ node: { id: contact.id } }]);
+    const found = await owner.gql(graphql('{ contacts(first: 5, filter: { search: "0987654321" }) { edges { node { id } } } }'));
+    expect(found.data!.contacts.edges).toEqual([{ node: { id: contact!.id } }]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Caller, createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 // Custom values as a CRM (folk) writes them: fields named by group and name, numbers as text,
 // references as bare ids or { id } objects, one or a list, companies in CONTACT fields, users
@@ -37,9 +38,9 @@ const fields = {
 const acme = await company('Acme');
 const ada = await contact({ firstName: 'Ada' });
 const binned = await contact({ firstName: 'Binned' });
-expect((await owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: binned })).data.deleteContact.userErrors).toEqual([]);
+expect((await owner.gql(graphql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }'), { id: binned })).data!.deleteContact.userErrors).toEqual([]);
 const userId = `usr_${owner.userId}`;
-const userEmail = (await owner.gql('{ viewer { user { email } } }')).data.viewer.user.email as string;
+const userEmail = (await owner.gql(graphql('{ viewer { user { email } } }'))).data!.viewer.user.email as string;
 const foreignGroup = await group('Sales', stranger);
 await customField(foreignGroup, 'Deal Status', 'TEXT', undefined, stranger);
 const foreignCompany = await company('Theirs', stranger);

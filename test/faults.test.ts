@@ -11,6 +11,7 @@ import { createHarness } from './support/harness.js';
 import { startPostgresInstance } from './support/postgres-instance.js';
 import { type RunningServer, startServer } from './support/process.js';
 import { createKeyWithCli, type HttpAnswer, postGraphQL, probe } from './support/server-client.js';
+import { graphql } from './support/graphql.js';
 
 // Faults the server must survive without a wrong answer. (SIGKILL during a bulk import, which
 // takes minutes, is in test/stress/sigkill.test.ts.)
@@ -20,18 +21,18 @@ const codesOf = (body: any): string[] => ((body?.errors ?? []) as { extensions?:
 const requestIdsOf = (body: any): string[] =>
   ((body?.errors ?? []) as { extensions?: { requestId?: string } }[]).flatMap((e) => (e.extensions?.requestId ? [e.extensions.requestId] : []));
 
-const CREATE = `mutation($input: CreateContactInput!) {
+const CREATE = graphql(`mutation($input: CreateContactInput!) {
   createContact(input: $input) {
     contact { id firstName fullName companies { company { id name } } }
     companyResolutions { index action company { id } }
     userErrors { code field message existingId }
   }
-}`;
-const READ = `query($id: ID!, $email: String!, $ids: [ID!]!) {
+}`);
+const READ = graphql(`query($id: ID!, $email: String!, $ids: [ID!]!) {
   byId: contact(by: { id: $id }) { id fullName }
   byEmail: contact(by: { email: $email }) { id fullName }
   many: nodes(ids: $ids) { ... on Contact { id fullName } }
-}`;
+}`);
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL stops and restarts under load. A private server (initdb + pg_ctl on its own port):
@@ -70,8 +71,8 @@ if (databaseKind === 'postgres') {
         const seeded: { id: string; fullName: string; email: string }[] = [];
         for (let i = 0; i < 10; i += 1) {
           const answer = await postGraphQL(url, key, CREATE, { input: { firstName: 'Seed', lastName: `S${i}`, email: `seed${i}@outage.example` } });
-          const contact = answer.body.data.createContact.contact;
-          seeded.push({ id: contact.id, fullName: contact.fullName, email: `seed${i}@outage.example` });
+          const contact = answer.body!.data!.createContact.contact;
+          seeded.push({ id: contact!.id, fullName: contact!.fullName!, email: `seed${i}@outage.example` });
         }
 
         let phase: Phase = 'up';
@@ -130,7 +131,7 @@ if (databaseKind === 'postgres') {
         const probes: { readyz: number; healthz: number }[] = [];
         for (let i = 0; i < 10; i += 1) {
           probes.push({ readyz: await probe(url, '/readyz'), healthz: await probe(url, '/healthz') });
-          const answer = await postGraphQL(url, key, '{ viewer { user { email } } }');
+          const answer = await postGraphQL(url, key, graphql('{ viewer { user { email } } }'));
           observations.push({ op: 'read', sent: 'down', answered: phase, status: answer.status, codes: codesOf(answer.body), requestIds: requestIdsOf(answer.body), ok: answer.status === 200 && !answer.body?.errors });
           await sleep(300);
         }
@@ -150,7 +151,7 @@ if (databaseKind === 'postgres') {
         for (; attempts < 240; attempts += 1) {
           const ready = await probe(url, '/readyz');
           const answer = await postGraphQL(url, key, READ, { id: seeded[1]!.id, email: seeded[2]!.email, ids: [seeded[3]!.id] });
-          if (ready === 200 && answer.status === 200 && !answer.body.errors) break;
+          if (ready === 200 && answer.status === 200 && !answer.body!.errors) break;
           await sleep(250);
         }
         const recoveredAfterMs = Math.round(performance.now() - recoveringSince);
@@ -249,13 +250,13 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     const readers: { id: string; fullName: string; email: string }[] = [];
     for (let i = 0; i < 50; i += 1) {
       const r = await owner.gql(CREATE, { input: { firstName: 'Reader', lastName: `R${i}`, email: `reader${i}@distinct.example`, externalRefs: [{ namespace: 'readers', externalId: `R${i}` }] } });
-      readers.push({ id: r.data.createContact.contact.id, fullName: `Reader R${i}`, email: `reader${i}@distinct.example` });
+      readers.push({ id: r.data!.createContact.contact!.id, fullName: `Reader R${i}`, email: `reader${i}@distinct.example` });
     }
-    const hot = (await owner.gql(CREATE, { input: { firstName: 'Hot', email: 'hot@conflict.example' } })).data.createContact.contact.id as string;
+    const hot = (await owner.gql(CREATE, { input: { firstName: 'Hot', email: 'hot@conflict.example' } })).data!.createContact.contact!.id as string;
     const companies: string[] = [];
     for (let i = 0; i < 50; i += 1) {
-      const r = await owner.gql('mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } userErrors { code } } }', { input: { name: `Rename Source ${i}` } });
-      companies.push(r.data.createCompany.company.id);
+      const r = await owner.gql(graphql('mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } userErrors { code } } }'), { input: { name: `Rename Source ${i}` } });
+      companies.push(r.data!.createCompany.company!.id);
     }
 
     type Op = 'email' | 'ref' | 'company' | 'etag' | 'upsert' | 'rename' | 'taken';
@@ -276,15 +277,15 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
             : op === 'company'
               ? await owner.gql(CREATE, { input: { firstName: name, companies: [{ company: { name: `Shared New Co ${iteration}` } }] } })
               : op === 'etag'
-                ? await owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id description } userErrors { code field existingId } } }', {
+                ? await owner.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id description } userErrors { code field existingId } } }'), {
                     input: { id: hot, ifMatch: etag, patch: { description: `${name} at ${iteration}` } },
                   })
                 : op === 'upsert'
-                  ? await owner.gql('mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName } userErrors { code field existingId } } }', {
+                  ? await owner.gql(graphql('mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName } userErrors { code field existingId } } }'), {
                       input: { by: { externalRef: { namespace: 'conflict-up', externalId: `U${iteration}` } }, firstName: name },
                     })
                   : op === 'rename'
-                    ? await owner.gql('mutation($input: UpdateCompanyInput!) { updateCompany(input: $input) { company { id name } userErrors { code field existingId } } }', {
+                    ? await owner.gql(graphql('mutation($input: UpdateCompanyInput!) { updateCompany(input: $input) { company { id name } userErrors { code field existingId } } }'), {
                         input: { id: companies[client]!, name: `Renamed ${iteration}` },
                       })
                     : await owner.gql(CREATE, { input: { firstName: name, email: readers[(client + iteration) % 50]!.email } });
@@ -327,7 +328,7 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     }
 
     for (let iteration = 0; iteration < OPS.length; iteration += 1) {
-      const etag = (await owner.gql(`query($id: ID!) { contact(by: { id: $id }) { etag } }`, { id: hot })).data.contact.etag as string;
+      const etag = (await owner.gql(graphql(`query($id: ID!) { contact(by: { id: $id }) { etag } }`), { id: hot })).data!.contact!.etag as string;
       // groups of about 7 clients do the same conflicting write at once, the other groups other ones
       await Promise.all(
         Array.from({ length: 50 }, async (_, client) => {
@@ -348,9 +349,9 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     for (const { op, iteration, existingId } of named) {
       const holder =
         op === 'email'
-          ? await owner.gql(`query($email: String!) { contact(by: { email: $email }) { id } }`, { email: `dup${iteration}@conflict.example` })
-          : await owner.gql(`query($id: String!) { contact(by: { externalRef: { namespace: "conflict", externalId: $id } }) { id } }`, { id: `R${iteration}` });
-      expect(holder.data.contact.id).toBe(existingId);
+          ? await owner.gql(graphql(`query($email: String!) { contact(by: { email: $email }) { id } }`), { email: `dup${iteration}@conflict.example` })
+          : await owner.gql(graphql(`query($id: String!) { contact(by: { externalRef: { namespace: "conflict", externalId: $id } }) { id } }`), { id: `R${iteration}` });
+      expect(holder.data!.contact!.id).toBe(existingId);
     }
     // each conflicting value was taken once; no orphan rows
     const [taken] = await h.db.sql.query<{ emails: number; refs: number; upserts: number; shared: number }>(

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDealsSubgraph, DEALS_SDL, type Deal } from './support/deals-subgraph.js';
 import { createHarness } from './support/harness.js';
 import { listenOnLoopback } from './support/http-server.js';
+import { graphql } from './support/graphql.js';
 
 // contactgraph as one subgraph of a supergraph: a second subgraph (deals) points at its contacts
 // and adds `Contact.deals`; an in-process Hive gateway joins them over real HTTP on loopback.
@@ -14,15 +15,15 @@ const h = await createHarness();
 const owner = await h.organization();
 const stranger = await h.organization();
 
-const CREATE = `mutation($input: CreateContactInput!) {
+const CREATE = graphql(`mutation($input: CreateContactInput!) {
   createContact(input: $input) { contact { id } userErrors { code field message } }
-}`;
+}`);
 
 async function createContact(caller: typeof owner, input: Record<string, unknown>): Promise<string> {
   const res = await caller.gql(CREATE, { input });
   expect(res.errors).toBeUndefined();
-  expect(res.data.createContact.userErrors).toEqual([]);
-  return res.data.createContact.contact.id;
+  expect(res.data!.createContact.userErrors).toEqual([]);
+  return res.data!.createContact.contact!.id;
 }
 
 const ada = await createContact(owner, {
@@ -34,8 +35,8 @@ const ada = await createContact(owner, {
 const grace = await createContact(owner, { firstName: 'Grace', lastName: 'Hopper', tags: ['dealmaker'] });
 const theirs = await createContact(stranger, { firstName: 'Not', lastName: 'Yours' });
 const binned = await createContact(owner, { firstName: 'In', lastName: 'Bin' });
-const binning = await owner.gql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }', { input: { id: binned } });
-expect(binning.data.deleteContact.userErrors).toEqual([]);
+const binning = await owner.gql(graphql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }'), { input: { id: binned } });
+expect(binning.data!.deleteContact.userErrors).toEqual([]);
 const missing = 'con_01890000-0000-7000-8000-000000000000';
 const contactIds: string[] = [];
 for (let i = 0; i < 20; i += 1) contactIds.push(await createContact(owner, { firstName: `Entity${i}`, lastName: 'Batch' }));
@@ -254,7 +255,7 @@ describe('_entities (what a gateway sends contactgraph)', () => {
   });
 
   it('issues the same statements for 1 and for 20 contacts: the key check, then one contact lookup', async () => {
-    const auth = await h.statementsOf(() => owner.gql('{ __typename }'));
+    const auth = await h.statementsOf(() => owner.gql(graphql('{ __typename }')));
     expect(auth.result.data).toEqual({ __typename: 'Query' });
 
     const counts = [];
@@ -287,11 +288,11 @@ describe('_entities (what a gateway sends contactgraph)', () => {
   });
 
   it('resolves Company and Group entities by id', async () => {
-    const company = await owner.gql('{ company(by: { name: "Analytical Engines" }) { id name } }');
-    const group = await owner.gql('mutation { createGroup(input: { name: "Board" }) { group { id name } userErrors { code } } }');
-    expect(group.data.createGroup.userErrors).toEqual([]);
-    const { id: companyId } = company.data.company;
-    const { id: groupId } = group.data.createGroup.group;
+    const company = await owner.gql(graphql('{ company(by: { name: "Analytical Engines" }) { id name } }'));
+    const group = await owner.gql(graphql('mutation { createGroup(input: { name: "Board" }) { group { id name } userErrors { code } } }'));
+    expect(group.data!.createGroup.userErrors).toEqual([]);
+    const { id: companyId } = company.data!.company!;
+    const { id: groupId } = group.data!.createGroup.group!;
     expect(companyId).toMatch(/^com_/);
     expect(groupId).toMatch(/^grp_/);
 

@@ -5,6 +5,7 @@ import { checkConsistency, snapshotOrganization } from './support/consistency.js
 import { createFuzzer, type FuzzCase, type FuzzPools, type IdKind } from './support/fuzz.js';
 import { databaseKind } from './support/database.js';
 import { type Caller, createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 // Thousands of generated operations over the live schema — valid in shape, hostile in value —
 // plus raw HTTP abuse. The server must answer every one with a client error or data: never a
@@ -95,8 +96,8 @@ async function seedWorld(caller: Caller, tag: string) {
 const ownWorld = await seedWorld(owner, 'Own');
 const foreignWorld = await seedWorld(foreign, 'Their');
 {
-  const res = await owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: ownWorld.contacts[11] });
-  expect(res.data.deleteContact.userErrors).toEqual([]);
+  const res = await owner.gql(graphql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }'), { id: ownWorld.contacts[11]! });
+  expect(res.data!.deleteContact.userErrors).toEqual([]);
 }
 
 const idsOf = async (organizationId: string): Promise<Record<IdKind, string[]>> => {
@@ -121,8 +122,8 @@ const pools: FuzzPools = {
 };
 async function refreshPools() {
   pools.own = await idsOf(owner.organizationId);
-  const page = await owner.gql('{ contacts(first: 3) { pageInfo { endCursor } } contactChanges(first: 2) { endCursor } companies(first: 1) { pageInfo { endCursor } } }');
-  const theirs = await foreign.gql('{ contacts(first: 2) { pageInfo { endCursor } } contactChanges(first: 1) { endCursor } }');
+  const page = await owner.gql(graphql('{ contacts(first: 3) { pageInfo { endCursor } } contactChanges(first: 2) { endCursor } companies(first: 1) { pageInfo { endCursor } } }'));
+  const theirs = await foreign.gql(graphql('{ contacts(first: 2) { pageInfo { endCursor } } contactChanges(first: 1) { endCursor } }'));
   pools.cursors = [
     page.data?.contacts.pageInfo.endCursor,
     page.data?.contactChanges.endCursor,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../src/modules/common/json-depth.js';
 import { createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 // What an attack run against the server found (issue 17, low): inputs that reached PostgreSQL
 // unchecked and came back as INTERNAL_SERVER_ERROR, or matched more than they said.
@@ -24,12 +25,12 @@ describe('forged cursors are BAD_USER_INPUT, never an internal error', () => {
   });
 
   it('a cursor the API gave out still pages (the check refuses only forgeries)', async () => {
-    for (const firstName of ['Page A', 'Page B']) await owner.gql('mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } } }', { i: { firstName } });
-    const first = await owner.gql('{ contacts(first: 1) { edges { cursor node { firstName } } } }');
-    const next = await owner.gql(`{ contacts(first: 1, after: "${first.data.contacts.edges[0].cursor}") { edges { node { firstName } } } }`);
+    for (const firstName of ['Page A', 'Page B']) await owner.gql(graphql('mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } } }'), { i: { firstName } });
+    const first = await owner.gql(graphql('{ contacts(first: 1) { edges { cursor node { firstName } } } }'));
+    const next = await owner.gql(`{ contacts(first: 1, after: "${first.data!.contacts.edges[0]!.cursor}") { edges { node { firstName } } } }`);
     expect(next.errors).toBeUndefined();
     expect(next.data.contacts.edges).toHaveLength(1);
-    expect(next.data.contacts.edges[0].node.firstName).not.toBe(first.data.contacts.edges[0].node.firstName);
+    expect(next.data.contacts.edges[0].node.firstName).not.toBe(first.data!.contacts.edges[0]!.node.firstName);
   });
 });
 
@@ -117,9 +118,9 @@ describe('company, group and custom field names: something visible, no bidi over
   });
 
   it('nothing was written by the refused names', async () => {
-    const res = await owner.gql(`{ companies(first: 50) { edges { node { name } } } groups(first: 50) { edges { node { name } } } }`);
-    expect(res.data.companies.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
-    expect(res.data.groups.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
+    const res = await owner.gql(graphql(`{ companies(first: 50) { edges { node { name } } } groups(first: 50) { edges { node { name } } } }`));
+    expect(res.data!.companies.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
+    expect(res.data!.groups.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
     expect((await owner.gql(`{ node(id: "${namesCompany}") { ... on Company { name } } }`)).data.node.name).toBe('Names Inc');
   });
 });

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseKind } from './support/database.js';
 import { createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 // A lookup by email or external ref resolves the key on its unique index first, then reads the
 // record by id: its cost does not grow with the organisation.
@@ -12,11 +13,11 @@ const owner = await h.organization();
 const SEEDED = databaseKind === 'postgres' ? 2_000 : 20;
 
 const company = await owner.gql(
-  'mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } userErrors { code } } }',
+  graphql('mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } userErrors { code } } }'),
   { input: { name: 'Lookup  Works', externalRefs: [{ namespace: 'erp', externalId: 'C-1' }] } },
 );
-expect(company.data.createCompany.userErrors).toEqual([]);
-const companyId: string = company.data.createCompany.company.id;
+expect(company.data!.createCompany.userErrors).toEqual([]);
+const companyId: string = company.data!.createCompany.company!.id;
 
 const contactIds: string[] = [];
 for (let start = 0; start < SEEDED; start += 500) {
@@ -32,13 +33,13 @@ for (let start = 0; start < SEEDED; start += 500) {
     };
   });
   const res = await owner.gql(
-    'mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { message } } } }',
+    graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { message } } } }'),
     { input: { contacts } },
   );
   expect(res.errors).toBeUndefined();
-  for (const result of res.data.createContacts.results) {
+  for (const result of res.data!.createContacts.results) {
     expect(result.userErrors).toEqual([]);
-    contactIds.push(result.contact.id);
+    contactIds.push(result.contact!.id);
   }
 }
 // The last contact: the one a walk over the organisation's contacts in id order meets last.
@@ -73,7 +74,7 @@ const COMPANY = 'query($by: CompanyLookup!) { company(by: $by) { id name externa
 
 /** The statements of one operation after the key check every request makes, parameters elided. */
 async function lookupStatements(query: string, variables: Record<string, unknown>) {
-  const auth = await h.statementsOf(() => owner.gql('{ __typename }'));
+  const auth = await h.statementsOf(() => owner.gql(graphql('{ __typename }')));
   const { result, statements } = await h.statementsOf(() => owner.gql(query, variables));
   expect(result.errors).toBeUndefined();
   expect(statements.slice(0, auth.statements.length)).toEqual(auth.statements);

@@ -10,6 +10,7 @@ import { createApp } from '../src/yoga.js';
 import { fullSelection, idKindOf, minimalCall } from './support/fuzz.js';
 import { type Caller, createHarness, type GraphQLResponse } from './support/harness.js';
 import { subscribe } from './support/sse.js';
+import { graphql } from './support/graphql.js';
 
 // Which scope every root field needs, checked against the live schema: a field missing from
 // these tables fails the test, so a new operation cannot ship without a decision about its scope.
@@ -161,7 +162,7 @@ describe('scopes: the contactChanged subscription (Server-Sent Events)', () => {
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
         const created = await h.request(
-          { query: 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }', variables: { input: { firstName: 'Sub', lastName: setName, ssn: '078-05-1120' } } },
+          { query: graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }'), variables: { input: { firstName: 'Sub', lastName: setName, ssn: '078-05-1120' } } },
           { authorization: `Bearer ${writerKey}` },
         );
         const id = created.data.createContact.contact.id;
@@ -182,15 +183,15 @@ describe('scopes: the contactChanged subscription (Server-Sent Events)', () => {
 });
 
 describe('scopes: ssn needs contacts:sensitive, and only ssn is withheld', () => {
-  const CONTACT = 'query($id: ID!) { contact(by: { id: $id }) { id fullName email ssn } }';
-  const LIST = '{ contacts(first: 10) { edges { node { id fullName ssn } } } }';
+  const CONTACT = graphql('query($id: ID!) { contact(by: { id: $id }) { id fullName email ssn } }');
+  const LIST = graphql('{ contacts(first: 10) { edges { node { id fullName ssn } } } }');
 
   it('answers ssn null with one FORBIDDEN error on that field, the other fields present', async () => {
     const org = await h.organization({ scopes: ['contacts:read', 'contacts:write'] });
     // writing ssn needs contacts:sensitive: a second key of the organisation writes it
     const { key: writer } = await createApiKey(h.db.prisma, { organizationId: org.organizationId, userId: org.userId, scopes: [...SCOPES] });
     const created = await h.request({
-      query: 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }',
+      query: graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }'),
       variables: { input: { firstName: 'Sensitive', lastName: 'Person', email: 'sensitive@x.example', ssn: '078-05-1120' } },
     }, { authorization: `Bearer ${writer}` });
     expect(created.data.createContact.userErrors).toEqual([]);
@@ -198,21 +199,21 @@ describe('scopes: ssn needs contacts:sensitive, and only ssn is withheld', () =>
 
     const one = await org.gql(CONTACT, { id });
     expect(one.status).toBe(200);
-    expect(one.data.contact).toEqual({ id, fullName: 'Sensitive Person', email: 'sensitive@x.example', ssn: null });
+    expect(one.data!.contact).toEqual({ id, fullName: 'Sensitive Person', email: 'sensitive@x.example', ssn: null });
     expect(one.errors?.map((e) => ({ code: e.extensions?.code, path: e.path }))).toEqual([{ code: 'FORBIDDEN', path: ['contact', 'ssn'] }]);
 
     const list = await org.gql(LIST);
-    expect(list.data.contacts.edges).toEqual([{ node: { id, fullName: 'Sensitive Person', ssn: null } }]);
+    expect(list.data!.contacts.edges).toEqual([{ node: { id, fullName: 'Sensitive Person', ssn: null } }]);
     expect(list.errors?.map((e) => ({ code: e.extensions?.code, path: e.path }))).toEqual([{ code: 'FORBIDDEN', path: ['contacts', 'edges', 0, 'node', 'ssn'] }]);
 
     // the same through a mutation payload and node(id)
-    const viaNode = await org.gql('query($id: ID!) { node(id: $id) { ... on Contact { fullName ssn } } }', { id });
-    expect(viaNode.data.node).toEqual({ fullName: 'Sensitive Person', ssn: null });
+    const viaNode = await org.gql(graphql('query($id: ID!) { node(id: $id) { ... on Contact { fullName ssn } } }'), { id });
+    expect(viaNode.data!.node).toEqual({ fullName: 'Sensitive Person', ssn: null });
     expect(viaNode.errors?.map((e) => e.path?.at(-1))).toEqual(['ssn']);
-    const viaPayload = await org.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { lastName ssn } userErrors { code } } }', {
+    const viaPayload = await org.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { lastName ssn } userErrors { code } } }'), {
       input: { id, patch: { lastName: 'Renamed' } },
     });
-    expect(viaPayload.data.updateContact).toEqual({ contact: { lastName: 'Renamed', ssn: null }, userErrors: [] });
+    expect(viaPayload.data!.updateContact).toEqual({ contact: { lastName: 'Renamed', ssn: null }, userErrors: [] });
     expect(viaPayload.errors?.map((e) => [e.extensions?.code, e.path?.at(-1)])).toEqual([['FORBIDDEN', 'ssn']]);
 
     // with contacts:sensitive the value is there and nothing is refused
@@ -234,10 +235,10 @@ describe('scopes: federation entities are contact data', () => {
     const caller = callers['admin']!;
     const { key } = await createApiKey(h.db.prisma, { organizationId: caller.organizationId, userId: caller.userId, scopes: [...SCOPES] });
     const created = await h.request(
-      { query: 'mutation { createContact(input: { firstName: "Entity", lastName: "Leak", email: "entity@leak.example" }) { contact { id } } }' },
+      { query: graphql('mutation { createContact(input: { firstName: "Entity", lastName: "Leak", email: "entity@leak.example" }) { contact { id } } }') },
       { authorization: `Bearer ${key}` },
     );
-    const id = created.data.createContact.contact.id;
+    const id = created.data!.createContact.contact!.id;
     const res = await caller.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id fullName email } } }', {
       r: [{ __typename: 'Contact', id }],
     });
@@ -339,7 +340,7 @@ async function seedWorld(): Promise<World> {
 
 /** What a mutation needs done first to reach the seeded records. */
 const PREPARE: Record<string, (world: World) => Promise<unknown>> = {
-  restoreContact: (world) => world.owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: world.alice }),
+  restoreContact: (world) => world.owner.gql(graphql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }'), { id: world.alice }),
 };
 
 /** The smallest call of a mutation, every id it takes aimed at the seeded records (merges fold bob into alice). */
@@ -547,7 +548,7 @@ describe('scopes: the paths the attack used, with a write-only key (and an admin
     const world = await seedWorld();
     const sub = await subscribe((input, init) => Promise.resolve(h.app.fetch(input, init)), 'http://test/graphql', world.noRead, 'subscription { contactChanged { contactId contact { id fullName email } } }');
     try {
-      await world.owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: world.alice, patch: { jobTitle: 'Qx7 changed' } } });
+      await world.owner.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }'), { input: { id: world.alice, patch: { jobTitle: 'Qx7 changed' } } });
       const [event] = await sub.waitFor(1);
       expect(event.data ?? null).toBeNull();
       expect(event.errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['FORBIDDEN']);

@@ -12,6 +12,7 @@ import { type Caller, createHarness, type GraphQLResponse } from './support/harn
 import { runCli } from './support/process.js';
 import { subscribe } from './support/sse.js';
 import { type Document, documentText } from './support/graphql.js';
+import { graphql } from './support/graphql.js';
 
 // ssn is written and read only with contacts:sensitive, on every path: each path below is run
 // by a key with the scope and by a key of the same organisation without it (read + write).
@@ -69,24 +70,24 @@ async function world(): Promise<World> {
     gql: async (document: Document<unknown, never>, variables?: unknown) => {
       const query = documentText(document);
       // the harness' caller waits for the feed to settle; borrow it
-      if (query.includes('contactChanges')) await sensitive.gql('{ contactChanges(first: 1) { endCursor } }');
+      if (query.includes('contactChanges')) await sensitive.gql(graphql('{ contactChanges(first: 1) { endCursor } }'));
       return h.request({ query, variables }, { authorization: `Bearer ${key}` });
     },
   };
   const seeded = await sensitive.gql(
-    'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }',
+    graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }'),
     { input: { firstName: 'Seed', lastName: 'Person', ssn: SEED_SSN, externalRefs: [{ namespace: 'crm', externalId: 'seed' }] } },
   );
-  expect(seeded.data.createContact.userErrors).toEqual([]);
-  return { organizationId: sensitive.organizationId, sensitive, plain, seedId: seeded.data.createContact.contact.id };
+  expect(seeded.data!.createContact.userErrors).toEqual([]);
+  return { organizationId: sensitive.organizationId, sensitive, plain, seedId: seeded.data!.createContact.contact!.id };
 }
 
 const createTwin = async (w: World, firstName: string, ssn: string) => {
-  const res = await w.sensitive.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }', {
+  const res = await w.sensitive.gql(graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }'), {
     input: { firstName, lastName: 'Person', ssn },
   });
-  expect(res.data.createContact.userErrors).toEqual([]);
-  return res.data.createContact.contact.id as string;
+  expect(res.data!.createContact.userErrors).toEqual([]);
+  return res.data!.createContact.contact!.id as string;
 };
 
 /** The refusal: one FORBIDDEN error naming the input path, no data (every payload is non-null). */
@@ -98,13 +99,13 @@ function expectRefused(res: GraphQLResponse, field: string[]) {
   expect(res.errors![0]!.message).toContain(`input.${field.join('.')}`);
 }
 
-const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName ssn } userErrors { code field } } }';
-const CREATE_MANY = 'mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { firstName ssn } userErrors { code } } userErrors { code } } }';
-const UPDATE = 'mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { ssn } changedFields userErrors { code } } }';
-const UPSERT = 'mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { ssn } changedFields userErrors { code } } }';
-const UPSERT_MANY = 'mutation($input: UpsertContactsInput!) { upsertContacts(input: $input) { results { action contact { firstName } userErrors { code } } userErrors { code } } }';
-const MERGE = 'mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { changedFields dryRun conflicts { field kept discarded } userErrors { code } } }';
-const FEED = '{ contactChanges(first: 100) { changes { changeType changedFields contact { firstName ssn } } } }';
+const CREATE = graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName ssn } userErrors { code field } } }');
+const CREATE_MANY = graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { firstName ssn } userErrors { code } } userErrors { code } } }');
+const UPDATE = graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { ssn } changedFields userErrors { code } } }');
+const UPSERT = graphql('mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { ssn } changedFields userErrors { code } } }');
+const UPSERT_MANY = graphql('mutation($input: UpsertContactsInput!) { upsertContacts(input: $input) { results { action contact { firstName } userErrors { code } } userErrors { code } } }');
+const MERGE = graphql('mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { changedFields dryRun conflicts { field kept discarded } userErrors { code } } }');
+const FEED = graphql('{ contactChanges(first: 100) { changes { changeType changedFields contact { firstName ssn } } } }');
 
 interface PathCase {
   name: string;
@@ -227,7 +228,7 @@ const CASES: PathCase[] = [
     name: 'contactChanges: an ssn change is named in changedFields, its value only on Contact.ssn with the scope',
     async run(w, caller) {
       const updated = await w.sensitive.gql(UPDATE, { input: { id: w.seedId, patch: { ssn: NEW_SSN } } });
-      expect(updated.data.updateContact.changedFields).toEqual(['ssn']);
+      expect(updated.data!.updateContact.changedFields).toEqual(['ssn']);
       return caller.gql(FEED);
     },
     withScope(res) {
@@ -255,7 +256,7 @@ const CASES: PathCase[] = [
       try {
         await new Promise((resolve) => setTimeout(resolve, 100));
         const updated = await w.sensitive.gql(UPDATE, { input: { id: w.seedId, patch: { ssn: NEW_SSN } } });
-        expect(updated.data.updateContact.userErrors).toEqual([]);
+        expect(updated.data!.updateContact.userErrors).toEqual([]);
         const [event] = await sub.waitFor(1);
         return { status: 200, headers: new Headers(), ...event };
       } finally {
@@ -317,8 +318,8 @@ describe('the upsert is no oracle for a stored ssn', () => {
   it('a key with the scope may tell them apart: it may read the ssn anyway', async () => {
     const w = await world();
     const by = { externalRef: { namespace: 'crm', externalId: 'seed' } };
-    expect((await w.sensitive.gql(UPSERT, { input: { by, ssn: SEED_SSN } })).data.upsertContact.action).toBe('NOOP');
-    expect((await w.sensitive.gql(UPSERT, { input: { by, ssn: OTHER_SSN } })).data.upsertContact.action).toBe('UPDATED');
+    expect((await w.sensitive.gql(UPSERT, { input: { by, ssn: SEED_SSN } })).data!.upsertContact.action).toBe('NOOP');
+    expect((await w.sensitive.gql(UPSERT, { input: { by, ssn: OTHER_SSN } })).data!.upsertContact.action).toBe('UPDATED');
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 // The SQL each canonical operation sends, pinned next to its response (as Pothos' plugin-prisma
 // tests pin every Prisma call): an N+1, an extra round trip or a wider read shows as a diff.
@@ -99,7 +100,7 @@ for (const field of [
   fields[field.name] = created.customField.id;
   label(created.customField.id, `field ${field.name}`);
 }
-const viewerEmail = (await owner.gql('{ viewer { user { email } } }')).data.viewer.user.email;
+const viewerEmail = (await owner.gql(graphql('{ viewer { user { email } } }'))).data!.viewer.user.email;
 const seeded: string[] = [];
 for (const i of [0, 1, 2]) {
   const created = await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id companies { company { id name } } } userErrors { message } } }', {

@@ -10,6 +10,7 @@ import { createHarness } from './support/harness.js';
 import { startServer } from './support/process.js';
 import { createKeyWithCli } from './support/server-client.js';
 import { subscribe } from './support/sse.js';
+import { graphql } from './support/graphql.js';
 
 // Redis tests run where Redis is configured, and always in CI (.ci/run starts Redis and sets
 // REDIS_URL); on a laptop without Redis they are reported as skipped.
@@ -47,7 +48,7 @@ describe('contactChanged (Server-Sent Events)', () => {
     try {
       const created = await owner.gql(CREATE, { input: { firstName: 'Live' } });
       const id = created.data.createContact.contact.id;
-      await owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id, patch: { lastName: 'Wire' } } });
+      await owner.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }'), { input: { id, patch: { lastName: 'Wire' } } });
       const events = await all.waitFor(2);
       expect(events.map((e) => e.data.contactChanged)).toEqual([
         { changeType: 'CREATED', contactId: id, version: 1, changedFields: [], changeOrigin: { apiKeyPrefix: owner.key.slice(0, 12) }, contact: { fullName: 'Live Wire' } },

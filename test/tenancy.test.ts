@@ -5,6 +5,7 @@ import { snapshotOrganization } from './support/consistency.js';
 import { idKindOf, type IdKind, minimalCall } from './support/fuzz.js';
 import { createHarness } from './support/harness.js';
 import { subscribe } from './support/sse.js';
+import { graphql } from './support/graphql.js';
 
 // Every path, given another organisation's identifiers, behaves as if they did not exist.
 const h = await createHarness();
@@ -43,12 +44,12 @@ describe('tenant isolation: a second organisation sees nothing and changes nothi
   it('node and nodes answer null for every foreign id', async () => {
     const ids = [contact.id, company.id, group.id, field.id, victimUser, victimOrg];
     for (const id of ids) {
-      const res = await intruder.gql('query($id: ID!) { node(id: $id) { id } }', { id });
+      const res = await intruder.gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id });
       expect(res.errors).toBeUndefined();
-      expect(res.data.node).toBeNull();
+      expect(res.data!.node).toBeNull();
     }
-    const res = await intruder.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
-    expect(res.data.nodes).toEqual(ids.map(() => null));
+    const res = await intruder.gql(graphql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }'), { ids });
+    expect(res.data!.nodes).toEqual(ids.map(() => null));
   });
 
   it('lookups by id, email, external ref and name answer null', async () => {
@@ -81,15 +82,15 @@ describe('tenant isolation: a second organisation sees nothing and changes nothi
       expect(res.errors).toBeUndefined();
       expect(res.data.contacts).toEqual({ totalCount: 0, edges: [] });
     }
-    const companies = await intruder.gql('{ companies(first: 100) { edges { node { id } } } groups(first: 100) { edges { node { id } } } }');
+    const companies = await intruder.gql(graphql('{ companies(first: 100) { edges { node { id } } } groups(first: 100) { edges { node { id } } } }'));
     expect(companies.data).toEqual({ companies: { edges: [] }, groups: { edges: [] } });
   });
 
   it("a cursor taken from another organisation's list shows only the caller's contacts", async () => {
-    const theirs = await victim.gql('{ contacts(first: 1) { pageInfo { endCursor } } }');
-    const cursor = theirs.data.contacts.pageInfo.endCursor;
-    const res = await intruder.gql('query($c: String) { contacts(first: 10, after: $c) { edges { node { id } } } }', { c: cursor });
-    expect(res.data.contacts.edges).toEqual([]);
+    const theirs = await victim.gql(graphql('{ contacts(first: 1) { pageInfo { endCursor } } }'));
+    const cursor = theirs.data!.contacts.pageInfo.endCursor;
+    const res = await intruder.gql(graphql('query($c: String) { contacts(first: 10, after: $c) { edges { node { id } } } }'), { c: cursor });
+    expect(res.data!.contacts.edges).toEqual([]);
   });
 
   it('writes that reference foreign records fail as NOT_FOUND and write nothing', async () => {
@@ -133,13 +134,13 @@ describe('tenant isolation: a second organisation sees nothing and changes nothi
   });
 
   it("the victim's data is untouched", async () => {
-    const res = await victim.gql('query($id: ID!) { node(id: $id) { ... on Contact { fullName customFieldValues { ... on TextFieldValue { text } } } } }', { id: contact.id });
-    expect(res.data.node).toEqual({ fullName: 'Secret Agent', customFieldValues: [{ text: 'classified' }] });
+    const res = await victim.gql(graphql('query($id: ID!) { node(id: $id) { ... on Contact { fullName customFieldValues { ... on TextFieldValue { text } } } } }'), { id: contact.id });
+    expect(res.data!.node).toEqual({ fullName: 'Secret Agent', customFieldValues: [{ text: 'classified' }] });
   });
 });
 
 describe('tenant isolation: federation, the change feed, subscriptions and every id-taking mutation', () => {
-  const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }';
+  const CREATE = graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }');
 
   it("_entities answers null for the victim's Contact, Company and Group", async () => {
     const representations = [
@@ -162,26 +163,26 @@ describe('tenant isolation: federation, the change feed, subscriptions and every
     const victimContacts = new Set((await h.db.sql.query<{ id: string }>('SELECT id FROM contacts WHERE organization_id = $1', [victim.organizationId])).map((r) => `con_${r.id}`));
     const intruderContacts = new Set((await h.db.sql.query<{ id: string }>('SELECT id FROM contacts WHERE organization_id = $1', [intruder.organizationId])).map((r) => `con_${r.id}`));
     expect(intruderContacts.size).toBeGreaterThan(0);
-    const FEED = 'query($after: String) { contactChanges(first: 100, after: $after) { changes { contactId contact { id } } endCursor } }';
+    const FEED = graphql('query($after: String) { contactChanges(first: 100, after: $after) { changes { contactId contact { id } } endCursor } }');
 
     const theirs = await victim.gql(FEED);
-    expect(theirs.data.contactChanges.changes.length).toBeGreaterThan(0);
-    expect(theirs.data.contactChanges.changes.every((c: { contactId: string }) => victimContacts.has(c.contactId))).toBe(true);
+    expect(theirs.data!.contactChanges.changes.length).toBeGreaterThan(0);
+    expect(theirs.data!.contactChanges.changes.every((c: { contactId: string }) => victimContacts.has(c.contactId))).toBe(true);
 
     const mine = await intruder.gql(FEED);
     expect(mine.errors).toBeUndefined();
-    const ids = mine.data.contactChanges.changes.map((c: { contactId: string }) => c.contactId);
+    const ids = mine.data!.contactChanges.changes.map((c: { contactId: string }) => c.contactId);
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.filter((id: string) => !intruderContacts.has(id))).toEqual([]);
 
     // a cursor from the victim's feed: an error, or the intruder's own entries only
-    for (const after of [theirs.data.contactChanges.endCursor, null]) {
+    for (const after of [theirs.data!.contactChanges.endCursor, null]) {
       const res = await intruder.gql(FEED, { after });
       if (res.errors) {
         expect(res.errors.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
         continue;
       }
-      expect(res.data.contactChanges.changes.filter((c: { contactId: string }) => victimContacts.has(c.contactId) || !intruderContacts.has(c.contactId))).toEqual([]);
+      expect(res.data!.contactChanges.changes.filter((c: { contactId: string }) => victimContacts.has(c.contactId) || !intruderContacts.has(c.contactId))).toEqual([]);
     }
   });
 
@@ -191,11 +192,11 @@ describe('tenant isolation: federation, the change feed, subscriptions and every
     try {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const theirs = await victim.gql(CREATE, { input: { firstName: 'Victim', lastName: 'Write' } });
-      expect(theirs.data.createContact.userErrors).toEqual([]);
-      await victim.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: contact.id, patch: { strategy: 'moved' } } });
-      await victim.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: contact.id, patch: { strategy: null } } });
+      expect(theirs.data!.createContact.userErrors).toEqual([]);
+      await victim.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }'), { input: { id: contact.id, patch: { strategy: 'moved' } } });
+      await victim.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }'), { input: { id: contact.id, patch: { strategy: null } } });
       const mine = await intruder.gql(CREATE, { input: { firstName: 'Intruder', lastName: 'Write' } });
-      const myId = mine.data.createContact.contact.id;
+      const myId = mine.data!.createContact.contact!.id;
       const [event] = await sub.waitFor(1);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(event.data.contactChanged).toEqual({ changeType: 'CREATED', contactId: myId, contact: { fullName: 'Intruder Write' } });

@@ -21,3 +21,8 @@ export type Document<Data = unknown, Variables = Record<string, unknown>> = stri
 export function documentText(document: Document<unknown, never>): string {
   return typeof document === 'string' ? document : print(document);
 }
+
+/** The payload of an answer's only root field: `{ createContact: payload }` gives `payload`. */
+export function rootField<Data extends object>(data: Data): Data[keyof Data] {
+  return Object.values(data)[0] as Data[keyof Data];
+}
