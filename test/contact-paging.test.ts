@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness, type GraphQLResponse } from './support/harness.js';
+import { createHarness } from './support/harness.js';
 import { graphql, type VariablesOf } from './support/graphql.js';
 
 const h = await createHarness();
@@ -27,15 +27,15 @@ const PAGE = graphql(`query($first: Int, $after: String, $last: Int, $before: St
   }
 }`);
 
-async function walk(order: { field: string; direction: string }, backwards: boolean, size: number, filter?: object) {
+async function walk(order: NonNullable<VariablesOf<typeof PAGE>['order']>, backwards: boolean, size: number, filter?: VariablesOf<typeof PAGE>['filter']) {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 100; pages += 1) {
-    const variables: Record<string, unknown> = backwards ? { last: size, before: cursor, order, filter } : { first: size, after: cursor, order, filter };
-    const res: GraphQLResponse = await owner.gql(PAGE, variables);
+    const variables: VariablesOf<typeof PAGE> = backwards ? { last: size, before: cursor, order, filter } : { first: size, after: cursor, order, filter };
+    const res = await owner.gql(PAGE, variables);
     expect(res.errors).toBeUndefined();
-    const { edges, pageInfo }: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } } = res.data.contacts;
-    const ids = edges.map((e: { node: { id: string } }) => e.node.id);
+    const { edges, pageInfo } = res.data!.contacts;
+    const ids = edges.map((e) => e.node.id);
     if (backwards) seen.unshift(...ids);
     else seen.push(...ids);
     const more = backwards ? pageInfo.hasPreviousPage : pageInfo.hasNextPage;
@@ -46,8 +46,8 @@ async function walk(order: { field: string; direction: string }, backwards: bool
 }
 
 describe('paging through 250 contacts', () => {
-  for (const field of ['CREATED_AT', 'UPDATED_AT', 'LAST_NAME', 'FULL_NAME']) {
-    for (const direction of ['ASC', 'DESC']) {
+  for (const field of ['CREATED_AT', 'UPDATED_AT', 'LAST_NAME', 'FULL_NAME'] as const) {
+    for (const direction of ['ASC', 'DESC'] as const) {
       it(`${field} ${direction}: forward and backward see every contact exactly once, in the same order`, async () => {
         const order = { field, direction };
         const forward = await walk(order, false, 37);
@@ -74,7 +74,7 @@ describe('paging through 250 contacts', () => {
     expect(implicit).toHaveLength(100);
     expect(implicit).toEqual(await ids({ field, direction: natural }));
     expect(implicit).not.toEqual(await ids({ field, direction: natural === 'ASC' ? 'DESC' : 'ASC' }));
-    expect(await walk({ field } as { field: string; direction: string }, true, 41)).toEqual(await walk({ field, direction: natural }, false, 37));
+    expect(await walk({ field }, true, 41)).toEqual(await walk({ field, direction: natural }, false, 37));
   });
 
   it('orderBy { field: UPDATED_AT } is the default order', async () => {

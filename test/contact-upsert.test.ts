@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
-import { graphql, type VariablesOf } from './support/graphql.js';
+import { graphql, type VariablesOf, idOf, type TextMutationData } from './support/graphql.js';
 
 const h = await createHarness();
 const owner = await h.organization();
@@ -117,8 +117,8 @@ describe('upsertContact: what an update keeps', () => {
   it('custom values follow patch semantics (the others stay) unless replaceCustomFieldValues', async () => {
     const made = async (mutation: string, object: string, input: Record<string, unknown>) => {
       const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-      const res = await owner.gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } } }`, { input });
-      return res.data[mutation][object].id as string;
+      const res = await owner.gql<TextMutationData>(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } } }`, { input });
+      return idOf(res.data![mutation]![object]);
     };
     const group = await made('createGroup', 'group', { name: 'Upserted' });
     const tier = await made('createCustomField', 'customField', { groupId: group, name: 'Tier', type: 'TEXT' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Caller, createHarness } from './support/harness.js';
-import { documentText, graphql } from './support/graphql.js';
+import { documentText, graphql, type ResultOf, idOf, type TextMutationData } from './support/graphql.js';
 
 // createContact refuses bad input as data: no GraphQL error, `contact: null`, a userError with
 // the exact code and path inside `input` (list indices as strings, null for the whole input),
@@ -15,13 +15,13 @@ type Json = any;
 
 const mutate = async (caller: Caller, mutation: string, object: string, input: Record<string, unknown>): Promise<Json> => {
   const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-  const res = await caller.gql(
+  const res = await caller.gql<TextMutationData>(
     `mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field message } } }`,
     { input },
   );
   expect(res.errors).toBeUndefined();
-  expect(res.data[mutation].userErrors).toEqual([]);
-  return res.data[mutation][object].id as string;
+  expect(res.data![mutation]!.userErrors).toEqual([]);
+  return idOf(res.data![mutation]![object]);
 };
 const company = (input: Record<string, unknown>, caller = owner) => mutate(caller, 'createCompany', 'company', input);
 const group = (name: string, caller = owner) => mutate(caller, 'createGroup', 'group', { name });
@@ -369,7 +369,7 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
     const before = await counts();
     for (const ref of [{ name: 'X', id: acme }, { id: acme, externalRef: { namespace: 'erp', externalId: 'ACME-1' } }, {}]) {
       // a ref @oneOf refuses: sent as text, since the typed document's variables cannot be this wrong
-      const res = await owner.gql(documentText(CREATE), { input: { ...A, companies: [{ company: ref }] } });
+      const res = await owner.gql<ResultOf<typeof CREATE>>(documentText(CREATE), { input: { ...A, companies: [{ company: ref }] } });
       expect(res.errors?.length).toBeGreaterThan(0);
       expect(res.errors![0]!.message).toMatch(/exactly one/i);
       expect(res.data?.createContact ?? null).toBeNull();

@@ -57,8 +57,8 @@ describe('one process at a time on an embedded database folder', { timeout: 180_
     await first.stop('SIGKILL');
     const second = await startServer(embedded);
     try {
-      const found = await postGraphQL(second.url, key, `{ contact(by: { id: "${id}" }) { firstName } }`);
-      expect(found.body.data.contact).toEqual({ firstName: 'Survivor' });
+      const found = await postGraphQL(second.url, key, graphql('query($id: ID!) { contact(by: { id: $id }) { firstName } }'), { id });
+      expect(found.body!.data!.contact).toEqual({ firstName: 'Survivor' });
     } finally {
       await second.stop();
     }

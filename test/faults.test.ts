@@ -16,10 +16,15 @@ import { graphql } from './support/graphql.js';
 // Faults the server must survive without a wrong answer. (SIGKILL during a bulk import, which
 // takes minutes, is in test/stress/sigkill.test.ts.)
 
-const codesOf = (body: any): string[] => ((body?.errors ?? []) as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code ?? '(no code)');
+/** The `errors` of an answer's body, whatever the body is (null when it was not JSON). */
+const errorsOf = (body: unknown): { extensions?: { code?: string; requestId?: string } }[] => {
+  const errors = typeof body === 'object' && body !== null ? (body as { errors?: unknown }).errors : undefined;
+  return (errors ?? []) as { extensions?: { code?: string; requestId?: string } }[];
+};
 
-const requestIdsOf = (body: any): string[] =>
-  ((body?.errors ?? []) as { extensions?: { requestId?: string } }[]).flatMap((e) => (e.extensions?.requestId ? [e.extensions.requestId] : []));
+const codesOf = (body: unknown): string[] => errorsOf(body).map((e) => e.extensions?.code ?? '(no code)');
+
+const requestIdsOf = (body: unknown): string[] => errorsOf(body).flatMap((e) => (e.extensions?.requestId ? [e.extensions.requestId] : []));
 
 const CREATE = graphql(`mutation($input: CreateContactInput!) {
   createContact(input: $input) {
@@ -79,7 +84,7 @@ if (databaseKind === 'postgres') {
         const observations: Observation[] = [];
         const acknowledged: { email: string; id: string }[] = [];
         const wrongReads: unknown[] = [];
-        const observe = async (op: Observation['op'], send: () => Promise<HttpAnswer>, ok: (answer: HttpAnswer) => boolean) => {
+        const observe = async <Body>(op: Observation['op'], send: () => Promise<HttpAnswer<Body>>, ok: (answer: HttpAnswer<Body>) => boolean) => {
           const sent = phase;
           try {
             const answer = await send();
@@ -116,7 +121,7 @@ if (databaseKind === 'postgres') {
                 );
                 if (read?.status === 200 && !read.body?.errors) {
                   const expected = { byId: { id: want.id, fullName: want.fullName }, byEmail: { id: other.id, fullName: other.fullName }, many: [{ id: other.id, fullName: other.fullName }, { id: want.id, fullName: want.fullName }] };
-                  if (JSON.stringify(read.body.data) !== JSON.stringify(expected)) wrongReads.push({ expected, got: read.body.data });
+                  if (JSON.stringify(read.body!.data) !== JSON.stringify(expected)) wrongReads.push({ expected, got: read.body!.data });
                 }
                 await sleep(10);
               }
@@ -140,7 +145,7 @@ if (databaseKind === 'postgres') {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
           body: JSON.stringify({ query: `query($id: ID!) { contact(by: { id: $id }) { id } }`, variables: { id: seeded[0]!.id } }),
         });
-        const downBody = (await downStatus.json()) as any;
+        const downBody = (await downStatus.json()) as { errors?: unknown };
         expect(server.child.exitCode).toBeNull();
 
         phase = 'starting';
@@ -269,6 +274,13 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     /** one write; returns its payload after checking its shape */
     async function write(op: Op, client: number, iteration: number, etag: string) {
       const name = `C${client}`;
+      /** what any of these writes answers: the contact or company written, an upsert's action, the user errors */
+      type WritePayload = {
+        contact?: { id: string; firstName?: string | null; description?: string | null; name?: undefined } | null;
+        company?: { id: string; name: string; firstName?: undefined; description?: undefined } | null;
+        action?: string | null;
+        userErrors?: { code: string; existingId?: string | null }[];
+      };
       const answer =
         op === 'email'
           ? await owner.gql(CREATE, { input: { firstName: name, email: `dup${iteration}@conflict.example` } })
@@ -293,7 +305,7 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
         wrong.push({ op, client, iteration, status: answer.status, errors: answer.errors });
         return;
       }
-      const payload = Object.values(answer.data ?? {})[0] as any;
+      const payload = Object.values(answer.data ?? {})[0] as WritePayload | undefined;
       const subject = payload?.contact ?? payload?.company;
       const codes = (payload?.userErrors ?? []).map((e: { code: string }) => e.code);
       count(`${op} ${subject ? 'ok' : codes.join(',')}${payload?.action ? ` ${payload.action}` : ''}`);
@@ -302,15 +314,15 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
         if (op === 'etag' && subject.description !== `${name} at ${iteration}`) wrong.push({ op, client, iteration, payload });
         if (op === 'rename' && (subject.id !== companies[client] || subject.name !== `Renamed ${iteration}`)) wrong.push({ op, client, iteration, payload });
         if (['email', 'ref', 'company', 'taken'].includes(op) && subject.firstName !== name) wrong.push({ op, client, iteration, payload });
-        if (op === 'upsert' && payload.action === 'CREATED' && subject.firstName !== name) wrong.push({ op, client, iteration, payload });
+        if (op === 'upsert' && payload!.action === 'CREATED' && subject.firstName !== name) wrong.push({ op, client, iteration, payload });
         return;
       }
       const expected: Record<Op, string[]> = { email: ['DUPLICATE'], ref: ['DUPLICATE'], company: [], etag: ['STALE_ETAG'], upsert: [], rename: ['DUPLICATE'], taken: ['DUPLICATE'] };
       if (subject || codes.length === 0 || !codes.every((c: string) => expected[op].includes(c))) wrong.push({ op, client, iteration, payload });
-      for (const e of payload.userErrors) if (e.existingId && op !== 'rename') duplicates.push({ op, iteration, existingId: e.existingId });
+      for (const e of payload!.userErrors!) if (e.existingId && op !== 'rename') duplicates.push({ op, iteration, existingId: e.existingId });
       if (op === 'taken') {
         const holder = readers[(client + iteration) % 50]!;
-        if (payload.userErrors[0]?.existingId !== holder.id) wrong.push({ op, client, iteration, expected: holder.id, payload });
+        if (payload!.userErrors![0]?.existingId !== holder.id) wrong.push({ op, client, iteration, expected: holder.id, payload });
       }
     }
 

@@ -8,7 +8,7 @@ import { createUser } from '../src/modules/user/user.js';
 import { createPostgresDatabase, databaseKind, withDatabase } from './support/database.js';
 import { createHarness } from './support/harness.js';
 import { runCli } from './support/process.js';
-import { graphql } from './support/graphql.js';
+import { graphql, type TextMutationData } from './support/graphql.js';
 
 // Issue 17, item 7: a lone surrogate (JSON's "\ud800") is no text PostgreSQL can hold. It used
 // to reach the database as an INTERNAL_SERVER_ERROR (createContacts then lost its valid items,
@@ -99,8 +99,8 @@ describe('the API refuses ill-formed UTF-16 as VALIDATION at the string, per ite
     ['createCompany', 'mutation($i: CreateCompanyInput!) { createCompany(input: $i) { company { id } userErrors { code field } } }', { name: LONE }],
     ['createGroup', 'mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id } userErrors { code field } } }', { name: LONE }],
   ])('%s refuses an ill-formed name (it was stored as U+FFFD)', async (mutation, query, input) => {
-    const res = await owner.gql(query, { i: input });
-    expect(res.data[mutation]).toMatchObject({ userErrors: [{ code: 'VALIDATION', field: ['name'] }] });
+    const res = await owner.gql<TextMutationData>(query, { i: input });
+    expect(res.data![mutation]).toMatchObject({ userErrors: [{ code: 'VALIDATION', field: ['name'] }] });
     expect(await h.db.prisma.company.count({ where: { organizationId: owner.organizationId } })).toBe(0);
     expect(await h.db.prisma.group.count({ where: { organizationId: owner.organizationId } })).toBe(0);
   });

@@ -65,7 +65,7 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
     const costly = '{ contacts(first: 100) { edges { node { companies { company { contacts(first: 100) { totalCount } } } } } } }';
     const res = await owner.gql(costly);
     expect(codesOf(res)).toEqual(['COST_LIMIT_EXCEEDED']);
-    expect(res.errors![0]!.extensions!.cost.actual).toBeGreaterThan(DEFAULT_LIMITS.cost);
+    expect((res.errors![0]!.extensions!.cost as { actual: number }).actual).toBeGreaterThan(DEFAULT_LIMITS.cost);
     // the same shape with small pages is cheap enough
     expect((await owner.gql(graphql('{ contacts(first: 5) { edges { node { companies { company { id } } } } } }'))).errors).toBeUndefined();
 

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseKind } from './support/database.js';
+import type { TadaDocumentNode } from 'gql.tada';
 import { createHarness } from './support/harness.js';
 import { graphql } from './support/graphql.js';
 
@@ -48,7 +49,7 @@ const lastId = contactIds[last]!;
 await h.db.sql.exec('ANALYZE');
 
 // The canonical every-field selection (as in test/contact-list.test.ts).
-const CONTACT = `query($by: ContactLookup!) {
+const CONTACT = graphql(`query($by: ContactLookup!) {
   contact(by: $by) {
     id type firstName middleName lastName fullName abbreviation title gender birthday primaryLanguage
     description strategy jobTitle department email phone mobile linkedInUrl profilePictureUrl tags
@@ -69,17 +70,17 @@ const CONTACT = `query($by: ContactLookup!) {
       workspace { approximateCount lastInteractedAt lastInteractedBy { id fullName } }
     }
   }
-}`;
-const COMPANY = 'query($by: CompanyLookup!) { company(by: $by) { id name externalRefs { namespace externalId } } }';
+}`);
+const COMPANY = graphql('query($by: CompanyLookup!) { company(by: $by) { id name externalRefs { namespace externalId } } }');
 
 /** The statements of one operation after the key check every request makes, parameters elided. */
-async function lookupStatements(query: string, variables: Record<string, unknown>) {
+async function lookupStatements<Data, Variables>(query: TadaDocumentNode<Data, Variables>, variables: Variables) {
   const auth = await h.statementsOf(() => owner.gql(graphql('{ __typename }')));
   const { result, statements } = await h.statementsOf(() => owner.gql(query, variables));
   expect(result.errors).toBeUndefined();
   expect(statements.slice(0, auth.statements.length)).toEqual(auth.statements);
   return {
-    data: result.data,
+    data: result.data!,
     statements: statements.slice(auth.statements.length).map((sql) => sql.replace(/\$\d+/g, '$').replace(/\$(\s*,\s*\$)*/g, '$')),
   };
 }
@@ -179,7 +180,7 @@ if (databaseKind === 'postgres') describe(`the lookup statement's plan at ${SEED
    * one made without the parameters' values: that is the plan explained (a plan for the
    * values alone can look fine while the generic one walks every contact).
    */
-  async function plansOf(query: string, variables: Record<string, unknown>, table: string) {
+  async function plansOf<Data, Variables>(query: TadaDocumentNode<Data, Variables>, variables: Variables, table: string) {
     const sent: { sql: string; params: unknown[] }[] = [];
     const prisma = h.db.prisma as unknown as { $on(event: 'query', cb: (e: { query: string; params: string }) => void): void };
     let recording = true;

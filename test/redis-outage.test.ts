@@ -10,8 +10,9 @@ import { createHarness } from './support/harness.js';
 import { listenOnLoopback } from './support/http-server.js';
 import { startRedisServer } from './support/redis-server.js';
 import { subscribe } from './support/sse.js';
+import { graphql } from './support/graphql.js';
 
-const SUBSCRIPTION = 'subscription { contactChanged { cursor changeType contactId contact { fullName } } }';
+const SUBSCRIPTION = graphql('subscription { contactChanged { cursor changeType contactId contact { fullName } } }');
 const OUTAGE_MS = 12_000;
 const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }';
 
@@ -101,7 +102,7 @@ describe.runIf(WITH_REDIS)('subscriptions across a Redis outage', () => {
       const after = await create('After');
       await sub.waitFor(4);
       await sleep(300);
-      expect(sub.events.map((event) => event.data.contactChanged)).toEqual(
+      expect(sub.events.map((event) => event.data!.contactChanged)).toEqual(
         [
           [before, 'Before'],
           [during[0], 'During One'],
@@ -110,8 +111,8 @@ describe.runIf(WITH_REDIS)('subscriptions across a Redis outage', () => {
         ].map(([contactId, fullName]) => ({ cursor: expect.any(String), changeType: 'CREATED', contactId, contact: { fullName } })),
       );
       // the events' cursors are the feed's: a client that reconnects resumes from the last one it saw
-      const feed = await gql(serverA.origin, `{ contactChanges(after: "${sub.events[0].data.contactChanged.cursor}") { changes { cursor contactId } } }`);
-      expect(feed.contactChanges.changes).toEqual(sub.events.slice(1).map((event) => ({ cursor: event.data.contactChanged.cursor, contactId: event.data.contactChanged.contactId })));
+      const feed = await gql(serverA.origin, `{ contactChanges(after: "${sub.events[0]!.data!.contactChanged.cursor}") { changes { cursor contactId } } }`);
+      expect(feed.contactChanges.changes).toEqual(sub.events.slice(1).map((event) => ({ cursor: event.data!.contactChanged.cursor, contactId: event.data!.contactChanged.contactId })));
 
       for (const { lines } of [a, b]) await until('the recovery logged', () => lines.some((line) => /reachable again/.test(line.msg)));
       for (const { lines } of [a, b]) {
