@@ -1,6 +1,7 @@
+import type { TadaDocumentNode } from 'gql.tada';
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
-import { graphql } from './support/graphql.js';
+import { graphql, type ResultOf, type VariablesOf } from './support/graphql.js';
 
 const h = await createHarness();
 const owner = await h.organization();
@@ -41,34 +42,36 @@ export const CANONICAL = graphql(`query($first: Int!) {
   }
 }`);
 
-const mutate = async (query: string, input: Record<string, unknown>) => {
+const mutate = async <Data extends Record<string, { userErrors: unknown[] }>, Input>(query: TadaDocumentNode<Data, { input: Input }>, input: Input) => {
   const res = await owner.gql(query, { input });
-  const payload = Object.values(res.data ?? {})[0] as { userErrors: unknown[] } & Record<string, any>;
+  const [payload] = Object.values(res.data ?? {}) as Data[keyof Data][];
   expect(res.errors).toBeUndefined();
-  expect(payload.userErrors).toEqual([]);
+  expect(payload!.userErrors).toEqual([]);
   return payload;
 };
 
-const group = await mutate('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { message } } }', { name: 'Canonical' });
+const group = await mutate(graphql('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { message } } }'), { name: 'Canonical' });
 // One after another: fields list in the order they were made.
-const fields: { customField: { id: string } }[] = [];
-for (const field of [
+const CREATE_FIELD = graphql('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }');
+const fields: ResultOf<typeof CREATE_FIELD>['createCustomField'][] = [];
+const fieldInputs: Omit<VariablesOf<typeof CREATE_FIELD>['input'], 'groupId'>[] = [
   { name: 'Note', type: 'TEXT' },
   { name: 'Score', type: 'NUMBER' },
   { name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] },
   { name: 'Buddy', type: 'CONTACT' },
   { name: 'Owner', type: 'USER' },
   { name: 'Related', type: 'OBJECT' },
-]) {
+];
+for (const field of fieldInputs) {
   fields.push(
-    await mutate('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }', {
-      groupId: group.group.id,
+    (await mutate(CREATE_FIELD, {
+      groupId: group!.group!.id,
       ...field,
-    }) as unknown as { customField: { id: string } },
+    }))!,
   );
 }
 const viewerEmail = (await owner.gql(graphql('{ viewer { user { email } } }'))).data!.viewer.user.email;
-const buddy = await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }', { firstName: 'Buddy' });
+const buddy = await mutate(graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }'), { firstName: 'Buddy' });
 
 async function seed(count: number) {
   const contacts = Array.from({ length: count }, (_, i) => ({
@@ -81,14 +84,14 @@ async function seed(count: number) {
     externalRefs: [{ namespace: 'crm', externalId: `C${i}` }],
     tags: ['canon'],
     companies: [{ company: { name: `Canon Co ${i % 7}` }, jobTitle: 'Engineer' }, { company: { name: 'Canon Shared' } }],
-    groups: [group.group.id],
+    groups: [group!.group!.id],
     customFieldValues: [
-      { field: fields[0]!.customField.id, value: 'hello' },
-      { field: fields[1]!.customField.id, value: i },
-      { field: fields[2]!.customField.id, value: 'Gold' },
-      { field: fields[3]!.customField.id, value: [{ id: buddy.contact.id }] },
-      { field: fields[4]!.customField.id, value: [{ email: viewerEmail }] },
-      { field: fields[5]!.customField.id, value: [{ id: group.group.id }] },
+      { field: fields[0]!.customField!.id, value: 'hello' },
+      { field: fields[1]!.customField!.id, value: i },
+      { field: fields[2]!.customField!.id, value: 'Gold' },
+      { field: fields[3]!.customField!.id, value: [{ id: buddy!.contact!.id }] },
+      { field: fields[4]!.customField!.id, value: [{ email: viewerEmail }] },
+      { field: fields[5]!.customField!.id, value: [{ id: group!.group!.id }] },
     ],
   }));
   const res = await owner.gql(graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { field message } } } }'), { input: { contacts } });
@@ -96,7 +99,7 @@ async function seed(count: number) {
   const failed = res.data.createContacts.results.filter((r: { contact: unknown }) => !r.contact);
   expect(failed).toEqual([]);
   const ids = res.data.createContacts.results.map((r) => r.contact!.id);
-  await Promise.all(ids.slice(0, 5).map((contactId: string) => mutate('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { id } userErrors { message } } }', { contactId })));
+  await Promise.all(ids.slice(0, 5).map((contactId: string) => mutate(graphql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { id } userErrors { message } } }'), { contactId })));
 }
 
 await seed(100);
@@ -109,7 +112,7 @@ describe('the canonical list query', () => {
     expect(edges).toHaveLength(first);
     const node = edges[0]!.node;
     expect(node.customFieldValues).toHaveLength(6);
-    expect(node.groups).toEqual([{ id: group.group.id, name: 'Canonical' }]);
+    expect(node.groups).toEqual([{ id: group!.group!.id, name: 'Canonical' }]);
     expect(node.companies).toHaveLength(2);
     expect(statements.length).toBeLessThanOrEqual(8);
   });
@@ -157,9 +160,9 @@ describe('what the canonical query reads', () => {
       expect(value?.__typename).toBe(typename);
       return value as Extract<Value, { __typename: T }>;
     };
-    expect(ofType(values.Buddy, 'ContactFieldValue').contacts).toEqual([{ id: buddy.contact.id, fullName: 'Buddy' }]);
+    expect(ofType(values.Buddy, 'ContactFieldValue').contacts).toEqual([{ id: buddy!.contact!.id, fullName: 'Buddy' }]);
     expect(ofType(values.Owner, 'UserFieldValue').users).toEqual([{ id: `usr_${owner.userId}`, fullName: expect.any(String) }]);
-    expect(ofType(values.Related, 'ObjectFieldValue').objects).toEqual([{ id: group.group.id }]);
+    expect(ofType(values.Related, 'ObjectFieldValue').objects).toEqual([{ id: group!.group!.id }]);
     expect(node.interactionMetadata.user.approximateCount).toBe(1);
     expect(node.interactionMetadata.workspace).toMatchObject({
       approximateCount: 1,
@@ -213,7 +216,7 @@ describe('search finds phone numbers by their digits', () => {
       ['KeptIntl', '+0987 654 321', null],
       ['KeptNational', '(030) 555-0177 x12', null],
     ] as const) {
-      await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }', {
+      await mutate(graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }'), {
         firstName,
         phones: [{ number, countryCode }],
       });

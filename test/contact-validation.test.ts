@@ -11,9 +11,7 @@ const h = await createHarness();
 const owner = await h.organization();
 const stranger = await h.organization();
 
-type Json = any;
-
-const mutate = async (caller: Caller, mutation: string, object: string, input: Record<string, unknown>): Promise<Json> => {
+const mutate = async (caller: Caller, mutation: string, object: string, input: Record<string, unknown>): Promise<string> => {
   const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
   const res = await caller.gql<TextMutationData>(
     `mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field message } } }`,

@@ -12,7 +12,7 @@ import { createKeyWithCli, postGraphQL, postGraphQLTracked, probe } from '../sup
 import { graphql } from '../support/graphql.js';
 
 /** Runs SQL on the file's database: PostgreSQL directly; PGlite only while no server holds the folder. */
-type Sql = { query<Row = any>(text: string, params?: unknown[]): Promise<Row[]> };
+type Sql = { query<Row = unknown>(text: string, params?: unknown[]): Promise<Row[]> };
 
 // SIGKILL while a 500-item createContacts is in flight: after a restart every contact of the batch
 // is whole or absent (the batch is one transaction), and the server answers normally. On PGlite the
@@ -61,7 +61,17 @@ function expectedRows(round: string) {
 
 /** Whole or absent: the round's contacts are all there with everything sent, or nothing of them is. */
 async function checkRound(sql: Sql, organizationId: string, round: string): Promise<number> {
-  const rows = await sql.query<Record<string, any>>(
+  const rows = await sql.query<{
+    first_name: string | null;
+    last_name: string | null;
+    version: number;
+    emails: string[];
+    phones: string[];
+    companies: string[];
+    job_titles: (string | null)[];
+    refs: string[];
+    changes: string[];
+  }>(
     `SELECT c.first_name, c.last_name, c.version,
             ARRAY(SELECT e.address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.position) AS emails,
             ARRAY(SELECT p.number FROM contact_phones p WHERE p.contact_id = c.id ORDER BY p.position) AS phones,
@@ -93,9 +103,9 @@ async function checkRound(sql: Sql, organizationId: string, round: string): Prom
   expect({ companies: companies!.n, emails: emails!.n, refs: refs!.n }).toEqual({ companies: 1 + ROUND_COMPANIES, emails: 2 * BATCH, refs: BATCH });
   const expected = expectedRows(round);
   for (const row of rows) {
-    const want = expected.get(row.refs[0]);
+    const want = expected.get(row.refs[0]!);
     expect(row).toEqual(want);
-    expected.delete(row.refs[0]);
+    expected.delete(row.refs[0]!);
   }
   expect(expected.size).toBe(0);
   return rows.length;
@@ -149,7 +159,7 @@ describe(`SIGKILL during a 500-item createContacts (${databaseKind})`, () => {
     baselineMs = Math.round(performance.now() - started);
     expect(answer.status).toBe(200);
     expect(answer.body!.errors).toBeUndefined();
-    expect(answer.body!.data!.createContacts.results.filter((r: any) => r.contact && r.userErrors.length === 0)).toHaveLength(BATCH);
+    expect(answer.body!.data!.createContacts.results.filter((r) => r.contact && r.userErrors.length === 0)).toHaveLength(BATCH);
   });
 
   // Kill points spread over the request: during validation, while the transaction writes, about
@@ -195,7 +205,7 @@ describe(`SIGKILL during a 500-item createContacts (${databaseKind})`, () => {
       server = null;
       expect(await victim.exited()).toBeNull(); // ended by the signal
       const finished = await answer;
-      const acknowledged = finished?.status === 200 && finished.body?.data?.createContacts?.results?.every((r: any) => r.contact) === true;
+      const acknowledged = finished?.status === 200 && finished.body?.data?.createContacts?.results?.every((r) => r.contact) === true;
       const outcome: (typeof rounds)[number] = { round, plan: description, answered, acknowledged };
       rounds.push(outcome);
 
