@@ -92,11 +92,11 @@ const CREATE = graphql(`
 
 async function createContact(input: Record<string, unknown>): Promise<string> {
   const res = await owner.gql(
-    'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code field message } } }',
+    graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code field message } } }'),
     { input },
   );
-  expect(res.data.createContact.userErrors).toEqual([]);
-  return res.data.createContact.contact.id;
+  expect(res.data!.createContact.userErrors).toEqual([]);
+  return res.data!.createContact.contact!.id;
 }
 
 // 27 contacts to page through, made in order.

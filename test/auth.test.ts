@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, createApiKeyCache, KEY_CACHE_TTL_MS, revokeApiKey } from '../src/modules/api-key/api-key.js';
 import { createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 const h = await createHarness();
-const viewer = '{ viewer { organization { id name } user { id email } scopes } }';
+const viewer = graphql('{ viewer { organization { id name } user { id email } scopes } }');
 
 /** Sends the viewer query with `headers`, expects it refused as unauthenticated, and returns the message. */
 const rejected = async (headers: Record<string, string>) => {
@@ -22,9 +23,9 @@ describe('authentication', () => {
     const res = await caller.gql(viewer);
     expect(res.status).toBe(200);
     expect(res.errors).toBeUndefined();
-    expect(res.data.viewer.organization.id).toBe(`org_${caller.organizationId}`);
-    expect(res.data.viewer.user.id).toBe(`usr_${caller.userId}`);
-    expect(res.data.viewer.scopes).toEqual(['contacts:read']);
+    expect(res.data!.viewer.organization.id).toBe(`org_${caller.organizationId}`);
+    expect(res.data!.viewer.user.id).toBe(`usr_${caller.userId}`);
+    expect(res.data!.viewer.scopes).toEqual(['contacts:read']);
   });
 
   it('rejects a request without a key', async () => {
@@ -157,7 +158,7 @@ describe('the HTTP surface', () => {
     const before = await h.db.prisma.contact.count();
     const huge = 'x'.repeat(1_100_000);
     const res = await h.request(
-      { query: 'mutation($n: String) { createContact(input: { firstName: $n }) { contact { id } } }', variables: { n: huge } },
+      { query: graphql('mutation($n: String) { createContact(input: { firstName: $n }) { contact { id } } }'), variables: { n: huge } },
       { authorization: `Bearer ${caller.key}` },
     );
     expect(res.status).toBe(413);

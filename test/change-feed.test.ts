@@ -1,26 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
 import { subscribe } from './support/sse.js';
+import { graphql, type ResultOf, type TextPayload } from './support/graphql.js';
 
 const h = await createHarness();
 const owner = await h.organization();
 const other = await h.organization();
 
-const FEED = `query($after: String, $first: Int) {
+const FEED = graphql(`query($after: String, $first: Int) {
   contactChanges(after: $after, first: $first) {
     changes { cursor changeType contactId changedFields version changeOrigin { apiKeyPrefix user namespaces } contact { id fullName } }
     endCursor hasMore
   }
-}`;
-const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }';
+}`);
+const CREATE = graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }');
 
 async function drain(caller: typeof owner, after: string | null) {
-  const seen: any[] = [];
+  const seen: ResultOf<typeof FEED>['contactChanges']['changes'] = [];
   let cursor = after;
   for (;;) {
     const res = await caller.gql(FEED, { after: cursor, first: 7 });
     expect(res.errors).toBeUndefined();
-    const page = res.data.contactChanges;
+    const page = res.data!.contactChanges;
     seen.push(...page.changes);
     cursor = page.endCursor;
     if (!page.hasMore) return { seen, cursor };
@@ -34,7 +35,7 @@ describe('contactChanges', () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i += 1) {
       const res = await owner.gql(CREATE, { input: { firstName: `Feed${i}`, externalRefs: [{ namespace: 'hubspot', externalId: `H${i}` }] } });
-      ids.push(res.data.createContact.contact.id);
+      ids.push(res.data!.createContact.contact!.id);
     }
     const { seen, cursor } = await drain(owner, start.cursor);
     expect(seen.map((c) => c.contactId)).toEqual(ids);
@@ -47,7 +48,7 @@ describe('contactChanges', () => {
     });
     // Nothing new: the same cursor comes back, and nothing repeats.
     const again = await owner.gql(FEED, { after: cursor });
-    expect(again.data.contactChanges).toEqual({ changes: [], endCursor: cursor, hasMore: false });
+    expect(again.data!.contactChanges).toEqual({ changes: [], endCursor: cursor, hasMore: false });
   });
 
   it('shows each organisation only its own changes', async () => {
@@ -55,7 +56,7 @@ describe('contactChanges', () => {
     const mine = await drain(owner, null);
     expect(mine.seen.some((c) => c.contact?.fullName === 'Elsewhere')).toBe(false);
     const theirs = await drain(other, null);
-    expect(theirs.seen.map((c) => c.contact.fullName)).toEqual(['Elsewhere']);
+    expect(theirs.seen.map((c) => c.contact!.fullName)).toEqual(['Elsewhere']);
   });
 
   it('never misses or repeats an entry for a poller racing 10 writers', async () => {
@@ -65,7 +66,7 @@ describe('contactChanges', () => {
     let writing = true;
     const poller = (async () => {
       while (writing) {
-        const page = (await owner.gql(FEED, { after: cursor, first: 100 })).data.contactChanges;
+        const page = (await owner.gql(FEED, { after: cursor, first: 100 })).data!.contactChanges;
         polled.push(...page.changes.map((c: { contactId: string }) => c.contactId));
         cursor = page.endCursor;
       }
@@ -76,7 +77,7 @@ describe('contactChanges', () => {
           const ids: string[] = [];
           for (let i = 0; i < 8; i += 1) {
             const res = await owner.gql(CREATE, { input: { firstName: `W${writer}-${i}` } });
-            ids.push(res.data.createContact.contact.id);
+            ids.push(res.data!.createContact.contact!.id);
           }
           return ids;
         }),
@@ -98,11 +99,12 @@ describe('contactChanges', () => {
 
 describe('changeOrigin.namespaces: exactly the namespaces the write itself named', () => {
   const ref = (namespace: string, externalId: string) => ({ namespace, externalId });
-  const run = async (caller: typeof owner, mutation: string, input: Record<string, unknown>, select: string) => {
+  type ContactVersion = { id: string; version: number };
+  const run = async <Payload = TextPayload>(caller: typeof owner, mutation: string, input: Record<string, unknown>, select: string) => {
     const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-    const res = await caller.gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${select} } }`, { input });
+    const res = await caller.gql<Record<string, Payload>>(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${select} } }`, { input });
     expect(res.errors).toBeUndefined();
-    return res.data[mutation];
+    return res.data![mutation]!;
   };
   const contactOf = async (caller: typeof owner, mutation: string, input: Record<string, unknown>) => {
     const payload = await run(caller, mutation, input, 'contact { id version } userErrors { code field }');
@@ -113,7 +115,7 @@ describe('changeOrigin.namespaces: exactly the namespaces the write itself named
   it('in the feed and in subscription events, for every write path', async () => {
     const syncer = await h.organization();
     const events = await subscribe((url, init) => Promise.resolve(h.app.fetch(url, init)), 'http://test/graphql', syncer.key,
-      'subscription { contactChanged { contactId version changeType changeOrigin { namespaces } } }');
+      graphql('subscription { contactChanged { contactId version changeType changeOrigin { namespaces } } }'));
     try {
       const expected: { contactId: string; version: number; changeType: string; namespaces: string[] }[] = [];
       const entry = (contact: { id: string; version: number }, changeType: string, namespaces: string[]) =>
@@ -122,9 +124,9 @@ describe('changeOrigin.namespaces: exactly the namespaces the write itself named
       // create: the refs it lists
       const held = await contactOf(syncer, 'createContact', { firstName: 'Held', email: 'held@ns.example', externalRefs: [ref('crm', 'C-1'), ref('erp', 'E-1')] });
       entry(held, 'CREATED', ['crm', 'erp']);
-      const bulk = await run(syncer, 'createContacts', { contacts: [{ firstName: 'B1', externalRefs: [ref('Crm ', 'C-2')] }, { firstName: 'B2' }] }, 'results { contact { id version } userErrors { code } }');
-      entry(bulk.results[0].contact, 'CREATED', ['crm']);
-      entry(bulk.results[1].contact, 'CREATED', []);
+      const bulk = await run<{ results: { contact: ContactVersion }[] }>(syncer, 'createContacts', { contacts: [{ firstName: 'B1', externalRefs: [ref('Crm ', 'C-2')] }, { firstName: 'B2' }] }, 'results { contact { id version } userErrors { code } }');
+      entry(bulk.results[0]!.contact, 'CREATED', ['crm']);
+      entry(bulk.results[1]!.contact, 'CREATED', []);
 
       // update: nothing unless the patch lists refs, then those
       entry(await contactOf(syncer, 'updateContact', { id: held.id, patch: { lastName: 'One' } }), 'UPDATED', []);
@@ -136,23 +138,23 @@ describe('changeOrigin.namespaces: exactly the namespaces the write itself named
       entry(await contactOf(syncer, 'upsertContact', { by: { email: 'HELD@ns.example' }, lastName: 'Four' }), 'UPDATED', []);
       entry(await contactOf(syncer, 'upsertContact', { by: { id: held.id }, lastName: 'Five' }), 'UPDATED', []);
       entry(await contactOf(syncer, 'upsertContact', { by: { externalRef: ref('salesforce', 'S-1') }, firstName: 'New', externalRefs: [ref('erp', 'E-2')] }), 'CREATED', ['erp', 'salesforce']);
-      const upserts = await run(syncer, 'upsertContacts', { contacts: [{ by: { externalRef: ref('crm', 'C-1') }, lastName: 'Six' }, { by: { email: 'held@ns.example' }, lastName: 'Seven' }] }, 'results { contact { id version } userErrors { code } }');
+      const upserts = await run<{ results: { contact: ContactVersion }[] }>(syncer, 'upsertContacts', { contacts: [{ by: { externalRef: ref('crm', 'C-1') }, lastName: 'Six' }, { by: { email: 'held@ns.example' }, lastName: 'Seven' }] }, 'results { contact { id version } userErrors { code } }');
       // (each result shows the contact as the whole call left it: version 9)
       entry({ id: held.id, version: 8 }, 'UPDATED', ['crm']);
       entry({ id: held.id, version: 9 }, 'UPDATED', []);
-      expect(upserts.results.map((r: { contact: { id: string; version: number } }) => r.contact)).toEqual([{ id: held.id, version: 9 }, { id: held.id, version: 9 }]);
+      expect(upserts.results.map((r) => r.contact)).toEqual([{ id: held.id, version: 9 }, { id: held.id, version: 9 }]);
 
       // merge: names none, though target and source hold refs
       const source = await contactOf(syncer, 'createContact', { firstName: 'Twin', externalRefs: [ref('pipedrive', 'P-1')] });
       entry(source, 'CREATED', ['pipedrive']);
-      const merged = await run(syncer, 'mergeContacts', { targetId: held.id, sourceIds: [source.id] }, 'contact { id version } userErrors { code }');
+      const merged = await run<{ contact: ContactVersion; userErrors: unknown[] }>(syncer, 'mergeContacts', { targetId: held.id, sourceIds: [source.id] }, 'contact { id version } userErrors { code }');
       expect(merged.userErrors).toEqual([]);
       entry(merged.contact, 'MERGED', []);
       entry({ id: source.id, version: source.version + 1 }, 'MERGED', []);
 
       const { seen } = await drain(syncer, null);
       expect(seen.map((c) => ({ contactId: c.contactId, version: c.version, changeType: c.changeType, namespaces: c.changeOrigin.namespaces }))).toEqual(expected);
-      const pushed = (await events.waitFor(expected.length)).map((e) => e.data.contactChanged);
+      const pushed = (await events.waitFor(expected.length)).map((e) => e.data!.contactChanged);
       expect(pushed.map((c) => ({ contactId: c.contactId, version: c.version, changeType: c.changeType, namespaces: c.changeOrigin.namespaces }))).toEqual(expected);
     } finally {
       events.close();

@@ -1,26 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
+import type { TadaDocumentNode } from 'gql.tada';
+import { graphql } from './support/graphql.js';
 
 const h = await createHarness();
 const owner = await h.organization();
 
-const gql = async (query: string, variables?: Record<string, unknown>) => {
+const gql = async <Data, Variables>(query: TadaDocumentNode<Data, Variables>, variables?: Variables) => {
   const res = await owner.gql(query, variables);
   expect(res.errors).toBeUndefined();
-  return res.data;
+  return res.data!;
 };
-const mutate = async (name: string, input: Record<string, unknown>, selection: string) =>
-  (await gql(`mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { ${selection} userErrors { code field message existingId } } }`, { input }))[name];
+/** A mutation payload as `mutate` selects it: the user errors, and the caller's selection (read as unknown JSON). */
+type Payload = { userErrors: { code: string; field: string[] | null; message: string; existingId: string | null }[]; [selected: string]: unknown };
+const mutate = async (name: string, input: Record<string, unknown>, selection: string) => {
+  const res = await owner.gql<Record<string, Payload>>(
+    `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { ${selection} userErrors { code field message existingId } } }`,
+    { input },
+  );
+  expect(res.errors).toBeUndefined();
+  return res.data![name]!;
+};
 const created = async (name: string, input: Record<string, unknown>, pick: string) => {
   const res = await mutate(name, input, `${pick} { id }`);
   expect(res.userErrors).toEqual([]);
-  return res[pick].id as string;
+  return (res[pick] as { id: string }).id;
 };
-const CONTACT = 'id version companies { company { name } isPrimary } primaryCompany { name } groups { name } customFieldValues { field { name } }';
-const contactOf = async (id: string) => (await gql(`query($id: ID!) { contact(by: { id: $id }) { ${CONTACT} } }`, { id })).contact;
+const CONTACT = graphql('fragment LifecycleContact on Contact @_unmask { id version companies { company { name } isPrimary } primaryCompany { name } groups { name } customFieldValues { field { name } } }');
+const contactOf = async (id: string) => (await gql(graphql('query($id: ID!) { contact(by: { id: $id }) { ...LifecycleContact } }', [CONTACT]), { id })).contact;
 const createContact = async (input: Record<string, unknown>) => created('createContact', input, 'contact');
 const feedOf = async (id: string) =>
-  (await gql('{ contactChanges(first: 100) { changes { contactId changeType changedFields version } } }')).contactChanges.changes.filter(
+  (await gql(graphql('{ contactChanges(first: 100) { changes { contactId changeType changedFields version } } }'))).contactChanges.changes.filter(
     (c: { contactId: string }) => c.contactId === id,
   );
 
@@ -31,7 +41,7 @@ describe('updateCompany / deleteCompany', () => {
     const res = await mutate('updateCompany', { id: acme, name: '  Acme   Corp ', domain: null, externalRefs: [{ namespace: 'erp', externalId: 'E1' }] }, 'company { name domain externalRefs { namespace externalId } }');
     expect(res).toEqual({ company: { name: 'Acme Corp', domain: null, externalRefs: [{ namespace: 'erp', externalId: 'E1' }] }, userErrors: [] });
     expect(await contactOf(contact)).toMatchObject({ version: 1, companies: [{ company: { name: 'Acme Corp' }, isPrimary: true }] });
-    const lookups = await gql('{ old: company(by: { externalRef: { namespace: "crm", externalId: "c-1" } }) { id } now: company(by: { name: "acme corp" }) { id } }');
+    const lookups = await gql(graphql('{ old: company(by: { externalRef: { namespace: "crm", externalId: "c-1" } }) { id } now: company(by: { name: "acme corp" }) { id } }'));
     expect(lookups).toEqual({ old: null, now: { id: acme } });
     // an absent field stays
     const again = await mutate('updateCompany', { id: acme, domain: 'acme.example' }, 'company { name domain }');
@@ -51,11 +61,11 @@ describe('updateCompany / deleteCompany', () => {
     expect((await mutate('updateCompany', { id: two, name: '' }, 'company { id }')).userErrors).toMatchObject([{ code: 'VALIDATION', field: ['name'] }]);
     expect((await mutate('updateCompany', { id: two, domain: 'not a domain' }, 'company { id }')).userErrors).toMatchObject([{ code: 'VALIDATION', field: ['domain'] }]);
     const stranger = await h.organization();
-    const res = await stranger.gql('mutation($input: UpdateCompanyInput!) { updateCompany(input: $input) { userErrors { code field } } }', { input: { id: one, name: 'Hijacked' } });
-    expect(res.data.updateCompany.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['id'] }]);
-    const del = await stranger.gql('mutation($input: DeleteCompanyInput!) { deleteCompany(input: $input) { deletedId userErrors { code field } } }', { input: { id: one } });
-    expect(del.data.deleteCompany).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'] }] });
-    const now = await gql('query($id: ID!) { node(id: $id) { ... on Company { name externalRefs { externalId } } } }', { id: one });
+    const res = await stranger.gql(graphql('mutation($input: UpdateCompanyInput!) { updateCompany(input: $input) { userErrors { code field } } }'), { input: { id: one, name: 'Hijacked' } });
+    expect(res.data!.updateCompany.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['id'] }]);
+    const del = await stranger.gql(graphql('mutation($input: DeleteCompanyInput!) { deleteCompany(input: $input) { deletedId userErrors { code field } } }'), { input: { id: one } });
+    expect(del.data!.deleteCompany).toEqual({ deletedId: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'] }] });
+    const now = await gql(graphql('query($id: ID!) { node(id: $id) { ... on Company { name externalRefs { externalId } } } }'), { id: one });
     expect(now.node).toEqual({ name: 'One Ltd', externalRefs: [{ externalId: 'one' }] });
   });
 
@@ -72,7 +82,7 @@ describe('updateCompany / deleteCompany', () => {
     });
     expect((await feedOf(contact)).at(-1)).toEqual({ contactId: contact, changeType: 'UPDATED', changedFields: ['companies'], version: 2 });
     expect(await feedOf(bystander)).toHaveLength(1);
-    expect((await gql('query($id: ID!) { node(id: $id) { id } }', { id: gone })).node).toBeNull();
+    expect((await gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id: gone })).node).toBeNull();
     expect((await mutate('deleteCompany', { id: gone }, 'deletedId')).userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
   });
 });
@@ -80,10 +90,10 @@ describe('updateCompany / deleteCompany', () => {
 describe('updateGroup / deleteGroup', () => {
   it('group(id:) answers null, not an error, for a malformed id or one of another type', async () => {
     const group = await created('createGroup', { name: 'Looked Up' }, 'group');
-    expect((await gql('query($id: ID!) { group(id: $id) { id name } }', { id: group })).group).toEqual({ id: group, name: 'Looked Up' });
+    expect((await gql(graphql('query($id: ID!) { group(id: $id) { id name } }'), { id: group })).group).toEqual({ id: group, name: 'Looked Up' });
     // with a relation selected, so that Pothos has a query for the resolver to use
     for (const id of ['garbage', 'grp_123', group.replace('grp_', 'com_')]) {
-      expect((await gql('query($id: ID!) { group(id: $id) { id customFields { name } } }', { id })).group).toBeNull();
+      expect((await gql(graphql('query($id: ID!) { group(id: $id) { id customFields { name } } }'), { id })).group).toBeNull();
     }
   });
 
@@ -105,12 +115,12 @@ describe('updateGroup / deleteGroup', () => {
     expect(await contactOf(member)).toMatchObject({ version: 2, groups: [] });
     expect((await feedOf(holder)).at(-1)).toMatchObject({ changeType: 'UPDATED', changedFields: ['groups', 'customFieldValues'], version: 2 });
     expect((await feedOf(member)).at(-1)).toMatchObject({ changeType: 'UPDATED', changedFields: ['groups'], version: 2 });
-    expect((await gql('query($id: ID!) { node(id: $id) { id } }', { id: field })).node).toBeNull();
+    expect((await gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id: field })).node).toBeNull();
   });
 
   it('needs the admin scope', async () => {
     const writer = await h.organization({ scopes: ['contacts:read', 'contacts:write'] });
-    const res = await writer.gql('mutation { deleteGroup(input: { id: "grp_x" }) { deletedId } }');
+    const res = await writer.gql(graphql('mutation { deleteGroup(input: { id: "grp_x" }) { deletedId } }'));
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -2,23 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { type App, createApp } from '../src/yoga.js';
 import { createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 const h = await createHarness();
 const owner = await h.organization();
 
-const BULK = `mutation($input: CreateContactsInput!) {
+const BULK_TEXT = `mutation($input: CreateContactsInput!) {
   createContacts(input: $input) {
     results { clientRef contact { id fullName companies { company { id name } } } companyResolutions { index action company { id } } userErrors { code field message existingId } }
     userErrors { code field message }
   }
 }`;
-const CREATE = `mutation($input: CreateContactInput!) {
+const BULK = graphql(BULK_TEXT);
+const CREATE = graphql(`mutation($input: CreateContactInput!) {
   createContact(input: $input) {
     contact { id fullName }
     companyResolutions { index action name company { id name } }
     userErrors { code field message existingId }
   }
-}`;
+}`);
 
 const count = (model: 'contact' | 'company' | 'contactEmail') =>
   (h.db.prisma[model] as { count: (a: object) => Promise<number> }).count({ where: { organizationId: owner.organizationId } });
@@ -32,11 +34,11 @@ describe('createContacts (bulk)', () => {
       companies: [{ company: { name: i % 2 ? 'Shared Bulk Co' : ' shared bulk co ' } }],
     }));
     const { result, statements } = await h.statementsOf(() => owner.gql(BULK, { input: { contacts } }));
-    const { results, userErrors } = result.data.createContacts;
+    const { results, userErrors } = result.data!.createContacts;
     expect(userErrors).toEqual([]);
-    expect(results.map((r: { clientRef: string }) => r.clientRef)).toEqual(contacts.map((c) => c.clientRef));
+    expect(results.map((r) => r.clientRef)).toEqual(contacts.map((c) => c.clientRef));
     expect(results.every((r: { userErrors: unknown[] }) => r.userErrors.length === 0)).toBe(true);
-    expect(new Set(results.map((r: { contact: { companies: { company: { id: string } }[] } }) => r.contact.companies[0]!.company.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r.contact!.companies[0]!.company.id)).size).toBe(1);
     expect(results.filter((r: { companyResolutions: { action: string }[] }) => r.companyResolutions[0]!.action === 'CREATED')).toHaveLength(1);
     // The whole batch is a fixed number of statements, not one per item: auth, the shared
     // lookups (companies, emails), the new company's INSERT, one INSERT of the contacts with
@@ -48,7 +50,7 @@ describe('createContacts (bulk)', () => {
     /** Two 3-item createContacts calls sent together; the SQL the process sent meanwhile. */
     async function twoBatchesAgainst(send: (body: string) => Promise<Response>, tag: string) {
       const batch = (n: number) => ({
-        query: BULK,
+        query: BULK_TEXT,
         variables: { input: { contacts: Array.from({ length: 3 }, (_, i) => ({ firstName: `${tag}${n}-${i}`, email: `${tag}${n}-${i}@slots.example` })) } },
       });
       await send(JSON.stringify({ query: '{ viewer { scopes } }' })); // a warm app: its first request compiles caches
@@ -89,10 +91,10 @@ describe('createContacts (bulk)', () => {
         ],
       },
     });
-    const [ok, bad, dupA, dupB] = res.data.createContacts.results;
-    expect(ok.contact).not.toBeNull();
+    const [ok, bad, dupA, dupB] = res.data!.createContacts.results;
+    expect(ok!.contact).not.toBeNull();
     expect(bad).toMatchObject({ contact: null, userErrors: [{ code: 'VALIDATION', field: ['emails', '0', 'address'] }] });
-    expect(dupA.contact).not.toBeNull();
+    expect(dupA!.contact).not.toBeNull();
     expect(dupB).toMatchObject({ contact: null, userErrors: [{ code: 'DUPLICATE', field: ['email'], message: expect.stringMatching(/item 2/) }] });
     expect(await count('contact')).toBe(before + 2);
   });
@@ -108,24 +110,24 @@ describe('createContacts (bulk)', () => {
         ],
       },
     });
-    const [a, b] = res.data.createContacts.results;
-    expect(a.contact).toBeNull();
-    expect(a.userErrors).toEqual([]);
-    expect(b.userErrors[0]).toMatchObject({ code: 'VALIDATION', field: ['firstName'] });
+    const [a, b] = res.data!.createContacts.results;
+    expect(a!.contact).toBeNull();
+    expect(a!.userErrors).toEqual([]);
+    expect(b!.userErrors[0]).toMatchObject({ code: 'VALIDATION', field: ['firstName'] });
     expect({ contacts: await count('contact'), companies: await count('company') }).toEqual(before);
   });
 
   it('refuses more than 500 items with LIMIT_EXCEEDED and writes nothing', async () => {
     const before = await count('contact');
     const res = await owner.gql(BULK, { input: { contacts: Array.from({ length: 501 }, (_, i) => ({ firstName: `Too${i}` })) } });
-    expect(res.data.createContacts).toEqual({ results: [], userErrors: [{ code: 'LIMIT_EXCEEDED', field: ['contacts'], message: 'at most 500 contacts per call' }] });
+    expect(res.data!.createContacts).toEqual({ results: [], userErrors: [{ code: 'LIMIT_EXCEEDED', field: ['contacts'], message: 'at most 500 contacts per call' }] });
     expect(await count('contact')).toBe(before);
   });
 
   it('creates 500 items in one call', async () => {
     const before = await count('contact');
     const res = await owner.gql(BULK, { input: { contacts: Array.from({ length: 500 }, (_, i) => ({ firstName: 'Max', lastName: `${i}`, email: `max${i}@bulk.example` })) } });
-    expect(res.data.createContacts.results.every((r: { contact: unknown }) => r.contact)).toBe(true);
+    expect(res.data!.createContacts.results.every((r: { contact: unknown }) => r.contact)).toBe(true);
     expect(await count('contact')).toBe(before + 500);
   });
 });
@@ -137,7 +139,7 @@ describe('createContact extras', () => {
     const res = await owner.gql(CREATE, {
       input: { dryRun: true, firstName: 'Dry', companies: [{ company: { name: 'existing dry co' } }, { company: { name: 'Brand New Dry Co' } }] },
     });
-    const payload = res.data.createContact;
+    const payload = res.data!.createContact;
     expect(payload.contact).toBeNull();
     expect(payload.userErrors).toEqual([]);
     expect(payload.companyResolutions).toEqual([
@@ -146,7 +148,7 @@ describe('createContact extras', () => {
     ]);
     expect({ contacts: await count('contact'), companies: await count('company') }).toEqual(before);
     const invalid = await owner.gql(CREATE, { input: { dryRun: true, email: 'bad' } });
-    expect(invalid.data.createContact.userErrors[0]).toMatchObject({ code: 'VALIDATION', field: ['email'] });
+    expect(invalid.data!.createContact.userErrors[0]).toMatchObject({ code: 'VALIDATION', field: ['email'] });
   });
 
   it('idempotencyKey: the same key and input answer the first result without writing again', async () => {
@@ -154,8 +156,8 @@ describe('createContact extras', () => {
     const first = await owner.gql(CREATE, { input });
     const before = { contacts: await count('contact'), companies: await count('company') };
     const again = await owner.gql(CREATE, { input: { ...input } });
-    expect(again.data.createContact.contact.id).toBe(first.data.createContact.contact.id);
-    expect(again.data.createContact.companyResolutions).toEqual(first.data.createContact.companyResolutions);
+    expect(again.data!.createContact.contact!.id).toBe(first.data!.createContact.contact!.id);
+    expect(again.data!.createContact.companyResolutions).toEqual(first.data!.createContact.companyResolutions);
     expect({ contacts: await count('contact'), companies: await count('company') }).toEqual(before);
   });
 
@@ -163,14 +165,14 @@ describe('createContact extras', () => {
     await owner.gql(CREATE, { input: { idempotencyKey: 'k-1', firstName: 'First' } });
     const before = await count('contact');
     const res = await owner.gql(CREATE, { input: { idempotencyKey: 'k-1', firstName: 'Different' } });
-    expect(res.data.createContact).toMatchObject({ contact: null, userErrors: [{ code: 'VALIDATION', field: ['idempotencyKey'] }] });
+    expect(res.data!.createContact).toMatchObject({ contact: null, userErrors: [{ code: 'VALIDATION', field: ['idempotencyKey'] }] });
     expect(await count('contact')).toBe(before);
   });
 
   it('idempotencyKey: parallel retries with one key create one contact and all answer it', async () => {
     const input = { idempotencyKey: 'parallel-1', firstName: 'Parallel' };
     const results = await Promise.all(Array.from({ length: 10 }, () => owner.gql(CREATE, { input })));
-    const ids = new Set(results.map((r) => r.data.createContact.contact?.id));
+    const ids = new Set(results.map((r) => r.data!.createContact.contact?.id));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^con_/);
     expect(await h.db.prisma.contact.count({ where: { organizationId: owner.organizationId, firstName: 'Parallel' } })).toBe(1);
@@ -180,6 +182,6 @@ describe('createContact extras', () => {
     const other = await h.organization();
     const mine = await owner.gql(CREATE, { input: { idempotencyKey: 'shared-key', firstName: 'Mine' } });
     const theirs = await other.gql(CREATE, { input: { idempotencyKey: 'shared-key', firstName: 'Mine' } });
-    expect(theirs.data.createContact.contact.id).not.toBe(mine.data.createContact.contact.id);
+    expect(theirs.data!.createContact.contact!.id).not.toBe(mine.data!.createContact.contact!.id);
   });
 });

@@ -1,5 +1,7 @@
+import type { TadaDocumentNode } from 'gql.tada';
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
+import { graphql, type ResultOf, type VariablesOf } from './support/graphql.js';
 
 // The key stays warm for the whole file (by default an entry lives KEY_CACHE_TTL_MS): the
 // statements counted below are the query's own, whatever the time between requests.
@@ -7,7 +9,7 @@ const h = await createHarness({ apiKeyCache: { ttlMs: 60 * 60_000 } });
 const owner = await h.organization();
 
 /** The canonical list query: every field of a contact, with every relation. */
-export const CANONICAL = `query($first: Int!) {
+export const CANONICAL = graphql(`query($first: Int!) {
   contacts(first: $first, filter: { tags: ["canon"] }, orderBy: { field: CREATED_AT, direction: ASC }) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -40,36 +42,38 @@ export const CANONICAL = `query($first: Int!) {
       }
     } }
   }
-}`;
+}`);
 
-const mutate = async (query: string, input: Record<string, unknown>) => {
+const mutate = async <Data extends Record<string, { userErrors: unknown[] }>, Input>(query: TadaDocumentNode<Data, { input: Input }>, input: Input) => {
   const res = await owner.gql(query, { input });
-  const payload = Object.values(res.data ?? {})[0] as { userErrors: unknown[] } & Record<string, any>;
+  const [payload] = Object.values(res.data ?? {}) as Data[keyof Data][];
   expect(res.errors).toBeUndefined();
-  expect(payload.userErrors).toEqual([]);
+  expect(payload!.userErrors).toEqual([]);
   return payload;
 };
 
-const group = await mutate('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { message } } }', { name: 'Canonical' });
+const group = await mutate(graphql('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { message } } }'), { name: 'Canonical' });
 // One after another: fields list in the order they were made.
-const fields: { customField: { id: string } }[] = [];
-for (const field of [
+const CREATE_FIELD = graphql('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }');
+const fields: ResultOf<typeof CREATE_FIELD>['createCustomField'][] = [];
+const fieldInputs: Omit<VariablesOf<typeof CREATE_FIELD>['input'], 'groupId'>[] = [
   { name: 'Note', type: 'TEXT' },
   { name: 'Score', type: 'NUMBER' },
   { name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] },
   { name: 'Buddy', type: 'CONTACT' },
   { name: 'Owner', type: 'USER' },
   { name: 'Related', type: 'OBJECT' },
-]) {
+];
+for (const field of fieldInputs) {
   fields.push(
-    await mutate('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }', {
-      groupId: group.group.id,
+    (await mutate(CREATE_FIELD, {
+      groupId: group!.group!.id,
       ...field,
-    }) as unknown as { customField: { id: string } },
+    }))!,
   );
 }
-const viewerEmail = (await owner.gql('{ viewer { user { email } } }')).data.viewer.user.email;
-const buddy = await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }', { firstName: 'Buddy' });
+const viewerEmail = (await owner.gql(graphql('{ viewer { user { email } } }'))).data!.viewer.user.email;
+const buddy = await mutate(graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }'), { firstName: 'Buddy' });
 
 async function seed(count: number) {
   const contacts = Array.from({ length: count }, (_, i) => ({
@@ -82,22 +86,22 @@ async function seed(count: number) {
     externalRefs: [{ namespace: 'crm', externalId: `C${i}` }],
     tags: ['canon'],
     companies: [{ company: { name: `Canon Co ${i % 7}` }, jobTitle: 'Engineer' }, { company: { name: 'Canon Shared' } }],
-    groups: [group.group.id],
+    groups: [group!.group!.id],
     customFieldValues: [
-      { field: fields[0]!.customField.id, value: 'hello' },
-      { field: fields[1]!.customField.id, value: i },
-      { field: fields[2]!.customField.id, value: 'Gold' },
-      { field: fields[3]!.customField.id, value: [{ id: buddy.contact.id }] },
-      { field: fields[4]!.customField.id, value: [{ email: viewerEmail }] },
-      { field: fields[5]!.customField.id, value: [{ id: group.group.id }] },
+      { field: fields[0]!.customField!.id, value: 'hello' },
+      { field: fields[1]!.customField!.id, value: i },
+      { field: fields[2]!.customField!.id, value: 'Gold' },
+      { field: fields[3]!.customField!.id, value: [{ id: buddy!.contact!.id }] },
+      { field: fields[4]!.customField!.id, value: [{ email: viewerEmail }] },
+      { field: fields[5]!.customField!.id, value: [{ id: group!.group!.id }] },
     ],
   }));
-  const res = await owner.gql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { field message } } } }', { input: { contacts } });
+  const res = await owner.gql(graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { field message } } } }'), { input: { contacts } });
   if (!res.data) throw new Error(JSON.stringify(res.errors));
   const failed = res.data.createContacts.results.filter((r: { contact: unknown }) => !r.contact);
   expect(failed).toEqual([]);
-  const ids = res.data.createContacts.results.map((r: { contact: { id: string } }) => r.contact.id);
-  await Promise.all(ids.slice(0, 5).map((contactId: string) => mutate('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { id } userErrors { message } } }', { contactId })));
+  const ids = res.data.createContacts.results.map((r) => r.contact!.id);
+  await Promise.all(ids.slice(0, 5).map((contactId: string) => mutate(graphql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { id } userErrors { message } } }'), { contactId })));
 }
 
 await seed(100);
@@ -106,11 +110,11 @@ describe('the canonical list query', () => {
   it.each([1, 10, 100])('issues the same few SQL statements for %i contacts', async (first) => {
     const { result, statements } = await h.statementsOf(() => owner.gql(CANONICAL, { first }));
     expect(result.errors).toBeUndefined();
-    const edges = result.data.contacts.edges;
+    const edges = result.data!.contacts.edges;
     expect(edges).toHaveLength(first);
-    const node = edges[0].node;
+    const node = edges[0]!.node;
     expect(node.customFieldValues).toHaveLength(6);
-    expect(node.groups).toEqual([{ id: group.group.id, name: 'Canonical' }]);
+    expect(node.groups).toEqual([{ id: group!.group!.id, name: 'Canonical' }]);
     expect(node.companies).toHaveLength(2);
     expect(statements.length).toBeLessThanOrEqual(8);
   });
@@ -131,7 +135,7 @@ describe('the canonical list query', () => {
 describe('what the canonical query reads', () => {
   it('resolves every relation and typed custom value to the right records', async () => {
     const res = await owner.gql(CANONICAL, { first: 1 });
-    const node = res.data.contacts.edges[0].node;
+    const node = res.data!.contacts.edges[0]!.node;
     expect(node).toMatchObject({
       firstName: 'Canon0',
       email: 'canon0@a.example',
@@ -149,13 +153,18 @@ describe('what the canonical query reads', () => {
       ['Canon Co 0', true],
       ['Canon Shared', false],
     ]);
-    const values = Object.fromEntries(node.customFieldValues.map((v: { field: { name: string } }) => [v.field.name, v]));
+    const values = Object.fromEntries(node.customFieldValues.map((v) => [v.field.name, v]));
     expect(values.Note).toMatchObject({ __typename: 'TextFieldValue', text: 'hello' });
     expect(values.Score).toMatchObject({ __typename: 'NumberFieldValue', number: 0 });
     expect(values.Tier).toMatchObject({ __typename: 'SingleSelectFieldValue', option: 'Gold' });
-    expect(values.Buddy.contacts).toEqual([{ id: buddy.contact.id, fullName: 'Buddy' }]);
-    expect(values.Owner.users).toEqual([{ id: `usr_${owner.userId}`, fullName: expect.any(String) }]);
-    expect(values.Related.objects).toEqual([{ id: group.group.id }]);
+    type Value = (typeof values)[string];
+    const ofType = <T extends Value['__typename']>(value: Value | undefined, typename: T) => {
+      expect(value?.__typename).toBe(typename);
+      return value as Extract<Value, { __typename: T }>;
+    };
+    expect(ofType(values.Buddy, 'ContactFieldValue').contacts).toEqual([{ id: buddy!.contact!.id, fullName: 'Buddy' }]);
+    expect(ofType(values.Owner, 'UserFieldValue').users).toEqual([{ id: `usr_${owner.userId}`, fullName: expect.any(String) }]);
+    expect(ofType(values.Related, 'ObjectFieldValue').objects).toEqual([{ id: group!.group!.id }]);
     expect(node.interactionMetadata.user.approximateCount).toBe(1);
     expect(node.interactionMetadata.workspace).toMatchObject({
       approximateCount: 1,
@@ -165,43 +174,43 @@ describe('what the canonical query reads', () => {
   });
 
   it('lists a company’s and a group’s contacts, and a group’s custom fields', async () => {
-    const res = await owner.gql(`{
+    const res = await owner.gql(graphql(`{
       company(by: { name: "canon shared" }) { name contacts(first: 5) { totalCount edges { node { id } } } }
       companies(first: 3, search: "canon co") { edges { node { name } } }
       groups(first: 10) { edges { node { name customFields { name type options } contacts(first: 1) { totalCount } } } }
-    }`);
+    }`));
     expect(res.errors).toBeUndefined();
-    expect(res.data.company.contacts.totalCount).toBe(100);
-    expect(res.data.company.contacts.edges).toHaveLength(5);
-    expect(res.data.companies.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['Canon Co 0', 'Canon Co 1', 'Canon Co 2']);
-    const [canonical] = res.data.groups.edges;
-    expect(canonical.node.contacts.totalCount).toBe(100);
-    expect(canonical.node.customFields.map((f: { name: string }) => f.name)).toEqual(['Note', 'Score', 'Tier', 'Buddy', 'Owner', 'Related']);
-    expect(canonical.node.customFields[2]).toEqual({ name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] });
+    expect(res.data!.company!.contacts.totalCount).toBe(100);
+    expect(res.data!.company!.contacts.edges).toHaveLength(5);
+    expect(res.data!.companies.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['Canon Co 0', 'Canon Co 1', 'Canon Co 2']);
+    const [canonical] = res.data!.groups.edges;
+    expect(canonical!.node.contacts.totalCount).toBe(100);
+    expect(canonical!.node.customFields.map((f: { name: string }) => f.name)).toEqual(['Note', 'Score', 'Tier', 'Buddy', 'Owner', 'Related']);
+    expect(canonical!.node.customFields[2]).toEqual({ name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] });
   });
 
   it('rejects companies(first: 101) rather than clamping it', async () => {
-    const res = await owner.gql('{ companies(first: 101) { edges { node { id } } } }');
+    const res = await owner.gql(graphql('{ companies(first: 101) { edges { node { id } } } }'));
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('records interactions for the viewer, refusing future dates', async () => {
-    const target = (await owner.gql('{ contacts(first: 1, filter: { search: "canon99@" }) { edges { node { id } } } }')).data.contacts.edges[0].node.id;
+    const target = (await owner.gql(graphql('{ contacts(first: 1, filter: { search: "canon99@" }) { edges { node { id } } } }'))).data!.contacts.edges[0]!.node.id;
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    const bad = await owner.gql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { userErrors { code field } } }', { input: { contactId: target, occurredAt: future } });
-    expect(bad.data.recordInteraction.userErrors).toEqual([{ code: 'VALIDATION', field: ['occurredAt'] }]);
+    const bad = await owner.gql(graphql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { userErrors { code field } } }'), { input: { contactId: target, occurredAt: future } });
+    expect(bad.data!.recordInteraction.userErrors).toEqual([{ code: 'VALIDATION', field: ['occurredAt'] }]);
     const at = '2026-01-02T03:04:05.000Z';
-    const ok = await owner.gql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { interactionMetadata { user { approximateCount lastInteractedAt } } } userErrors { code } } }', {
+    const ok = await owner.gql(graphql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { interactionMetadata { user { approximateCount lastInteractedAt } } } userErrors { code } } }'), {
       input: { contactId: target, occurredAt: at },
     });
-    expect(ok.data.recordInteraction).toEqual({ contact: { interactionMetadata: { user: { approximateCount: 1, lastInteractedAt: at } } }, userErrors: [] });
+    expect(ok.data!.recordInteraction).toEqual({ contact: { interactionMetadata: { user: { approximateCount: 1, lastInteractedAt: at } } }, userErrors: [] });
   });
 });
 
 describe('search finds phone numbers by their digits', () => {
-  const SEARCH = 'query($search: String!) { contacts(first: 10, filter: { search: $search }) { edges { node { firstName } } } }';
+  const SEARCH = graphql('query($search: String!) { contacts(first: 10, filter: { search: $search }) { edges { node { firstName } } } }');
   const found = async (search: string) =>
-    ((await owner.gql(SEARCH, { search })).data.contacts.edges as { node: { firstName: string } }[]).map((e) => e.node.firstName).sort();
+    ((await owner.gql(SEARCH, { search })).data!.contacts.edges as { node: { firstName: string } }[]).map((e) => e.node.firstName).sort();
 
   it('valid and kept-as-given numbers alike', async () => {
     for (const [firstName, number, countryCode] of [
@@ -209,7 +218,7 @@ describe('search finds phone numbers by their digits', () => {
       ['KeptIntl', '+0987 654 321', null],
       ['KeptNational', '(030) 555-0177 x12', null],
     ] as const) {
-      await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }', {
+      await mutate(graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { message } } }'), {
         firstName,
         phones: [{ number, countryCode }],
       });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness, type GraphQLResponse } from './support/harness.js';
+import { createHarness } from './support/harness.js';
+import { graphql, type VariablesOf } from './support/graphql.js';
 
 const h = await createHarness();
 const owner = await h.organization();
 
 // 250 contacts whose sort keys collide a lot (5 last names, 25 full names), so the id
 // tiebreak is exercised; several share created/updated timestamps within one bulk write.
-const created = await owner.gql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } } } }', {
+const created = await owner.gql(graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } } } }'), {
   input: {
     contacts: Array.from({ length: 250 }, (_, i) => ({
       firstName: `P${i % 25}`,
@@ -16,25 +17,25 @@ const created = await owner.gql('mutation($input: CreateContactsInput!) { create
     })),
   },
 });
-const allIds: string[] = created.data.createContacts.results.map((r: { contact: { id: string } }) => r.contact.id);
+const allIds: string[] = created.data!.createContacts.results.map((r) => r.contact!.id);
 
-const PAGE = `query($first: Int, $after: String, $last: Int, $before: String, $order: ContactOrder, $filter: ContactFilter) {
+const PAGE = graphql(`query($first: Int, $after: String, $last: Int, $before: String, $order: ContactOrder, $filter: ContactFilter) {
   contacts(first: $first, after: $after, last: $last, before: $before, orderBy: $order, filter: $filter) {
     totalCount
     edges { cursor node { id lastName fullName } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
-}`;
+}`);
 
-async function walk(order: { field: string; direction: string }, backwards: boolean, size: number, filter?: object) {
+async function walk(order: NonNullable<VariablesOf<typeof PAGE>['order']>, backwards: boolean, size: number, filter?: VariablesOf<typeof PAGE>['filter']) {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 100; pages += 1) {
-    const variables: Record<string, unknown> = backwards ? { last: size, before: cursor, order, filter } : { first: size, after: cursor, order, filter };
-    const res: GraphQLResponse = await owner.gql(PAGE, variables);
+    const variables: VariablesOf<typeof PAGE> = backwards ? { last: size, before: cursor, order, filter } : { first: size, after: cursor, order, filter };
+    const res = await owner.gql(PAGE, variables);
     expect(res.errors).toBeUndefined();
-    const { edges, pageInfo }: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } } = res.data.contacts;
-    const ids = edges.map((e: { node: { id: string } }) => e.node.id);
+    const { edges, pageInfo } = res.data!.contacts;
+    const ids = edges.map((e) => e.node.id);
     if (backwards) seen.unshift(...ids);
     else seen.push(...ids);
     const more = backwards ? pageInfo.hasPreviousPage : pageInfo.hasNextPage;
@@ -45,8 +46,8 @@ async function walk(order: { field: string; direction: string }, backwards: bool
 }
 
 describe('paging through 250 contacts', () => {
-  for (const field of ['CREATED_AT', 'UPDATED_AT', 'LAST_NAME', 'FULL_NAME']) {
-    for (const direction of ['ASC', 'DESC']) {
+  for (const field of ['CREATED_AT', 'UPDATED_AT', 'LAST_NAME', 'FULL_NAME'] as const) {
+    for (const direction of ['ASC', 'DESC'] as const) {
       it(`${field} ${direction}: forward and backward see every contact exactly once, in the same order`, async () => {
         const order = { field, direction };
         const forward = await walk(order, false, 37);
@@ -63,28 +64,28 @@ describe('paging through 250 contacts', () => {
     ['CREATED_AT', 'DESC'],
     ['LAST_NAME', 'ASC'],
     ['FULL_NAME', 'ASC'],
-  ])('orderBy { field: %s } without a direction sorts %s, forward and backward', async (field, natural) => {
-    const ids = async (order: object) => {
+  ] as const)('orderBy { field: %s } without a direction sorts %s, forward and backward', async (field, natural) => {
+    const ids = async (order: NonNullable<VariablesOf<typeof PAGE>['order']>) => {
       const res = await owner.gql(PAGE, { first: 100, order });
       expect(res.errors).toBeUndefined();
-      return res.data.contacts.edges.map((e: { node: { id: string } }) => e.node.id);
+      return res.data!.contacts.edges.map((e: { node: { id: string } }) => e.node.id);
     };
     const implicit = await ids({ field });
     expect(implicit).toHaveLength(100);
     expect(implicit).toEqual(await ids({ field, direction: natural }));
     expect(implicit).not.toEqual(await ids({ field, direction: natural === 'ASC' ? 'DESC' : 'ASC' }));
-    expect(await walk({ field } as { field: string; direction: string }, true, 41)).toEqual(await walk({ field, direction: natural }, false, 37));
+    expect(await walk({ field }, true, 41)).toEqual(await walk({ field, direction: natural }, false, 37));
   });
 
   it('orderBy { field: UPDATED_AT } is the default order', async () => {
     const res = await owner.gql(PAGE, { first: 100 });
     const implicit = await owner.gql(PAGE, { first: 100, order: { field: 'UPDATED_AT' } });
-    expect(implicit.data.contacts.edges).toEqual(res.data.contacts.edges);
+    expect(implicit.data!.contacts.edges).toEqual(res.data!.contacts.edges);
   });
 
   it('orders names case-insensitively with ids breaking ties', async () => {
     const res = await owner.gql(PAGE, { first: 100, order: { field: 'LAST_NAME', direction: 'ASC' } });
-    const names = res.data.contacts.edges.map((e: { node: { lastName: string } }) => e.node.lastName.toLowerCase());
+    const names = res.data!.contacts.edges.map((e) => e.node.lastName!.toLowerCase());
     expect(names).toEqual([...names].sort());
     expect(names[0]).toBe('adams');
   });
@@ -93,11 +94,11 @@ describe('paging through 250 contacts', () => {
     const forward = await walk({ field: 'FULL_NAME', direction: 'ASC' }, false, 10, { tags: ['third'] });
     expect(forward).toHaveLength(84);
     const res = await owner.gql(PAGE, { first: 5, filter: { tags: ['third'] } });
-    expect(res.data.contacts.totalCount).toBe(84);
+    expect(res.data!.contacts.totalCount).toBe(84);
     const any = await owner.gql(PAGE, { first: 5, filter: { tags: ['third', 'nope'] } });
-    expect(any.data.contacts.totalCount).toBe(84);
+    expect(any.data!.contacts.totalCount).toBe(84);
     const all = await owner.gql(PAGE, { first: 5, filter: { tags: ['third', 'nope'], tagsMatch: 'ALL' } });
-    expect(all.data.contacts.totalCount).toBe(0);
+    expect(all.data!.contacts.totalCount).toBe(0);
   });
 
   it.each([0, 101, -1])('rejects first: %i with an error, never a silent clamp', async (first) => {
@@ -114,10 +115,10 @@ describe('paging through 250 contacts', () => {
 
   it('finds contacts by search over names, emails and phones', async () => {
     const res = await owner.gql(PAGE, { first: 100, filter: { search: 'P7@PAGING' } });
-    expect(res.data.contacts.totalCount).toBe(1);
+    expect(res.data!.contacts.totalCount).toBe(1);
     const byName = await owner.gql(PAGE, { first: 100, filter: { search: 'baker' } });
-    expect(byName.data.contacts.totalCount).toBe(50);
+    expect(byName.data!.contacts.totalCount).toBe(50);
     const wildcard = await owner.gql(PAGE, { first: 100, filter: { search: '%' } });
-    expect(wildcard.data.contacts.totalCount).toBe(0);
+    expect(wildcard.data!.contacts.totalCount).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/modules/api-key/api-key.js';
 import type { Scope } from '../src/tenant/tenant.js';
 import { type Caller, createHarness } from './support/harness.js';
+import { graphql, idOf as idOfObject, type TextMutationData, type VariablesOf } from './support/graphql.js';
 
 // The four seed APIs' "create a contact" examples (API.md, "Where the four seed APIs come
 // from"), translated into createContact calls. Each asserts the whole contact as the payload
@@ -9,9 +10,9 @@ import { type Caller, createHarness } from './support/harness.js';
 
 const h = await createHarness();
 const owner = await h.organization();
-const viewer = (await owner.gql('{ viewer { user { id email } } }')).data.viewer.user as { id: string; email: string };
+const viewer = (await owner.gql(graphql('{ viewer { user { id email } } }'))).data!.viewer.user as { id: string; email: string };
 
-const FIELDS = `
+const FIELDS = graphql(`fragment SeedFields on Contact @_unmask {
   id type firstName middleName lastName fullName abbreviation title gender birthday primaryLanguage
   description strategy jobTitle department email phone mobile linkedInUrl profilePictureUrl tags
   loginEmail mailingListOptIn purchaseOrderNumber ssn etag version createdAt updatedAt deletedAt
@@ -36,41 +37,39 @@ const FIELDS = `
     ... on UserFieldValue { users { id email } }
     ... on ObjectFieldValue { objects { __typename id } }
     ... on MagicFieldValue { text }
-  }`;
+  } }`);
 
-const CREATE = `mutation($input: CreateContactInput!) {
+const CREATE = graphql(`mutation($input: CreateContactInput!) {
   createContact(input: $input) {
-    contact { ${FIELDS} }
+    contact { ...SeedFields }
     companyResolutions { index action company { id name } }
     userErrors { code field message existingId }
   }
-}`;
+}`, [FIELDS]);
 
-type Json = any;
-
-const create = async (input: Record<string, unknown>, caller: Caller = owner): Promise<Json> => {
+const create = async (input: VariablesOf<typeof CREATE>['input'], caller: Caller = owner) => {
   const res = await caller.gql(CREATE, { input });
   expect(res.errors).toBeUndefined();
-  return res.data.createContact;
+  return res.data!.createContact;
 };
 
-const readBack = async (id: string): Promise<Json> => {
-  const res = await owner.gql(`query($id: ID!) { contact(by: { id: $id }) { ${FIELDS} } }`, { id });
+const readBack = async (id: string) => {
+  const res = await owner.gql(graphql('query($id: ID!) { contact(by: { id: $id }) { ...SeedFields } }', [FIELDS]), { id });
   expect(res.errors).toBeUndefined();
-  return res.data.contact;
+  return res.data!.contact;
 };
 
 /** Runs createCompany / createGroup / createCustomField and returns the new id. */
 const idOf = async (mutation: 'createCompany' | 'createGroup' | 'createCustomField', input: Record<string, unknown>): Promise<string> => {
   const object = { createCompany: 'company', createGroup: 'group', createCustomField: 'customField' }[mutation];
   const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-  const res = await owner.gql(
+  const res = await owner.gql<TextMutationData>(
     `mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field message existingId } } }`,
     { input },
   );
   expect(res.errors).toBeUndefined();
-  expect(res.data[mutation].userErrors).toEqual([]);
-  return res.data[mutation][object].id as string;
+  expect(res.data![mutation]!.userErrors).toEqual([]);
+  return idOfObject(res.data![mutation]![object]);
 };
 
 /** Row counts of everything a createContact may write, for this organisation. */
@@ -134,27 +133,27 @@ const contactShape = (overrides: Record<string, unknown>) => ({
 });
 
 /** Groups and custom values carry no promised order across groups: compare them by name. */
-const canonical = (contact: Json): Json =>
+const canonical = <Contact extends { groups: readonly { name: string }[]; customFieldValues: readonly { field: { name: string } }[] }>(contact: Contact | null) =>
   contact && {
     ...contact,
-    groups: [...contact.groups].sort((a: Json, b: Json) => a.name.localeCompare(b.name)),
-    customFieldValues: [...contact.customFieldValues].sort((a: Json, b: Json) => a.field.name.localeCompare(b.field.name)),
+    groups: [...contact.groups].sort((a, b) => a.name.localeCompare(b.name)),
+    customFieldValues: [...contact.customFieldValues].sort((a, b) => a.field.name.localeCompare(b.field.name)),
   };
 
 /** Creates, expects no userErrors, and checks the payload and the read-back against `expected`. */
-const createAndCheck = async (input: Record<string, unknown>, expected: Record<string, unknown>) => {
+const createAndCheck = async (input: VariablesOf<typeof CREATE>['input'], expected: Record<string, unknown>) => {
   const startedAt = Date.now();
   const payload = await create(input);
   expect(payload.userErrors).toEqual([]);
   const shape = contactShape(expected);
   expect(canonical(payload.contact)).toEqual(canonical(shape));
-  const createdAt = Date.parse(payload.contact.createdAt);
+  const createdAt = Date.parse(payload.contact!.createdAt);
   expect(createdAt).toBeGreaterThanOrEqual(startedAt - 5_000);
   expect(createdAt).toBeLessThanOrEqual(Date.now() + 5_000);
-  expect(Date.parse(payload.contact.updatedAt)).toBeGreaterThanOrEqual(createdAt);
-  const again = await readBack(payload.contact.id);
+  expect(Date.parse(payload.contact!.updatedAt)).toBeGreaterThanOrEqual(createdAt);
+  const again = await readBack(payload.contact!.id);
   expect(canonical(again)).toEqual(canonical(payload.contact));
-  return payload as { contact: Json; companyResolutions: Json[]; userErrors: Json[] };
+  return payload;
 };
 
 describe('seed 000 — Propstreet network contact', () => {
@@ -209,27 +208,27 @@ describe('seed 000 — Propstreet network contact', () => {
     expect(companyResolutions).toEqual([{ index: 0, action: 'MATCHED', company: { id: propstreet, name: 'Propstreet AB' } }]);
 
     // The other lookups of the contract find her too.
-    const byRef = await owner.gql('{ contact(by: { externalRef: { namespace: "salesforce", externalId: "0035g00000ABCDE" } }) { id } }');
-    expect(byRef.data.contact).toEqual({ id: contact.id });
-    const byEmail = await owner.gql('{ contact(by: { email: "JANE.SMITH@propstreet.example" }) { id } }');
-    expect(byEmail.data.contact).toEqual({ id: contact.id });
+    const byRef = await owner.gql(graphql('{ contact(by: { externalRef: { namespace: "salesforce", externalId: "0035g00000ABCDE" } }) { id } }'));
+    expect(byRef.data!.contact).toEqual({ id: contact!.id });
+    const byEmail = await owner.gql(graphql('{ contact(by: { email: "JANE.SMITH@propstreet.example" }) { id } }'));
+    expect(byEmail.data!.contact).toEqual({ id: contact!.id });
 
     // The same salesforce ref again (409 in the seed API): DUPLICATE naming Jane, nothing written.
     const before = await rows();
     const sameRef = await create({ firstName: 'Janet', email: 'janet@propstreet.example', externalRefs: [{ namespace: 'salesforce', externalId: '0035g00000ABCDE' }] });
     expect(sameRef.contact).toBeNull();
     expect(sameRef.userErrors).toEqual([
-      { code: 'DUPLICATE', field: ['externalRefs', '0'], message: expect.any(String), existingId: contact.id },
+      { code: 'DUPLICATE', field: ['externalRefs', '0'], message: expect.any(String), existingId: contact!.id },
     ]);
     // Her email again, in any case, through the list or the convenience field: DUPLICATE too.
     const sameEmail = await create({ firstName: 'Janet', emails: [{ address: 'JANE.Smith@propstreet.example' }] });
     expect(sameEmail.contact).toBeNull();
     expect(sameEmail.userErrors).toEqual([
-      { code: 'DUPLICATE', field: ['emails', '0', 'address'], message: expect.any(String), existingId: contact.id },
+      { code: 'DUPLICATE', field: ['emails', '0', 'address'], message: expect.any(String), existingId: contact!.id },
     ]);
     const sameEmailScalar = await create({ firstName: 'Janet', email: 'jane@home.example' });
     expect(sameEmailScalar.userErrors).toEqual([
-      { code: 'DUPLICATE', field: ['email'], message: expect.any(String), existingId: contact.id },
+      { code: 'DUPLICATE', field: ['email'], message: expect.any(String), existingId: contact!.id },
     ]);
     expect(await rows()).toEqual(before);
   });
@@ -284,7 +283,7 @@ describe('seed 001 — organisation contact', () => {
       { firstName: 'Max', purchaseOrderNumber: 'PO-1' },
       { type: 'GENERAL', firstName: 'Max', purchaseOrderNumber: 'PO-1' },
       { type: 'SHIPPING', firstName: 'Max', purchaseOrderNumber: 'PO-1' },
-    ]) {
+    ] as const) {
       const res = await create(input);
       expect(res.contact).toBeNull();
       expect(res.userErrors).toEqual([{ code: 'VALIDATION', field: ['purchaseOrderNumber'], message: expect.any(String), existingId: null }]);
@@ -297,7 +296,7 @@ describe('seed 002 — Propeller B2B contact', () => {
   const readWith = async (scopes: Scope[], id: string) => {
     const { key } = await createApiKey(h.db.prisma, { organizationId: owner.organizationId, userId: owner.userId, scopes });
     return h.request(
-      { query: 'query($id: ID!) { contact(by: { id: $id }) { id fullName gender birthday loginEmail mailingListOptIn ssn primaryCompany { name } } }', variables: { id } },
+      { query: graphql('query($id: ID!) { contact(by: { id: $id }) { id fullName gender birthday loginEmail mailingListOptIn ssn primaryCompany { name } } }'), variables: { id } },
       { authorization: `Bearer ${key}` },
     );
   };
@@ -339,16 +338,16 @@ describe('seed 002 — Propeller B2B contact', () => {
     );
     expect(companyResolutions).toEqual([{ index: 0, action: 'MATCHED', company: { id: parent, name: 'Wholesale BV' } }]);
 
-    const visible = { id: contact.id, fullName: 'Pieter van Dijk', gender: 'MALE', birthday: '1980-02-29', loginEmail: 'pieter.login@wholesale.example', mailingListOptIn: true, primaryCompany: { name: 'Wholesale BV' } };
+    const visible = { id: contact!.id, fullName: 'Pieter van Dijk', gender: 'MALE', birthday: '1980-02-29', loginEmail: 'pieter.login@wholesale.example', mailingListOptIn: true, primaryCompany: { name: 'Wholesale BV' } };
 
     // A key with contacts:sensitive reads the ssn, without errors.
-    const sensitive = await readWith(['contacts:read', 'contacts:sensitive'], contact.id);
+    const sensitive = await readWith(['contacts:read', 'contacts:sensitive'], contact!.id);
     expect(sensitive.errors).toBeUndefined();
-    expect(sensitive.data.contact).toEqual({ ...visible, ssn: '123-45-6789' });
+    expect(sensitive.data!.contact).toEqual({ ...visible, ssn: '123-45-6789' });
 
     // A key without it: ssn alone is null, with a FORBIDDEN error on that field; the rest resolves.
-    const restricted = await readWith(['contacts:read', 'contacts:write'], contact.id);
-    expect(restricted.data.contact).toEqual({ ...visible, ssn: null });
+    const restricted = await readWith(['contacts:read', 'contacts:write'], contact!.id);
+    expect(restricted.data!.contact).toEqual({ ...visible, ssn: null });
     expect(restricted.errors).toHaveLength(1);
     expect(restricted.errors![0]!.path!.at(-1)).toBe('ssn');
     expect(restricted.errors![0]!.extensions?.code).toBe('FORBIDDEN');
@@ -376,7 +375,7 @@ describe('seed 003 — folk person', () => {
     };
     const referrer = await create({ fullName: 'Rita Referrer' });
     expect(referrer.userErrors).toEqual([]);
-    const referrerId = referrer.contact.id as string;
+    const referrerId = referrer.contact!.id as string;
     const companiesBefore = await h.db.prisma.company.count({ where: { organizationId: owner.organizationId } });
 
     const { contact, companyResolutions } = await createAndCheck(
@@ -469,21 +468,21 @@ describe('seed 003 — folk person', () => {
     );
 
     // The company named for the first time was created (CREATED), the one given by id matched.
-    const initrode = contact.companies[0].company.id as string;
-    expect(contact.primaryCompany.id).toBe(initrode);
+    const initrode = contact!.companies[0]!.company.id as string;
+    expect(contact!.primaryCompany!.id).toBe(initrode);
     expect(companyResolutions).toEqual([
       { index: 0, action: 'CREATED', company: { id: initrode, name: 'Initrode Labs' } },
       { index: 1, action: 'MATCHED', company: { id: globex, name: 'Globex' } },
     ]);
     expect(await h.db.prisma.company.count({ where: { organizationId: owner.organizationId } })).toBe(companiesBefore + 1);
-    const byName = await owner.gql('{ company(by: { name: "initrode labs" }) { id name } }');
-    expect(byName.data.company).toEqual({ id: initrode, name: 'Initrode Labs' });
+    const byName = await owner.gql(graphql('{ company(by: { name: "initrode labs" }) { id name } }'));
+    expect(byName.data!.company).toEqual({ id: initrode, name: 'Initrode Labs' });
 
     // null and [] left their fields unset: nine values stored, not eleven.
-    const ids = contact.customFieldValues.map((v: Json) => v.field.id);
+    const ids = contact!.customFieldValues.map((v) => v.field.id);
     expect(ids).not.toContain(f.unsetNull);
     expect(ids).not.toContain(f.unsetEmpty);
-    expect(await h.db.prisma.customFieldValue.count({ where: { contactId: contact.id.slice(4) } })).toBe(9);
+    expect(await h.db.prisma.customFieldValue.count({ where: { contactId: contact!.id.slice(4) } })).toBe(9);
 
     // A second contact naming the same company by another spelling matches it rather than creating one.
     const colleague = await create({ firstName: 'Jo', companies: [{ company: { name: 'INITRODE labs' } }] });
@@ -499,7 +498,7 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
   it('creates the person as written, keeping the example phones as given and the address as one line', async () => {
     const group = await idOf('createGroup', { name: 'Partners' });
     const acme = await idOf('createCompany', { name: 'Acme Holding' });
-    const rita = (await create({ fullName: 'Rita Related' })).contact.id as string;
+    const rita = (await create({ fullName: 'Rita Related' })).contact!.id as string;
     for (const [name, type, options] of [
       ['Status', 'SINGLE_SELECT', ['Active', 'Inactive']],
       ['Score', 'NUMBER'],
@@ -542,7 +541,7 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
       ),
     };
     const res = await owner.gql(
-      `mutation($input: CreateContactInput!) { createContact(input: $input) {
+      graphql(`mutation($input: CreateContactInput!) { createContact(input: $input) {
         contact {
           id fullName description birthday jobTitle email phone groups { id }
           companies { company { id name } isPrimary }
@@ -558,12 +557,12 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
           }
         }
         userErrors { code field message }
-      } }`,
+      } }`),
       { input },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.createContact.userErrors).toEqual([]);
-    const contact = res.data.createContact.contact;
+    expect(res.data!.createContact.userErrors).toEqual([]);
+    const contact = res.data!.createContact.contact;
     expect(contact).toMatchObject({
       fullName: 'John Doe',
       description: 'A new person',
@@ -583,7 +582,7 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
       addresses: [{ line: '123 Main St, Springfield, USA', formatted: '123 Main St, Springfield, USA', street: null, city: null, country: null, isPrimary: true }],
       urls: [{ url: 'https://example.com' }],
     });
-    const values = Object.fromEntries(contact.customFieldValues.map((v: Json) => [v.field.name, v]));
+    const values = Object.fromEntries(contact!.customFieldValues.map((v) => [v.field.name, v]));
     expect(values).toEqual({
       Status: { field: { name: 'Status' }, option: 'Active' },
       Score: { field: { name: 'Score' }, number: 42 },
@@ -591,7 +590,7 @@ describe("seed 003 — folk's own documented example, mapped field for field", (
       Owner: { field: { name: 'Owner' }, users: [{ email: viewer.email }] },
     });
     // and search finds the person by the example's phone number, kept as given
-    const found = await owner.gql('{ contacts(first: 5, filter: { search: "0987654321" }) { edges { node { id } } } }');
-    expect(found.data.contacts.edges).toEqual([{ node: { id: contact.id } }]);
+    const found = await owner.gql(graphql('{ contacts(first: 5, filter: { search: "0987654321" }) { edges { node { id } } } }'));
+    expect(found.data!.contacts.edges).toEqual([{ node: { id: contact!.id } }]);
   });
 });

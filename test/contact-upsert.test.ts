@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
+import { graphql, type VariablesOf, idOf, type TextMutationData } from './support/graphql.js';
 
 const h = await createHarness();
 const owner = await h.organization();
 
-const UPSERT = `mutation($input: UpsertContactInput!) {
+const UPSERT = graphql(`mutation($input: UpsertContactInput!) {
   upsertContact(input: $input) { action changedFields contact { id firstName lastName version externalRefs { namespace externalId } email } userErrors { code field message } }
-}`;
-const upsert = async (input: Record<string, unknown>) => {
+}`);
+const upsert = async (input: VariablesOf<typeof UPSERT>['input']) => {
   const res = await owner.gql(UPSERT, { input });
   expect(res.errors).toBeUndefined();
-  return res.data.upsertContact;
+  return res.data!.upsertContact;
 };
 const sfRef = (externalId: string) => ({ namespace: 'salesforce', externalId });
 
@@ -19,27 +20,27 @@ describe('upsertContact', () => {
     const created = await upsert({ by: { externalRef: sfRef('U-1') }, firstName: 'Una', lastName: 'Up' });
     expect(created).toMatchObject({ action: 'CREATED', userErrors: [], contact: { firstName: 'Una', version: 1, externalRefs: [sfRef('U-1')] } });
     const updated = await upsert({ by: { externalRef: sfRef('U-1') }, lastName: 'Upton' });
-    expect(updated).toMatchObject({ action: 'UPDATED', changedFields: expect.arrayContaining(['lastName']), contact: { id: created.contact.id, firstName: 'Una', lastName: 'Upton', version: 2 } });
+    expect(updated).toMatchObject({ action: 'UPDATED', changedFields: expect.arrayContaining(['lastName']), contact: { id: created.contact!.id, firstName: 'Una', lastName: 'Upton', version: 2 } });
     const same = await upsert({ by: { externalRef: sfRef('U-1') }, lastName: 'Upton' });
     expect(same).toMatchObject({ action: 'NOOP', changedFields: [], contact: { version: 2 } });
-    await owner.gql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }', { input: { id: created.contact.id } });
+    await owner.gql(graphql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }'), { input: { id: created.contact!.id } });
     const revived = await upsert({ by: { externalRef: sfRef('U-1') }, firstName: 'Una', lastName: 'Back' });
-    expect(revived).toMatchObject({ action: 'REVIVED', contact: { id: created.contact.id, lastName: 'Back' } });
-    const bin = await owner.gql('query($id: ID!) { contact(by: { id: $id }) { deletedAt version } }', { id: created.contact.id });
-    expect(bin.data.contact).toEqual({ deletedAt: null, version: 4 });
+    expect(revived).toMatchObject({ action: 'REVIVED', contact: { id: created.contact!.id, lastName: 'Back' } });
+    const bin = await owner.gql(graphql('query($id: ID!) { contact(by: { id: $id }) { deletedAt version } }'), { id: created.contact!.id });
+    expect(bin.data!.contact).toEqual({ deletedAt: null, version: 4 });
     // restored and updated in one transaction: one feed entry
-    const feed = await owner.gql('{ contactChanges(first: 100) { changes { contactId changeType changedFields version } } }');
-    const entries = feed.data.contactChanges.changes.filter((c: { contactId: string }) => c.contactId === created.contact.id);
+    const feed = await owner.gql(graphql('{ contactChanges(first: 100) { changes { contactId changeType changedFields version } } }'));
+    const entries = feed.data!.contactChanges.changes.filter((c: { contactId: string }) => c.contactId === created.contact!.id);
     expect(entries.slice(-2)).toEqual([
-      { contactId: created.contact.id, changeType: 'DELETED', changedFields: ['deletedAt'], version: 3 },
-      { contactId: created.contact.id, changeType: 'RESTORED', changedFields: ['deletedAt', 'lastName', 'fullName'], version: 4 },
+      { contactId: created.contact!.id, changeType: 'DELETED', changedFields: ['deletedAt'], version: 3 },
+      { contactId: created.contact!.id, changeType: 'RESTORED', changedFields: ['deletedAt', 'lastName', 'fullName'], version: 4 },
     ]);
   });
 
   it('finds by email and creates with it; by an unknown id is NOT_FOUND', async () => {
     const created = await upsert({ by: { email: 'Mail@Upsert.example' }, firstName: 'Mai' });
     expect(created).toMatchObject({ action: 'CREATED', contact: { email: 'Mail@Upsert.example' } });
-    expect(await upsert({ by: { email: 'mail@upsert.example' }, firstName: 'May' })).toMatchObject({ action: 'UPDATED', contact: { id: created.contact.id, firstName: 'May' } });
+    expect(await upsert({ by: { email: 'mail@upsert.example' }, firstName: 'May' })).toMatchObject({ action: 'UPDATED', contact: { id: created.contact!.id, firstName: 'May' } });
     expect(await upsert({ by: { id: 'con_01890000-0000-7000-8000-000000000000' }, firstName: 'X' })).toMatchObject({ action: null, userErrors: [{ code: 'NOT_FOUND', field: ['by', 'id'] }] });
   });
 
@@ -49,36 +50,36 @@ describe('upsertContact', () => {
     const existing = await upsert({ by: { externalRef: sfRef('U-2') }, firstName: 'Two' });
     const bad = await upsert({ by: { externalRef: sfRef('U-2') }, emails: [{ address: 'nope' }] });
     expect(bad.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['emails', '0', 'address'] })]);
-    expect((await upsert({ by: { externalRef: sfRef('U-2') }, firstName: 'Two' })).contact.version).toBe(existing.contact.version);
+    expect((await upsert({ by: { externalRef: sfRef('U-2') }, firstName: 'Two' })).contact!.version).toBe(existing.contact!.version);
   });
 
   it('20 parallel upserts of one external ref: 1 CREATED, the rest UPDATED or NOOP, one contact', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => upsert({ by: { externalRef: sfRef('U-RACE') }, firstName: 'Racer' })));
     const actions = results.map((r) => r.action);
     expect(actions.filter((a) => a === 'CREATED')).toHaveLength(1);
-    expect(actions.every((a) => ['CREATED', 'UPDATED', 'NOOP'].includes(a))).toBe(true);
-    expect(new Set(results.map((r) => r.contact.id)).size).toBe(1);
+    expect(actions.every((a) => a !== null && ['CREATED', 'UPDATED', 'NOOP'].includes(a))).toBe(true);
+    expect(new Set(results.map((r) => r.contact!.id)).size).toBe(1);
     const count = await h.db.prisma.externalRef.count({ where: { organizationId: owner.organizationId, namespace: 'salesforce', externalId: 'U-RACE' } });
     expect(count).toBe(1);
   });
 });
 
 describe('upsertContact: what an update keeps', () => {
-  const KEYED = `mutation($input: UpsertContactInput!) {
+  const KEYED = graphql(`mutation($input: UpsertContactInput!) {
     upsertContact(input: $input) { action contact { id type externalRefs { namespace externalId } emails { address isPrimary } } userErrors { code field message } }
-  }`;
-  const keyed = async (input: Record<string, unknown>) => (await owner.gql(KEYED, { input })).data.upsertContact;
+  }`);
+  const keyed = async (input: VariablesOf<typeof KEYED>['input']) => (await owner.gql(KEYED, { input })).data!.upsertContact;
   const contactsWithRef = (externalId: string) =>
     h.db.prisma.contact.count({ where: { organizationId: owner.organizationId, externalRefs: { some: { namespace: 'salesforce', externalId } } } });
 
   it('never removes the external ref it found the contact by: externalRefs without it get it back', async () => {
     const created = await keyed({ by: { externalRef: sfRef('K-1') }, firstName: 'Kay' });
     const moved = await keyed({ by: { externalRef: sfRef('K-1') }, externalRefs: [{ namespace: 'hubspot', externalId: 'H-1' }] });
-    expect(moved).toMatchObject({ action: 'UPDATED', userErrors: [], contact: { id: created.contact.id, externalRefs: [{ namespace: 'hubspot', externalId: 'H-1' }, sfRef('K-1')] } });
+    expect(moved).toMatchObject({ action: 'UPDATED', userErrors: [], contact: { id: created.contact!.id, externalRefs: [{ namespace: 'hubspot', externalId: 'H-1' }, sfRef('K-1')] } });
     const cleared = await keyed({ by: { externalRef: sfRef('K-1') }, externalRefs: null });
-    expect(cleared).toMatchObject({ action: 'UPDATED', contact: { id: created.contact.id, externalRefs: [sfRef('K-1')] } });
+    expect(cleared).toMatchObject({ action: 'UPDATED', contact: { id: created.contact!.id, externalRefs: [sfRef('K-1')] } });
     const again = await keyed({ by: { externalRef: sfRef('K-1') }, firstName: 'Kay' });
-    expect(again).toMatchObject({ action: 'NOOP', contact: { id: created.contact.id } });
+    expect(again).toMatchObject({ action: 'NOOP', contact: { id: created.contact!.id } });
     expect(await contactsWithRef('K-1')).toBe(1);
   });
 
@@ -87,45 +88,46 @@ describe('upsertContact: what an update keeps', () => {
     const moved = await keyed({ by: { email: 'keep@upsert.example' }, emails: [{ address: 'new@upsert.example' }] });
     expect(moved).toMatchObject({
       action: 'UPDATED',
-      contact: { id: created.contact.id, emails: [{ address: 'new@upsert.example', isPrimary: true }, { address: 'Keep@Upsert.example', isPrimary: false }] },
+      contact: { id: created.contact!.id, emails: [{ address: 'new@upsert.example', isPrimary: true }, { address: 'Keep@Upsert.example', isPrimary: false }] },
     });
-    expect((await keyed({ by: { email: 'keep@upsert.example' }, emails: null })).contact.emails).toEqual([{ address: 'Keep@Upsert.example', isPrimary: true }]);
-    expect(await keyed({ by: { email: 'keep@upsert.example' }, firstName: 'Kip' })).toMatchObject({ action: 'NOOP', contact: { id: created.contact.id } });
+    expect((await keyed({ by: { email: 'keep@upsert.example' }, emails: null })).contact!.emails).toEqual([{ address: 'Keep@Upsert.example', isPrimary: true }]);
+    expect(await keyed({ by: { email: 'keep@upsert.example' }, firstName: 'Kip' })).toMatchObject({ action: 'NOOP', contact: { id: created.contact!.id } });
   });
 
   it('refuses another type, null included, at ["type"], in upsertContact and upsertContacts', async () => {
     const created = await keyed({ by: { externalRef: sfRef('T-1') }, type: 'FINANCE', firstName: 'Fin' });
-    for (const type of [null, 'GENERAL']) {
+    for (const type of [null, 'GENERAL'] as const) {
       expect(await keyed({ by: { externalRef: sfRef('T-1') }, type, lastName: 'X' })).toMatchObject({
         action: null,
         contact: null,
         userErrors: [{ code: 'VALIDATION', field: ['type'] }],
       });
     }
-    const bulk = await owner.gql('mutation($input: UpsertContactsInput!) { upsertContacts(input: $input) { results { action userErrors { code field } } } }', {
+    const bulk = await owner.gql(graphql('mutation($input: UpsertContactsInput!) { upsertContacts(input: $input) { results { action userErrors { code field } } } }'), {
       input: { contacts: [{ by: { externalRef: sfRef('T-1') }, type: null }, { by: { externalRef: sfRef('T-1') }, type: 'FINANCE', lastName: 'Ok' }] },
     });
-    expect(bulk.data.upsertContacts.results).toEqual([
+    expect(bulk.data!.upsertContacts.results).toEqual([
       { action: null, userErrors: [{ code: 'VALIDATION', field: ['type'] }] },
       { action: 'UPDATED', userErrors: [] },
     ]);
-    const now = (await owner.gql('query($id: ID!) { contact(by: { id: $id }) { type lastName version } }', { id: created.contact.id })).data.contact;
+    const now = (await owner.gql(graphql('query($id: ID!) { contact(by: { id: $id }) { type lastName version } }'), { id: created.contact!.id })).data!.contact;
     expect(now).toEqual({ type: 'FINANCE', lastName: 'Ok', version: 2 });
   });
 
   it('custom values follow patch semantics (the others stay) unless replaceCustomFieldValues', async () => {
     const made = async (mutation: string, object: string, input: Record<string, unknown>) => {
       const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-      const res = await owner.gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } } }`, { input });
-      return res.data[mutation][object].id as string;
+      const res = await owner.gql<TextMutationData>(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } } }`, { input });
+      return idOf(res.data![mutation]![object]);
     };
     const group = await made('createGroup', 'group', { name: 'Upserted' });
     const tier = await made('createCustomField', 'customField', { groupId: group, name: 'Tier', type: 'TEXT' });
     const seats = await made('createCustomField', 'customField', { groupId: group, name: 'Seats', type: 'NUMBER' });
-    const values = async (input: Record<string, unknown>) => {
-      const res = await owner.gql(`mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action userErrors { code field }
-        contact { customFieldValues { field { name } ... on TextFieldValue { text } ... on NumberFieldValue { number } } } } }`, { input });
-      const { action, userErrors, contact } = res.data.upsertContact;
+    const VALUES = graphql(`mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action userErrors { code field }
+        contact { customFieldValues { field { name } ... on TextFieldValue { text } ... on NumberFieldValue { number } } } } }`);
+    const values = async (input: VariablesOf<typeof VALUES>['input']) => {
+      const res = await owner.gql(VALUES, { input });
+      const { action, userErrors, contact } = res.data!.upsertContact;
       return { action, userErrors, values: contact && Object.fromEntries(contact.customFieldValues.map((v: { field: { name: string }; text?: string | null; number?: number | null; option?: string | null }) => [v.field.name, v.text ?? v.number])) };
     };
     const by = { externalRef: sfRef('CF-1') };
@@ -139,9 +141,9 @@ describe('upsertContact: what an update keeps', () => {
 });
 
 describe('upsertContacts', () => {
-  const BULK = `mutation($input: UpsertContactsInput!) {
+  const BULK = graphql(`mutation($input: UpsertContactsInput!) {
     upsertContacts(input: $input) { results { clientRef action contact { id lastName } userErrors { code field } } userErrors { code field } }
-  }`;
+  }`);
 
   it('applies each item in order with its own action and errors', async () => {
     const res = await owner.gql(BULK, {
@@ -155,15 +157,15 @@ describe('upsertContacts', () => {
       },
     });
     expect(res.errors).toBeUndefined();
-    const [a, b, c, d] = res.data.upsertContacts.results;
+    const [a, b, c, d] = res.data!.upsertContacts.results;
     expect(a).toMatchObject({ clientRef: 'a', action: 'CREATED', userErrors: [] });
-    expect(b).toMatchObject({ clientRef: 'b', action: 'UPDATED', contact: { id: a.contact.id, lastName: 'Two' } });
+    expect(b).toMatchObject({ clientRef: 'b', action: 'UPDATED', contact: { id: a!.contact!.id, lastName: 'Two' } });
     expect(c).toMatchObject({ clientRef: 'c', action: 'NOOP' });
     expect(d).toMatchObject({ clientRef: 'd', action: null, contact: null, userErrors: [{ code: 'VALIDATION', field: ['firstName'] }] });
   });
 
   it('refuses more than 500 items', async () => {
     const res = await owner.gql(BULK, { input: { contacts: Array.from({ length: 501 }, (_, i) => ({ by: { externalRef: sfRef(`M${i}`) }, firstName: 'M' })) } });
-    expect(res.data.upsertContacts).toEqual({ results: [], userErrors: [{ code: 'LIMIT_EXCEEDED', field: ['contacts'] }] });
+    expect(res.data!.upsertContacts).toEqual({ results: [], userErrors: [{ code: 'LIMIT_EXCEEDED', field: ['contacts'] }] });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Caller, createHarness } from './support/harness.js';
+import { documentText, graphql, type ResultOf, idOf, type TextMutationData } from './support/graphql.js';
 
 // createContact refuses bad input as data: no GraphQL error, `contact: null`, a userError with
 // the exact code and path inside `input` (list indices as strings, null for the whole input),
@@ -10,17 +11,15 @@ const h = await createHarness();
 const owner = await h.organization();
 const stranger = await h.organization();
 
-type Json = any;
-
-const mutate = async (caller: Caller, mutation: string, object: string, input: Record<string, unknown>): Promise<Json> => {
+const mutate = async (caller: Caller, mutation: string, object: string, input: Record<string, unknown>): Promise<string> => {
   const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-  const res = await caller.gql(
+  const res = await caller.gql<TextMutationData>(
     `mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field message } } }`,
     { input },
   );
   expect(res.errors).toBeUndefined();
-  expect(res.data[mutation].userErrors).toEqual([]);
-  return res.data[mutation][object].id as string;
+  expect(res.data![mutation]!.userErrors).toEqual([]);
+  return idOf(res.data![mutation]![object]);
 };
 const company = (input: Record<string, unknown>, caller = owner) => mutate(caller, 'createCompany', 'company', input);
 const group = (name: string, caller = owner) => mutate(caller, 'createGroup', 'group', { name });
@@ -47,8 +46,8 @@ const acme = await company({ name: 'Acme', externalRefs: [{ namespace: 'erp', ex
 const holder = await contact({ firstName: 'Holder', email: 'taken@x.example', externalRefs: [{ namespace: 'crm', externalId: 'TAKEN-1' }] });
 const binned = await contact({ firstName: 'Binned', email: 'binned@x.example' });
 {
-  const res = await owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: binned });
-  expect(res.data.deleteContact.userErrors).toEqual([]);
+  const res = await owner.gql(graphql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }'), { id: binned });
+  expect(res.data!.deleteContact.userErrors).toEqual([]);
 }
 
 const foreignCompany = await company({ name: 'Theirs', externalRefs: [{ namespace: 'erp', externalId: 'THEIRS-1' }] }, stranger);
@@ -56,7 +55,7 @@ const foreignGroup = await group('Theirs', stranger);
 const foreignField = await customField(foreignGroup, 'Theirs', 'TEXT', undefined, stranger);
 const foreignContact = await contact({ firstName: 'Theirs' }, stranger);
 const foreignUser = `usr_${stranger.userId}`;
-const strangerEmail = (await stranger.gql('{ viewer { user { email } } }')).data.viewer.user.email as string;
+const strangerEmail = (await stranger.gql(graphql('{ viewer { user { email } } }'))).data!.viewer.user.email as string;
 
 const UNKNOWN_UUID = '01890000-0000-7000-8000-000000000000';
 const many = <T>(n: number, make: (i: number) => T) => Array.from({ length: n }, (_, i) => make(i));
@@ -284,7 +283,7 @@ const counts = async () => {
   return result;
 };
 
-const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } companyResolutions { index } userErrors { code field message existingId } } }';
+const CREATE = graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } companyResolutions { index } userErrors { code field message existingId } } }');
 
 describe(`createContact refuses bad input (${cases.length} cases): a typed error at the exact path, nothing written`, () => {
   it('has at least 45 cases', () => expect(cases.length).toBeGreaterThanOrEqual(45));
@@ -293,8 +292,8 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
     const before = await counts();
     const res = await owner.gql(CREATE, { input });
     expect(res.errors).toBeUndefined();
-    expect(res.data.createContact.contact).toBeNull();
-    expect(res.data.createContact.userErrors).toContainEqual({
+    expect(res.data!.createContact.contact).toBeNull();
+    expect(res.data!.createContact.userErrors).toContainEqual({
       code: expected.code,
       field: expected.field,
       message: expect.stringMatching(/\S/),
@@ -305,11 +304,11 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
 
   it('names the contact a DUPLICATE collided with', async () => {
     const byEmail = await owner.gql(CREATE, { input: { ...A, email: 'taken@x.example' } });
-    expect(byEmail.data.createContact.userErrors).toEqual([
+    expect(byEmail.data!.createContact.userErrors).toEqual([
       { code: 'DUPLICATE', field: ['email'], message: expect.any(String), existingId: holder },
     ]);
     const byRef = await owner.gql(CREATE, { input: { ...A, externalRefs: [{ namespace: 'crm', externalId: 'TAKEN-1' }] } });
-    expect(byRef.data.createContact.userErrors).toEqual([
+    expect(byRef.data!.createContact.userErrors).toEqual([
       { code: 'DUPLICATE', field: ['externalRefs', '0'], message: expect.any(String), existingId: holder },
     ]);
   });
@@ -328,8 +327,8 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
       },
     });
     expect(res.errors).toBeUndefined();
-    expect(res.data.createContact.contact).toBeNull();
-    const errors = res.data.createContact.userErrors as { code: string; field: string[] }[];
+    expect(res.data!.createContact.contact).toBeNull();
+    const errors = res.data!.createContact.userErrors as { code: string; field: string[] }[];
     expect(errors.every((e) => e.code === 'VALIDATION')).toBe(true);
     expect(errors.map((e) => e.field.join('.')).sort()).toEqual(
       ['birthday', 'email', 'firstName', 'linkedInUrl', 'phones.1.number', 'primaryLanguage', 'tags.0'].sort(),
@@ -349,8 +348,8 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
       },
     });
     expect(res.errors).toBeUndefined();
-    expect(res.data.createContact.contact).toBeNull();
-    const errors = (res.data.createContact.userErrors as { code: string; field: string[] }[]).map((e) => `${e.code} ${e.field.join('.')}`);
+    expect(res.data!.createContact.contact).toBeNull();
+    const errors = (res.data!.createContact.userErrors as { code: string; field: string[] }[]).map((e) => `${e.code} ${e.field.join('.')}`);
     expect(errors.sort()).toEqual(
       [
         'DUPLICATE email',
@@ -367,7 +366,8 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
   it('naming a company two ways at once (or none) is a GraphQL error: CompanyRef is @oneOf', async () => {
     const before = await counts();
     for (const ref of [{ name: 'X', id: acme }, { id: acme, externalRef: { namespace: 'erp', externalId: 'ACME-1' } }, {}]) {
-      const res = await owner.gql(CREATE, { input: { ...A, companies: [{ company: ref }] } });
+      // a ref @oneOf refuses: sent as text, since the typed document's variables cannot be this wrong
+      const res = await owner.gql<ResultOf<typeof CREATE>>(documentText(CREATE), { input: { ...A, companies: [{ company: ref }] } });
       expect(res.errors?.length).toBeGreaterThan(0);
       expect(res.errors![0]!.message).toMatch(/exactly one/i);
       expect(res.data?.createContact ?? null).toBeNull();
@@ -396,28 +396,28 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
   it('refuses an impossible birthday the same way in an update, a bulk item and a literal in the document', async () => {
     const id = await contact({ firstName: 'Has', lastName: 'Birthday', birthday: '1990-07-14' });
     const before = await counts();
-    const update = await owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id } } }', {
+    const update = await owner.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id } } }'), {
       input: { id, patch: { birthday: '2026-02-30' } },
     });
     expect(update.errors?.[0]).toMatchObject({ message: expect.stringContaining('at "input.patch.birthday"'), extensions: { code: 'BAD_USER_INPUT' } });
-    const bulk = await owner.gql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } } } }', {
+    const bulk = await owner.gql(graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } } } }'), {
       input: { contacts: [{ ...A }, { ...A, birthday: '2026-02-30' }] },
     });
     expect(bulk.errors?.[0]).toMatchObject({ message: expect.stringContaining('at "input.contacts[1].birthday"'), extensions: { code: 'BAD_USER_INPUT' } });
-    const literal = await owner.gql('mutation { createContact(input: { firstName: "Lit", birthday: "2026-02-30" }) { contact { id } } }');
+    const literal = await owner.gql(graphql('mutation { createContact(input: { firstName: "Lit", birthday: "2026-02-30" }) { contact { id } } }'));
     expect(literal.errors?.[0]?.message).toMatch(/LocalDate/);
     expect(literal.data ?? null).toBeNull();
     expect(await counts()).toEqual(before);
-    const read = await owner.gql('query($id: ID!) { contact(by: { id: $id }) { birthday } }', { id });
-    expect(read.data.contact.birthday).toBe('1990-07-14');
+    const read = await owner.gql(graphql('query($id: ID!) { contact(by: { id: $id }) { birthday } }'), { id });
+    expect(read.data!.contact!.birthday).toBe('1990-07-14');
   });
 
   it('takes a name of invisible characters only as no name when another identifier is given, and keeps joiners inside names', async () => {
     const res = await owner.gql(
-      'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName lastName fullName } userErrors { field message } } }',
+      graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName lastName fullName } userErrors { field message } } }'),
       { input: { firstName: '\u200B\u200D', lastName: 'Rahimi', fullName: 'Ma\u200Chsa Rahimi \u{1F469}\u200D\u{1F4BB}', email: 'invisible@x.example' } },
     );
-    expect(res.data.createContact).toEqual({ contact: { firstName: null, lastName: 'Rahimi', fullName: 'Ma\u200Chsa Rahimi \u{1F469}\u200D\u{1F4BB}' }, userErrors: [] });
+    expect(res.data!.createContact).toEqual({ contact: { firstName: null, lastName: 'Rahimi', fullName: 'Ma\u200Chsa Rahimi \u{1F469}\u200D\u{1F4BB}' }, userErrors: [] });
   });
 
   it('accepts every value at its limit', async () => {
@@ -452,8 +452,8 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
       },
     });
     expect(res.errors).toBeUndefined();
-    expect(res.data.createContact.userErrors).toEqual([]);
-    expect(res.data.createContact.contact.id).toMatch(/^con_/);
+    expect(res.data!.createContact.userErrors).toEqual([]);
+    expect(res.data!.createContact.contact!.id).toMatch(/^con_/);
   });
 
   it('writes nothing in the other organisation either', async () => {
@@ -463,7 +463,7 @@ describe(`createContact refuses bad input (${cases.length} cases): a typed error
     };
     const before = await strangerRows();
     const res = await owner.gql(CREATE, { input: { ...A, groups: [foreignGroup] } });
-    expect(res.data.createContact.userErrors).toContainEqual(expect.objectContaining(NF('groups', '0')));
+    expect(res.data!.createContact.userErrors).toContainEqual(expect.objectContaining(NF('groups', '0')));
     expect(await strangerRows()).toBe(before);
   });
 });
@@ -513,14 +513,14 @@ describe(`length limits (${limits.length}): the longest value is written, one ch
     const longest = input(max);
     const written = await owner.gql(CREATE, { input: longest });
     expect(written.errors).toBeUndefined();
-    expect(written.data.createContact.userErrors).toEqual([]);
-    expect(written.data.createContact.contact.id).toMatch(/^con_/);
+    expect(written.data!.createContact.userErrors).toEqual([]);
+    expect(written.data!.createContact.contact!.id).toMatch(/^con_/);
 
     const before = await counts();
     const res = await owner.gql(CREATE, { input: input(max + 1) });
     expect(res.errors).toBeUndefined();
-    expect(res.data.createContact.contact).toBeNull();
-    expect(res.data.createContact.userErrors).toEqual([
+    expect(res.data!.createContact.contact).toBeNull();
+    expect(res.data!.createContact.userErrors).toEqual([
       { code: 'VALIDATION', field: path, message: `must be at most ${max} characters`, existingId: null },
     ]);
     expect(await counts()).toEqual(before);
@@ -529,14 +529,14 @@ describe(`length limits (${limits.length}): the longest value is written, one ch
   it('stores a name, a full name and a job title of multi-byte characters at their limits', async () => {
     const han = (n: number) => Array.from({ length: n }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20000))).join('');
     const res = await owner.gql(
-      'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName lastName fullName jobTitle } userErrors { field message } } }',
+      graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName lastName fullName jobTitle } userErrors { field message } } }'),
       { input: { firstName: han(500), middleName: han(500), lastName: han(500), jobTitle: han(500) } },
     );
-    expect(res.data.createContact.userErrors).toEqual([]);
-    const stored = res.data.createContact.contact;
-    expect([...stored.firstName]).toHaveLength(500);
-    expect([...stored.jobTitle]).toHaveLength(500);
+    expect(res.data!.createContact.userErrors).toEqual([]);
+    const stored = res.data!.createContact.contact;
+    expect([...stored!.firstName!]).toHaveLength(500);
+    expect([...stored!.jobTitle!]).toHaveLength(500);
     // derived from the parts: longer than a given full name may be
-    expect([...stored.fullName]).toHaveLength(1502);
+    expect([...stored!.fullName!]).toHaveLength(1502);
   });
 });

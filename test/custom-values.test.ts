@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Caller, createHarness } from './support/harness.js';
+import { graphql, idOf, type TextMutationData, type VariablesOf } from './support/graphql.js';
 
 // Custom values as a CRM (folk) writes them: fields named by group and name, numbers as text,
 // references as bare ids or { id } objects, one or a list, companies in CONTACT fields, users
@@ -11,14 +12,13 @@ const h = await createHarness({ apiKeyCache: { ttlMs: 60 * 60_000 } });
 const owner = await h.organization();
 const stranger = await h.organization();
 
-type Json = any;
 
 const mutate = async (caller: Caller, mutation: string, object: string, input: Record<string, unknown>): Promise<string> => {
   const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-  const res = await caller.gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field message } } }`, { input });
+  const res = await caller.gql<TextMutationData>(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field message } } }`, { input });
   expect(res.errors).toBeUndefined();
-  expect(res.data[mutation].userErrors).toEqual([]);
-  return res.data[mutation][object].id as string;
+  expect(res.data![mutation]!.userErrors).toEqual([]);
+  return idOf(res.data![mutation]![object]);
 };
 const group = (name: string, caller = owner) => mutate(caller, 'createGroup', 'group', { name });
 const customField = (groupId: string, name: string, type: string, options?: string[], caller = owner) =>
@@ -39,46 +39,47 @@ const fields = {
 const acme = await company('Acme');
 const ada = await contact({ firstName: 'Ada' });
 const binned = await contact({ firstName: 'Binned' });
-expect((await owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: binned })).data.deleteContact.userErrors).toEqual([]);
+expect((await owner.gql(graphql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }'), { id: binned })).data!.deleteContact.userErrors).toEqual([]);
 const userId = `usr_${owner.userId}`;
-const userEmail = (await owner.gql('{ viewer { user { email } } }')).data.viewer.user.email as string;
+const userEmail = (await owner.gql(graphql('{ viewer { user { email } } }'))).data!.viewer.user.email as string;
 const foreignGroup = await group('Sales', stranger);
 await customField(foreignGroup, 'Deal Status', 'TEXT', undefined, stranger);
 const foreignCompany = await company('Theirs', stranger);
 const UNKNOWN = '01890000-0000-7000-8000-000000000000';
 
-const VALUES = `customFieldValues {
+const VALUES = graphql(`fragment CustomValues on Contact @_unmask { customFieldValues {
   field { id name }
   ... on TextFieldValue { text }
   ... on NumberFieldValue { number }
   ... on ContactFieldValue { contacts { id } companies { id name } }
   ... on UserFieldValue { users { id email } }
   ... on ObjectFieldValue { objects { __typename id } }
-}`;
-const CREATE = `mutation($input: CreateContactInput!) {
-  createContact(input: $input) { contact { id ${VALUES} } userErrors { code field message } }
-}`;
-const BULK = `mutation($input: CreateContactsInput!) {
-  createContacts(input: $input) { results { contact { id ${VALUES} } userErrors { code field message } } userErrors { code field message } }
-}`;
+} }`);
+const CREATE = graphql(`mutation($input: CreateContactInput!) {
+  createContact(input: $input) { contact { id ...CustomValues } userErrors { code field message } }
+}`, [VALUES]);
+const BULK = graphql(`mutation($input: CreateContactsInput!) {
+  createContacts(input: $input) { results { contact { id ...CustomValues } userErrors { code field message } } userErrors { code field message } }
+}`, [VALUES]);
+type ValuesInput = NonNullable<VariablesOf<typeof CREATE>['input']['customFieldValues']>;
 
 /** createContact in Sales (and Support) with these custom values; the answer's payload. */
-const create = async (customFieldValues: unknown[], groups = [sales, support]): Promise<Json> => {
+const create = async (customFieldValues: ValuesInput, groups = [sales, support]) => {
   const res = await owner.gql(CREATE, { input: { firstName: 'Valued', groups, customFieldValues } });
   expect(res.errors).toBeUndefined();
-  return res.data.createContact;
+  return res.data!.createContact;
 };
 /** The stored values of the created contact by field id (asserting there was no error). */
-const created = async (customFieldValues: unknown[]): Promise<Record<string, Json>> => {
+const created = async (customFieldValues: ValuesInput) => {
   const payload = await create(customFieldValues);
   expect(payload.userErrors).toEqual([]);
-  return Object.fromEntries(payload.contact.customFieldValues.map(({ field, ...value }: Json) => [field.id, value]));
+  return Object.fromEntries(payload.contact!.customFieldValues.map(({ field, ...value }) => [field.id, value]));
 };
 const valueCount = async () => h.db.prisma.customFieldValue.count({ where: { organizationId: owner.organizationId } });
 const contactCount = async () => h.db.prisma.contact.count({ where: { organizationId: owner.organizationId } });
 
 /** Expects createContact to refuse these values with exactly these errors, writing nothing. */
-const refused = async (customFieldValues: unknown[], errors: { code: string; field: string[] }[], groups?: string[]) => {
+const refused = async (customFieldValues: ValuesInput, errors: { code: string; field: string[] }[], groups?: string[]) => {
   const before = [await contactCount(), await valueCount()];
   const payload = await create(customFieldValues, groups);
   expect(payload.contact).toBeNull();
@@ -144,12 +145,12 @@ describe('custom values named by group and field name', () => {
 
   it('updateContact takes the pair too, errors under patch', async () => {
     const id = await contact({ firstName: 'Patched', groups: [sales] });
-    const UPDATE = `mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { ${VALUES} } userErrors { code field message } } }`;
+    const UPDATE = graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { ...CustomValues } userErrors { code field message } } }', [VALUES]);
     const good = await owner.gql(UPDATE, { input: { id, patch: { customFieldValues: [{ group: sales, name: 'deal status', value: 'Lost' }] } } });
-    expect(good.data.updateContact.userErrors).toEqual([]);
-    expect(good.data.updateContact.contact.customFieldValues).toEqual([{ field: { id: fields.status, name: 'Deal Status' }, text: 'Lost' }]);
+    expect(good.data!.updateContact.userErrors).toEqual([]);
+    expect(good.data!.updateContact.contact!.customFieldValues).toEqual([{ field: { id: fields.status, name: 'Deal Status' }, text: 'Lost' }]);
     const bad = await owner.gql(UPDATE, { input: { id, patch: { customFieldValues: [{ group: sales, name: 'Nope', value: 'x' }] } } });
-    expect(bad.data.updateContact.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['patch', 'customFieldValues', '0', 'name'], message: expect.any(String) }]);
+    expect(bad.data!.updateContact.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['patch', 'customFieldValues', '0', 'name'], message: expect.any(String) }]);
   });
 
   it('resolves a whole batch with one field lookup, not one per item', async () => {
@@ -165,7 +166,7 @@ describe('custom values named by group and field name', () => {
     const run = async (n: number, tag: string) => {
       const { result, statements } = await h.statementsOf(() => owner.gql(BULK, { input: { contacts: items(n, tag) } }));
       expect(result.errors).toBeUndefined();
-      expect(result.data.createContacts.results.every((r: Json) => r.userErrors.length === 0 && r.contact.customFieldValues.length === 2)).toBe(true);
+      expect(result.data!.createContacts.results.every((r) => r.userErrors.length === 0 && r.contact!.customFieldValues.length === 2)).toBe(true);
       return { total: statements.length, fieldLookups: statements.filter((sql) => /FROM "public"\."custom_fields"/.test(sql)).length };
     };
     const one = await run(1, 'One');

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, databaseKind } from './support/database.js';
 import { runCli, startServer } from './support/process.js';
 import { postGraphQL } from './support/server-client.js';
+import { graphql } from './support/graphql.js';
 
 // The embedded database is one process's: a second process on the same folder used to run
 // beside the first, and writes acknowledged by one were lost.
@@ -37,8 +38,8 @@ describe('one process at a time on an embedded database folder', { timeout: 180_
       expect(exported.stderr).toContain(`is in use by process ${pid}`);
 
       // the server is unharmed and still answers
-      const viewer = await postGraphQL(server.url, demoKey(server.stderr()), '{ viewer { organization { name } } }');
-      expect(viewer.body.data.viewer.organization.name).toBeTruthy();
+      const viewer = await postGraphQL(server.url, demoKey(server.stderr()), graphql('{ viewer { organization { name } } }'));
+      expect(viewer.body!.data!.viewer.organization.name).toBeTruthy();
     } finally {
       expect(await server.stop()).toBe(0);
     }
@@ -51,13 +52,13 @@ describe('one process at a time on an embedded database folder', { timeout: 180_
     const embedded = embeddedIn();
     const first = await startServer(embedded);
     const key = demoKey(first.stderr());
-    const created = await postGraphQL(first.url, key, 'mutation { createContact(input: { firstName: "Survivor" }) { contact { id } } }');
-    const id = created.body.data.createContact.contact.id;
+    const created = await postGraphQL(first.url, key, graphql('mutation { createContact(input: { firstName: "Survivor" }) { contact { id } } }'));
+    const id = created.body!.data!.createContact.contact!.id;
     await first.stop('SIGKILL');
     const second = await startServer(embedded);
     try {
-      const found = await postGraphQL(second.url, key, `{ contact(by: { id: "${id}" }) { firstName } }`);
-      expect(found.body.data.contact).toEqual({ firstName: 'Survivor' });
+      const found = await postGraphQL(second.url, key, graphql('query($id: ID!) { contact(by: { id: $id }) { firstName } }'), { id });
+      expect(found.body!.data!.contact).toEqual({ firstName: 'Survivor' });
     } finally {
       await second.stop();
     }

@@ -11,27 +11,33 @@ import { createHarness } from './support/harness.js';
 import { startPostgresInstance } from './support/postgres-instance.js';
 import { type RunningServer, startServer } from './support/process.js';
 import { createKeyWithCli, type HttpAnswer, postGraphQL, probe } from './support/server-client.js';
+import { graphql } from './support/graphql.js';
 
 // Faults the server must survive without a wrong answer. (SIGKILL during a bulk import, which
 // takes minutes, is in test/stress/sigkill.test.ts.)
 
-const codesOf = (body: any): string[] => ((body?.errors ?? []) as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code ?? '(no code)');
+/** The `errors` of an answer's body, whatever the body is (null when it was not JSON). */
+const errorsOf = (body: unknown): { extensions?: { code?: string; requestId?: string } }[] => {
+  const errors = typeof body === 'object' && body !== null ? (body as { errors?: unknown }).errors : undefined;
+  return (errors ?? []) as { extensions?: { code?: string; requestId?: string } }[];
+};
 
-const requestIdsOf = (body: any): string[] =>
-  ((body?.errors ?? []) as { extensions?: { requestId?: string } }[]).flatMap((e) => (e.extensions?.requestId ? [e.extensions.requestId] : []));
+const codesOf = (body: unknown): string[] => errorsOf(body).map((e) => e.extensions?.code ?? '(no code)');
 
-const CREATE = `mutation($input: CreateContactInput!) {
+const requestIdsOf = (body: unknown): string[] => errorsOf(body).flatMap((e) => (e.extensions?.requestId ? [e.extensions.requestId] : []));
+
+const CREATE = graphql(`mutation($input: CreateContactInput!) {
   createContact(input: $input) {
     contact { id firstName fullName companies { company { id name } } }
     companyResolutions { index action company { id } }
     userErrors { code field message existingId }
   }
-}`;
-const READ = `query($id: ID!, $email: String!, $ids: [ID!]!) {
+}`);
+const READ = graphql(`query($id: ID!, $email: String!, $ids: [ID!]!) {
   byId: contact(by: { id: $id }) { id fullName }
   byEmail: contact(by: { email: $email }) { id fullName }
   many: nodes(ids: $ids) { ... on Contact { id fullName } }
-}`;
+}`);
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL stops and restarts under load. A private server (initdb + pg_ctl on its own port):
@@ -70,15 +76,15 @@ if (databaseKind === 'postgres') {
         const seeded: { id: string; fullName: string; email: string }[] = [];
         for (let i = 0; i < 10; i += 1) {
           const answer = await postGraphQL(url, key, CREATE, { input: { firstName: 'Seed', lastName: `S${i}`, email: `seed${i}@outage.example` } });
-          const contact = answer.body.data.createContact.contact;
-          seeded.push({ id: contact.id, fullName: contact.fullName, email: `seed${i}@outage.example` });
+          const contact = answer.body!.data!.createContact.contact;
+          seeded.push({ id: contact!.id, fullName: contact!.fullName!, email: `seed${i}@outage.example` });
         }
 
         let phase: Phase = 'up';
         const observations: Observation[] = [];
         const acknowledged: { email: string; id: string }[] = [];
         const wrongReads: unknown[] = [];
-        const observe = async (op: Observation['op'], send: () => Promise<HttpAnswer>, ok: (answer: HttpAnswer) => boolean) => {
+        const observe = async <Body>(op: Observation['op'], send: () => Promise<HttpAnswer<Body>>, ok: (answer: HttpAnswer<Body>) => boolean) => {
           const sent = phase;
           try {
             const answer = await send();
@@ -115,7 +121,7 @@ if (databaseKind === 'postgres') {
                 );
                 if (read?.status === 200 && !read.body?.errors) {
                   const expected = { byId: { id: want.id, fullName: want.fullName }, byEmail: { id: other.id, fullName: other.fullName }, many: [{ id: other.id, fullName: other.fullName }, { id: want.id, fullName: want.fullName }] };
-                  if (JSON.stringify(read.body.data) !== JSON.stringify(expected)) wrongReads.push({ expected, got: read.body.data });
+                  if (JSON.stringify(read.body!.data) !== JSON.stringify(expected)) wrongReads.push({ expected, got: read.body!.data });
                 }
                 await sleep(10);
               }
@@ -130,7 +136,7 @@ if (databaseKind === 'postgres') {
         const probes: { readyz: number; healthz: number }[] = [];
         for (let i = 0; i < 10; i += 1) {
           probes.push({ readyz: await probe(url, '/readyz'), healthz: await probe(url, '/healthz') });
-          const answer = await postGraphQL(url, key, '{ viewer { user { email } } }');
+          const answer = await postGraphQL(url, key, graphql('{ viewer { user { email } } }'));
           observations.push({ op: 'read', sent: 'down', answered: phase, status: answer.status, codes: codesOf(answer.body), requestIds: requestIdsOf(answer.body), ok: answer.status === 200 && !answer.body?.errors });
           await sleep(300);
         }
@@ -139,7 +145,7 @@ if (databaseKind === 'postgres') {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
           body: JSON.stringify({ query: `query($id: ID!) { contact(by: { id: $id }) { id } }`, variables: { id: seeded[0]!.id } }),
         });
-        const downBody = (await downStatus.json()) as any;
+        const downBody = (await downStatus.json()) as { errors?: unknown };
         expect(server.child.exitCode).toBeNull();
 
         phase = 'starting';
@@ -150,7 +156,7 @@ if (databaseKind === 'postgres') {
         for (; attempts < 240; attempts += 1) {
           const ready = await probe(url, '/readyz');
           const answer = await postGraphQL(url, key, READ, { id: seeded[1]!.id, email: seeded[2]!.email, ids: [seeded[3]!.id] });
-          if (ready === 200 && answer.status === 200 && !answer.body.errors) break;
+          if (ready === 200 && answer.status === 200 && !answer.body!.errors) break;
           await sleep(250);
         }
         const recoveredAfterMs = Math.round(performance.now() - recoveringSince);
@@ -249,13 +255,13 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     const readers: { id: string; fullName: string; email: string }[] = [];
     for (let i = 0; i < 50; i += 1) {
       const r = await owner.gql(CREATE, { input: { firstName: 'Reader', lastName: `R${i}`, email: `reader${i}@distinct.example`, externalRefs: [{ namespace: 'readers', externalId: `R${i}` }] } });
-      readers.push({ id: r.data.createContact.contact.id, fullName: `Reader R${i}`, email: `reader${i}@distinct.example` });
+      readers.push({ id: r.data!.createContact.contact!.id, fullName: `Reader R${i}`, email: `reader${i}@distinct.example` });
     }
-    const hot = (await owner.gql(CREATE, { input: { firstName: 'Hot', email: 'hot@conflict.example' } })).data.createContact.contact.id as string;
+    const hot = (await owner.gql(CREATE, { input: { firstName: 'Hot', email: 'hot@conflict.example' } })).data!.createContact.contact!.id as string;
     const companies: string[] = [];
     for (let i = 0; i < 50; i += 1) {
-      const r = await owner.gql('mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } userErrors { code } } }', { input: { name: `Rename Source ${i}` } });
-      companies.push(r.data.createCompany.company.id);
+      const r = await owner.gql(graphql('mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } userErrors { code } } }'), { input: { name: `Rename Source ${i}` } });
+      companies.push(r.data!.createCompany.company!.id);
     }
 
     type Op = 'email' | 'ref' | 'company' | 'etag' | 'upsert' | 'rename' | 'taken';
@@ -268,6 +274,13 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     /** one write; returns its payload after checking its shape */
     async function write(op: Op, client: number, iteration: number, etag: string) {
       const name = `C${client}`;
+      /** what any of these writes answers: the contact or company written, an upsert's action, the user errors */
+      type WritePayload = {
+        contact?: { id: string; firstName?: string | null; description?: string | null; name?: undefined } | null;
+        company?: { id: string; name: string; firstName?: undefined; description?: undefined } | null;
+        action?: string | null;
+        userErrors?: { code: string; existingId?: string | null }[];
+      };
       const answer =
         op === 'email'
           ? await owner.gql(CREATE, { input: { firstName: name, email: `dup${iteration}@conflict.example` } })
@@ -276,15 +289,15 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
             : op === 'company'
               ? await owner.gql(CREATE, { input: { firstName: name, companies: [{ company: { name: `Shared New Co ${iteration}` } }] } })
               : op === 'etag'
-                ? await owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id description } userErrors { code field existingId } } }', {
+                ? await owner.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id description } userErrors { code field existingId } } }'), {
                     input: { id: hot, ifMatch: etag, patch: { description: `${name} at ${iteration}` } },
                   })
                 : op === 'upsert'
-                  ? await owner.gql('mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName } userErrors { code field existingId } } }', {
+                  ? await owner.gql(graphql('mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName } userErrors { code field existingId } } }'), {
                       input: { by: { externalRef: { namespace: 'conflict-up', externalId: `U${iteration}` } }, firstName: name },
                     })
                   : op === 'rename'
-                    ? await owner.gql('mutation($input: UpdateCompanyInput!) { updateCompany(input: $input) { company { id name } userErrors { code field existingId } } }', {
+                    ? await owner.gql(graphql('mutation($input: UpdateCompanyInput!) { updateCompany(input: $input) { company { id name } userErrors { code field existingId } } }'), {
                         input: { id: companies[client]!, name: `Renamed ${iteration}` },
                       })
                     : await owner.gql(CREATE, { input: { firstName: name, email: readers[(client + iteration) % 50]!.email } });
@@ -292,7 +305,7 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
         wrong.push({ op, client, iteration, status: answer.status, errors: answer.errors });
         return;
       }
-      const payload = Object.values(answer.data ?? {})[0] as any;
+      const payload = Object.values(answer.data ?? {})[0] as WritePayload | undefined;
       const subject = payload?.contact ?? payload?.company;
       const codes = (payload?.userErrors ?? []).map((e: { code: string }) => e.code);
       count(`${op} ${subject ? 'ok' : codes.join(',')}${payload?.action ? ` ${payload.action}` : ''}`);
@@ -301,15 +314,15 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
         if (op === 'etag' && subject.description !== `${name} at ${iteration}`) wrong.push({ op, client, iteration, payload });
         if (op === 'rename' && (subject.id !== companies[client] || subject.name !== `Renamed ${iteration}`)) wrong.push({ op, client, iteration, payload });
         if (['email', 'ref', 'company', 'taken'].includes(op) && subject.firstName !== name) wrong.push({ op, client, iteration, payload });
-        if (op === 'upsert' && payload.action === 'CREATED' && subject.firstName !== name) wrong.push({ op, client, iteration, payload });
+        if (op === 'upsert' && payload!.action === 'CREATED' && subject.firstName !== name) wrong.push({ op, client, iteration, payload });
         return;
       }
       const expected: Record<Op, string[]> = { email: ['DUPLICATE'], ref: ['DUPLICATE'], company: [], etag: ['STALE_ETAG'], upsert: [], rename: ['DUPLICATE'], taken: ['DUPLICATE'] };
       if (subject || codes.length === 0 || !codes.every((c: string) => expected[op].includes(c))) wrong.push({ op, client, iteration, payload });
-      for (const e of payload.userErrors) if (e.existingId && op !== 'rename') duplicates.push({ op, iteration, existingId: e.existingId });
+      for (const e of payload!.userErrors!) if (e.existingId && op !== 'rename') duplicates.push({ op, iteration, existingId: e.existingId });
       if (op === 'taken') {
         const holder = readers[(client + iteration) % 50]!;
-        if (payload.userErrors[0]?.existingId !== holder.id) wrong.push({ op, client, iteration, expected: holder.id, payload });
+        if (payload!.userErrors![0]?.existingId !== holder.id) wrong.push({ op, client, iteration, expected: holder.id, payload });
       }
     }
 
@@ -327,7 +340,7 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     }
 
     for (let iteration = 0; iteration < OPS.length; iteration += 1) {
-      const etag = (await owner.gql(`query($id: ID!) { contact(by: { id: $id }) { etag } }`, { id: hot })).data.contact.etag as string;
+      const etag = (await owner.gql(graphql(`query($id: ID!) { contact(by: { id: $id }) { etag } }`), { id: hot })).data!.contact!.etag as string;
       // groups of about 7 clients do the same conflicting write at once, the other groups other ones
       await Promise.all(
         Array.from({ length: 50 }, async (_, client) => {
@@ -348,9 +361,9 @@ describe(`conflicting writes under load never mix up answers (${databaseKind}, 5
     for (const { op, iteration, existingId } of named) {
       const holder =
         op === 'email'
-          ? await owner.gql(`query($email: String!) { contact(by: { email: $email }) { id } }`, { email: `dup${iteration}@conflict.example` })
-          : await owner.gql(`query($id: String!) { contact(by: { externalRef: { namespace: "conflict", externalId: $id } }) { id } }`, { id: `R${iteration}` });
-      expect(holder.data.contact.id).toBe(existingId);
+          ? await owner.gql(graphql(`query($email: String!) { contact(by: { email: $email }) { id } }`), { email: `dup${iteration}@conflict.example` })
+          : await owner.gql(graphql(`query($id: String!) { contact(by: { externalRef: { namespace: "conflict", externalId: $id } }) { id } }`), { id: `R${iteration}` });
+      expect(holder.data!.contact!.id).toBe(existingId);
     }
     // each conflicting value was taken once; no orphan rows
     const [taken] = await h.db.sql.query<{ emails: number; refs: number; upserts: number; shared: number }>(

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDealsSubgraph, DEALS_SDL, type Deal } from './support/deals-subgraph.js';
 import { createHarness } from './support/harness.js';
 import { listenOnLoopback } from './support/http-server.js';
+import { graphql } from './support/graphql.js';
 
 // contactgraph as one subgraph of a supergraph: a second subgraph (deals) points at its contacts
 // and adds `Contact.deals`; an in-process Hive gateway joins them over real HTTP on loopback.
@@ -16,15 +17,15 @@ const h = await createHarness({ apiKeyCache: { ttlMs: 60 * 60_000 } });
 const owner = await h.organization();
 const stranger = await h.organization();
 
-const CREATE = `mutation($input: CreateContactInput!) {
+const CREATE = graphql(`mutation($input: CreateContactInput!) {
   createContact(input: $input) { contact { id } userErrors { code field message } }
-}`;
+}`);
 
 async function createContact(caller: typeof owner, input: Record<string, unknown>): Promise<string> {
   const res = await caller.gql(CREATE, { input });
   expect(res.errors).toBeUndefined();
-  expect(res.data.createContact.userErrors).toEqual([]);
-  return res.data.createContact.contact.id;
+  expect(res.data!.createContact.userErrors).toEqual([]);
+  return res.data!.createContact.contact!.id;
 }
 
 const ada = await createContact(owner, {
@@ -36,8 +37,8 @@ const ada = await createContact(owner, {
 const grace = await createContact(owner, { firstName: 'Grace', lastName: 'Hopper', tags: ['dealmaker'] });
 const theirs = await createContact(stranger, { firstName: 'Not', lastName: 'Yours' });
 const binned = await createContact(owner, { firstName: 'In', lastName: 'Bin' });
-const binning = await owner.gql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }', { input: { id: binned } });
-expect(binning.data.deleteContact.userErrors).toEqual([]);
+const binning = await owner.gql(graphql('mutation($input: DeleteContactInput!) { deleteContact(input: $input) { userErrors { code } } }'), { input: { id: binned } });
+expect(binning.data!.deleteContact.userErrors).toEqual([]);
 const missing = 'con_01890000-0000-7000-8000-000000000000';
 const contactIds: string[] = [];
 for (let i = 0; i < 20; i += 1) contactIds.push(await createContact(owner, { firstName: `Entity${i}`, lastName: 'Batch' }));
@@ -94,15 +95,15 @@ afterAll(async () => {
 });
 
 /** A client of the gateway, over HTTP, as a front end would call it. */
-async function viaGateway(query: string, variables?: Record<string, unknown>, key: string | null = owner.key) {
+async function viaGateway<Data = unknown>(query: string, variables?: Record<string, unknown>, key: string | null = owner.key) {
   const response = await fetch(`${gatewayServer.origin}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as {
-    data?: any;
-    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+    data?: Data;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
   };
   return { status: response.status, ...body };
 }
@@ -119,11 +120,11 @@ describe('composition', () => {
 
 describe('through the gateway', () => {
   it('answers a deal with its contact’s name and companies from contactgraph', async () => {
-    const res = await viaGateway(`{
+    const res = await viaGateway<{ deals: { id: string; contact: unknown }[] }>(`{
       deals(ids: ["deal-1", "deal-3"]) { id title amount contact { id fullName companies { company { name } } } }
     }`);
     expect(res.errors).toBeUndefined();
-    const byId = Object.fromEntries(res.data.deals.map((deal: { id: string }) => [deal.id, deal]));
+    const byId = Object.fromEntries(res.data!.deals.map((deal) => [deal.id, deal]));
     expect(byId['deal-1']).toEqual({
       id: 'deal-1',
       title: 'Engine licence',
@@ -134,16 +135,16 @@ describe('through the gateway', () => {
         companies: [{ company: { name: 'Analytical Engines' } }, { company: { name: 'Babbage & Co' } }],
       },
     });
-    expect(byId['deal-3'].contact).toEqual({ id: grace, fullName: 'Grace Hopper', companies: [] });
+    expect(byId['deal-3']!.contact).toEqual({ id: grace, fullName: 'Grace Hopper', companies: [] });
   });
 
   it('answers a contact from contactgraph with its deals from the deals subgraph', async () => {
-    const res = await viaGateway(
+    const res = await viaGateway<{ contact: unknown }>(
       `query($id: ID!) { contact(by: { id: $id }) { id fullName deals { title amount } } }`,
       { id: ada },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.contact).toEqual({
+    expect(res.data!.contact).toEqual({
       id: ada,
       fullName: 'Ada Lovelace',
       deals: [
@@ -154,14 +155,14 @@ describe('through the gateway', () => {
   });
 
   it('joins a page of contactgraph’s contacts with their deals', async () => {
-    const res = await viaGateway(`{
+    const res = await viaGateway<{ contacts: unknown }>(`{
       contacts(first: 10, filter: { tags: ["dealmaker"] }, orderBy: { field: LAST_NAME, direction: ASC }) {
         pageInfo { hasNextPage }
         edges { node { fullName deals { title } } }
       }
     }`);
     expect(res.errors).toBeUndefined();
-    expect(res.data.contacts).toEqual({
+    expect(res.data!.contacts).toEqual({
       pageInfo: { hasNextPage: false },
       edges: [
         { node: { fullName: 'Grace Hopper', deals: [{ title: 'Compiler' }] } },
@@ -174,9 +175,9 @@ describe('through the gateway', () => {
     // contactgraph's _entities answers null for such a reference, but a gateway keeps the object
     // the deals subgraph returned and only nulls the fields it asked contactgraph for; so the
     // deals subgraph answers null itself for a contact contactgraph does not show the caller.
-    const names = await viaGateway('{ deals(ids: ["deal-1", "deal-4", "deal-5", "deal-6", "deal-7"]) { id contact { id fullName } } }');
+    const names = await viaGateway<{ deals: unknown[] }>('{ deals(ids: ["deal-1", "deal-4", "deal-5", "deal-6", "deal-7"]) { id contact { id fullName } } }');
     expect(names.errors).toBeUndefined();
-    expect(names.data.deals).toEqual([
+    expect(names.data!.deals).toEqual([
       { id: 'deal-1', contact: { id: ada, fullName: 'Ada Lovelace' } },
       { id: 'deal-4', contact: null },
       { id: 'deal-5', contact: null },
@@ -184,37 +185,37 @@ describe('through the gateway', () => {
       { id: 'deal-7', contact: null },
     ]);
     // With a non-null field of contactgraph's (companies) too: null, and no error.
-    const res = await viaGateway('{ deals { id contact { id fullName companies { company { name } } } } }');
+    const res = await viaGateway<{ deals: { id: string; contact: { fullName: string | null } | null }[] }>('{ deals { id contact { id fullName companies { company { name } } } } }');
     expect(res.errors).toBeUndefined();
-    const byId = Object.fromEntries(res.data.deals.map((deal: { id: string }) => [deal.id, deal]));
+    const byId = Object.fromEntries(res.data!.deals.map((deal) => [deal.id, deal]));
     for (const id of ['deal-4', 'deal-5', 'deal-6', 'deal-7']) expect(byId[id]).toEqual({ id, contact: null });
-    expect(byId['deal-1'].contact.fullName).toBe('Ada Lovelace');
+    expect(byId['deal-1']!.contact!.fullName).toBe('Ada Lovelace');
     expect(JSON.stringify([names, res])).not.toMatch(/Yours|Bin/);
 
     // The other organisation sees its own contact and none of the owner's.
-    const mine = await viaGateway('{ deals { id contact { fullName } } }', undefined, stranger.key);
+    const mine = await viaGateway<{ deals: { id: string; contact?: { fullName: string | null } | null }[] }>('{ deals { id contact { fullName } } }', undefined, stranger.key);
     expect(mine.errors).toBeUndefined();
-    const theirNames = Object.fromEntries(mine.data.deals.map((deal: { id: string; contact?: { fullName: string | null } | null }) => [deal.id, deal.contact?.fullName ?? null]));
+    const theirNames = Object.fromEntries(mine.data!.deals.map((deal: { id: string; contact?: { fullName: string | null } | null }) => [deal.id, deal.contact?.fullName ?? null]));
     expect(theirNames).toEqual({ 'deal-1': null, 'deal-2': null, 'deal-3': null, 'deal-4': 'Not Yours', 'deal-5': null, 'deal-6': null, 'deal-7': null });
   });
 
   it('answers null for a binned contact looked up through the gateway, unless includeDeleted', async () => {
     const QUERY = 'query($id: ID!, $all: Boolean) { contact(by: { id: $id }, includeDeleted: $all) { id fullName deals { title } } }';
-    const hidden = await viaGateway(QUERY, { id: binned });
+    const hidden = await viaGateway<{ contact: unknown }>(QUERY, { id: binned });
     expect(hidden.errors).toBeUndefined();
-    expect(hidden.data.contact).toBeNull();
-    const shown = await viaGateway(QUERY, { id: binned, all: true });
+    expect(hidden.data!.contact).toBeNull();
+    const shown = await viaGateway<{ contact: unknown }>(QUERY, { id: binned, all: true });
     expect(shown.errors).toBeUndefined();
-    expect(shown.data.contact).toEqual({ id: binned, fullName: 'In Bin', deals: [{ title: 'Binned lead' }] });
+    expect(shown.data!.contact).toEqual({ id: binned, fullName: 'In Bin', deals: [{ title: 'Binned lead' }] });
   });
 
   it('gives no contact data to a request without an API key, and says why', async () => {
-    const lookup = await viaGateway(`query($id: ID!) { contact(by: { id: $id }) { id fullName } }`, { id: ada }, null);
+    const lookup = await viaGateway<{ contact: unknown }>(`query($id: ID!) { contact(by: { id: $id }) { id fullName } }`, { id: ada }, null);
     expect(lookup.data?.contact ?? null).toBeNull();
     expect(lookup.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
 
     // The deals subgraph does not ask for a key, but contactgraph does when it checks the contact.
-    const joined = await viaGateway('{ deals(ids: ["deal-1"]) { id title contact { fullName } } }', undefined, null);
+    const joined = await viaGateway<{ deals: unknown[] }>('{ deals(ids: ["deal-1"]) { id title contact { fullName } } }', undefined, null);
     expect(joined.data?.deals).toEqual([{ id: 'deal-1', title: 'Engine licence', contact: null }]);
     expect(joined.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(JSON.stringify([lookup, joined])).not.toContain('Lovelace');
@@ -222,6 +223,8 @@ describe('through the gateway', () => {
 });
 
 describe('_entities (what a gateway sends contactgraph)', () => {
+  /** `_entities` is the federation gateway's field, outside schema.graphql: its answer is given here */
+  type Entities = { _entities: ({ __typename?: string; id?: string; [field: string]: unknown } | null)[] };
   const ENTITIES = `query($representations: [_Any!]!) {
     _entities(representations: $representations) {
       __typename
@@ -243,9 +246,9 @@ describe('_entities (what a gateway sends contactgraph)', () => {
       { __typename: 'Contact', id: 'con_not-a-uuid' },
       { __typename: 'Contact', id: 'com_00000000-0000-0000-0000-000000000000' },
     ];
-    const res = await owner.gql(ENTITIES, { representations });
+    const res = await owner.gql<Entities>(ENTITIES, { representations });
     expect(res.errors).toBeUndefined();
-    expect(res.data._entities).toEqual([
+    expect(res.data!._entities).toEqual([
       ...contactIds.map((id, i) => ({ __typename: 'Contact', id, fullName: `Entity${i} Batch` })),
       null,
       null,
@@ -256,16 +259,16 @@ describe('_entities (what a gateway sends contactgraph)', () => {
   });
 
   it('issues the same statements for 1 and for 20 contacts: the key check (none when warm), then one contact lookup', async () => {
-    const auth = await h.statementsOf(() => owner.gql('{ __typename }'));
+    const auth = await h.statementsOf(() => owner.gql(graphql('{ __typename }')));
     expect(auth.result.data).toEqual({ __typename: 'Query' });
 
     const counts = [];
     for (const n of [1, 20]) {
       const representations = contactIds.slice(0, n).map((id) => ({ __typename: 'Contact', id }));
-      const { result, statements } = await h.statementsOf(() => owner.gql(ENTITIES, { representations }));
+      const { result, statements } = await h.statementsOf(() => owner.gql<Entities>(ENTITIES, { representations }));
       expect(result.errors).toBeUndefined();
-      expect(result.data._entities).toHaveLength(n);
-      expect(result.data._entities.every((entity: { __typename?: string } | null) => entity?.__typename === 'Contact')).toBe(true);
+      expect(result.data!._entities).toHaveLength(n);
+      expect(result.data!._entities.every((entity: { __typename?: string } | null) => entity?.__typename === 'Contact')).toBe(true);
       expect(contactSelects(statements)).toHaveLength(1);
       counts.push(statements.length);
     }
@@ -279,25 +282,25 @@ describe('_entities (what a gateway sends contactgraph)', () => {
     const counts = [];
     for (const n of [1, 20]) {
       const representations = [{ __typename: 'Contact', id: ada }, ...contactIds.slice(0, n - 1).map((id) => ({ __typename: 'Contact', id }))];
-      const { result, statements } = await h.statementsOf(() => owner.gql(WITH_COMPANIES, { representations }));
+      const { result, statements } = await h.statementsOf(() => owner.gql<Entities>(WITH_COMPANIES, { representations }));
       expect(result.errors).toBeUndefined();
-      expect(result.data._entities).toHaveLength(n);
-      expect(result.data._entities[0].companies).toEqual([{ company: { name: 'Analytical Engines' } }, { company: { name: 'Babbage & Co' } }]);
+      expect(result.data!._entities).toHaveLength(n);
+      expect(result.data!._entities[0]!.companies).toEqual([{ company: { name: 'Analytical Engines' } }, { company: { name: 'Babbage & Co' } }]);
       counts.push(statements.length);
     }
     expect(counts[1]).toBe(counts[0]);
   });
 
   it('resolves Company and Group entities by id', async () => {
-    const company = await owner.gql('{ company(by: { name: "Analytical Engines" }) { id name } }');
-    const group = await owner.gql('mutation { createGroup(input: { name: "Board" }) { group { id name } userErrors { code } } }');
-    expect(group.data.createGroup.userErrors).toEqual([]);
-    const { id: companyId } = company.data.company;
-    const { id: groupId } = group.data.createGroup.group;
+    const company = await owner.gql(graphql('{ company(by: { name: "Analytical Engines" }) { id name } }'));
+    const group = await owner.gql(graphql('mutation { createGroup(input: { name: "Board" }) { group { id name } userErrors { code } } }'));
+    expect(group.data!.createGroup.userErrors).toEqual([]);
+    const { id: companyId } = company.data!.company!;
+    const { id: groupId } = group.data!.createGroup.group!;
     expect(companyId).toMatch(/^com_/);
     expect(groupId).toMatch(/^grp_/);
 
-    const res = await owner.gql(ENTITIES, {
+    const res = await owner.gql<Entities>(ENTITIES, {
       representations: [
         { __typename: 'Company', id: companyId },
         { __typename: 'Group', id: groupId },
@@ -305,21 +308,21 @@ describe('_entities (what a gateway sends contactgraph)', () => {
       ],
     });
     expect(res.errors).toBeUndefined();
-    expect(res.data._entities).toEqual([
+    expect(res.data!._entities).toEqual([
       { __typename: 'Company', id: companyId, name: 'Analytical Engines' },
       { __typename: 'Group', id: groupId, name: 'Board' },
       { __typename: 'Contact', id: ada, fullName: 'Ada Lovelace' },
     ]);
 
     // Another organisation cannot reach them by id.
-    const foreign = await stranger.gql(ENTITIES, {
+    const foreign = await stranger.gql<Entities>(ENTITIES, {
       representations: [
         { __typename: 'Company', id: companyId },
         { __typename: 'Group', id: groupId },
       ],
     });
     expect(foreign.errors).toBeUndefined();
-    expect(foreign.data._entities).toEqual([null, null]);
+    expect(foreign.data!._entities).toEqual([null, null]);
   });
 
   it('answers 401 UNAUTHENTICATED to an _entities request without a key', async () => {

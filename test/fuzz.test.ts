@@ -5,6 +5,7 @@ import { checkConsistency, snapshotOrganization } from './support/consistency.js
 import { createFuzzer, type FuzzCase, type FuzzPools, type IdKind } from './support/fuzz.js';
 import { databaseKind } from './support/database.js';
 import { type Caller, createHarness } from './support/harness.js';
+import { graphql, idOf, type TextMutationData } from './support/graphql.js';
 
 // Thousands of generated operations over the live schema — valid in shape, hostile in value —
 // plus raw HTTP abuse. The server must answer every one with a client error or data: never a
@@ -51,10 +52,10 @@ const foreign = await h.organization({ name: 'Fuzz bystander' });
 
 const ok = async (caller: Caller, mutation: string, object: string, input: Record<string, unknown>): Promise<string> => {
   const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-  const res = await caller.gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field message } } }`, { input });
+  const res = await caller.gql<TextMutationData>(`mutation($input: ${type}!) { ${mutation}(input: $input) { ${object} { id } userErrors { code field message } } }`, { input });
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  expect(res.data[mutation].userErrors).toEqual([]);
-  return res.data[mutation][object].id as string;
+  expect(res.data![mutation]!.userErrors).toEqual([]);
+  return idOf(res.data![mutation]![object]);
 };
 
 /** A small but varied world, made through the API. */
@@ -95,8 +96,8 @@ async function seedWorld(caller: Caller, tag: string) {
 const ownWorld = await seedWorld(owner, 'Own');
 const foreignWorld = await seedWorld(foreign, 'Their');
 {
-  const res = await owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: ownWorld.contacts[11] });
-  expect(res.data.deleteContact.userErrors).toEqual([]);
+  const res = await owner.gql(graphql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }'), { id: ownWorld.contacts[11]! });
+  expect(res.data!.deleteContact.userErrors).toEqual([]);
 }
 
 const idsOf = async (organizationId: string): Promise<Record<IdKind, string[]>> => {
@@ -121,8 +122,8 @@ const pools: FuzzPools = {
 };
 async function refreshPools() {
   pools.own = await idsOf(owner.organizationId);
-  const page = await owner.gql('{ contacts(first: 3) { pageInfo { endCursor } } contactChanges(first: 2) { endCursor } companies(first: 1) { pageInfo { endCursor } } }');
-  const theirs = await foreign.gql('{ contacts(first: 2) { pageInfo { endCursor } } contactChanges(first: 1) { endCursor } }');
+  const page = await owner.gql(graphql('{ contacts(first: 3) { pageInfo { endCursor } } contactChanges(first: 2) { endCursor } companies(first: 1) { pageInfo { endCursor } } }'));
+  const theirs = await foreign.gql(graphql('{ contacts(first: 2) { pageInfo { endCursor } } contactChanges(first: 1) { endCursor } }'));
   pools.cursors = [
     page.data?.contacts.pageInfo.endCursor,
     page.data?.contactChanges.endCursor,
@@ -182,7 +183,7 @@ async function send(c: FuzzCase) {
   stats.sent += 1;
   bump(stats.byStatus, status);
   if (status >= 500) note('5xx', `HTTP ${status}`, c, status, text);
-  let body: any;
+  let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
@@ -194,11 +195,12 @@ async function send(c: FuzzCase) {
   for (const result of Array.isArray(body) && body.length > 0 ? body : [body]) checkResult(result, c, status, text);
 }
 
-function checkResult(body: any, c: FuzzCase, status: number, text: string) {
-  if (!body || typeof body !== 'object' || (!('data' in body) && !('errors' in body))) {
+function checkResult(result: unknown, c: FuzzCase, status: number, text: string) {
+  if (!result || typeof result !== 'object' || (!('data' in result) && !('errors' in result))) {
     note('no data/errors', `HTTP ${status}`, c, status, text);
     return;
   }
+  const body = result as { data?: unknown; errors?: unknown };
   if (body.data) stats.withData += 1;
   for (const error of (body.errors ?? []) as { message?: string; extensions?: { code?: string } }[]) {
     const code = error.extensions?.code;

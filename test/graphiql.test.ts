@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, hasChromium } from './support/browser.js';
 import { listenOnLoopback } from './support/http-server.js';
 import { createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 // GraphiQL in a real browser (Debian's chromium driven by playwright-core), used the way a
 // person uses it: open /graphql, put the key in the Headers pane, type a query, press run.
@@ -61,14 +62,14 @@ describe('GraphiQL in a browser', () => {
         ['Grace', 'Hopper'],
       ]) {
         const res = await caller.gql(
-          'mutation($f: String, $l: String) { createContact(input: { firstName: $f, lastName: $l }) { contact { id } userErrors { code } } }',
+          graphql('mutation($f: String, $l: String) { createContact(input: { firstName: $f, lastName: $l }) { contact { id } userErrors { code } } }'),
           { f: firstName, l: lastName },
         );
-        expect(res.data.createContact.userErrors).toEqual([]);
+        expect(res.data!.createContact.userErrors).toEqual([]);
       }
       // another organisation's contact, which the key must not see
       const stranger = await h.organization();
-      await stranger.gql('mutation { createContact(input: { firstName: "Alan", lastName: "Turing" }) { contact { id } } }');
+      await stranger.gql(graphql('mutation { createContact(input: { firstName: "Alan", lastName: "Turing" }) { contact { id } } }'));
 
       const server = await listenOnLoopback(h.app);
       close = server.close;

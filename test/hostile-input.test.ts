@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../src/modules/common/json-depth.js';
 import { createHarness } from './support/harness.js';
+import { graphql, idOf, type TextMutationData, type TextPayload } from './support/graphql.js';
 
 // What an attack run against the server found (issue 17, low): inputs that reached PostgreSQL
 // unchecked and came back as INTERNAL_SERVER_ERROR, or matched more than they said.
@@ -24,12 +25,12 @@ describe('forged cursors are BAD_USER_INPUT, never an internal error', () => {
   });
 
   it('a cursor the API gave out still pages (the check refuses only forgeries)', async () => {
-    for (const firstName of ['Page A', 'Page B']) await owner.gql('mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } } }', { i: { firstName } });
-    const first = await owner.gql('{ contacts(first: 1) { edges { cursor node { firstName } } } }');
-    const next = await owner.gql(`{ contacts(first: 1, after: "${first.data.contacts.edges[0].cursor}") { edges { node { firstName } } } }`);
+    for (const firstName of ['Page A', 'Page B']) await owner.gql(graphql('mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } } }'), { i: { firstName } });
+    const first = await owner.gql(graphql('{ contacts(first: 1) { edges { cursor node { firstName } } } }'));
+    const next = await owner.gql(graphql('query($after: String) { contacts(first: 1, after: $after) { edges { node { firstName } } } }'), { after: first.data!.contacts.edges[0]!.cursor });
     expect(next.errors).toBeUndefined();
-    expect(next.data.contacts.edges).toHaveLength(1);
-    expect(next.data.contacts.edges[0].node.firstName).not.toBe(first.data.contacts.edges[0].node.firstName);
+    expect(next.data!.contacts.edges).toHaveLength(1);
+    expect(next.data!.contacts.edges[0]!.node.firstName).not.toBe(first.data!.contacts.edges[0]!.node.firstName);
   });
 });
 
@@ -40,12 +41,12 @@ describe('search in companies and groups matches % and _ literally, as contacts 
   ])('%s(search:)', async (list, mutation, object) => {
     const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
     for (const name of ['100% Pure', '100 Percent', 'Under_score', 'UnderXscore']) {
-      const res = await owner.gql(`mutation($i: ${type}!) { ${mutation}(input: $i) { ${object} { id } userErrors { code } } }`, { i: { name: `${list} ${name}` } });
-      expect(res.data[mutation].userErrors).toEqual([]);
+      const res = await owner.gql<TextMutationData>(`mutation($i: ${type}!) { ${mutation}(input: $i) { ${object} { id } userErrors { code } } }`, { i: { name: `${list} ${name}` } });
+      expect(res.data![mutation]!.userErrors).toEqual([]);
     }
     const names = async (search: string) =>
-      (await owner.gql(`query($s: String) { ${list}(first: 10, search: $s) { edges { node { name } } } }`, { s: search })).data[list].edges.map(
-        (e: { node: { name: string } }) => e.node.name,
+      (await owner.gql<Record<string, { edges: { node: { name: string } }[] }>>(`query($s: String) { ${list}(first: 10, search: $s) { edges { node { name } } } }`, { s: search })).data![list]!.edges.map(
+        (e) => e.node.name,
       );
     expect(await names('100%')).toEqual([`${list} 100% Pure`]);
     expect(await names('under_')).toEqual([`${list} Under_score`]);
@@ -58,7 +59,7 @@ describe('JSON nested past MAX_JSON_DEPTH is a 400 that names its request, never
   const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
   const send = async (body: string) => {
     const response = await h.app.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` }, body });
-    return { status: response.status, requestId: response.headers.get('x-request-id'), body: (await response.json()) as any };
+    return { status: response.status, requestId: response.headers.get('x-request-id'), body: (await response.json()) as { errors?: unknown } };
   };
 
   it.each([
@@ -86,16 +87,16 @@ describe('JSON nested past MAX_JSON_DEPTH is a 400 that names its request, never
 const writeNamed = async (mutation: string, input: Record<string, unknown>) => {
   const object = mutation.replace(/^(create|update)/, '').replace(/^./, (c) => c.toLowerCase());
   const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-  const res = await owner.gql(`mutation($i: ${type}!) { ${mutation}(input: $i) { ${object} { id name } userErrors { code field message } } }`, { i: input });
+  const res = await owner.gql<TextMutationData>(`mutation($i: ${type}!) { ${mutation}(input: $i) { ${object} { id name } userErrors { code field message } } }`, { i: input });
   expect(res.errors).toBeUndefined();
-  return res.data[mutation];
+  return res.data![mutation]!;
 };
-const namesGroup = (await writeNamed('createGroup', { name: 'Names' })).group.id;
-const namesCompany = (await writeNamed('createCompany', { name: 'Names Inc' })).company.id;
-const namesField = (await writeNamed('createCustomField', { groupId: namesGroup, name: 'Names field', type: 'TEXT' })).customField.id;
+const namesGroup = idOf((await writeNamed('createGroup', { name: 'Names' })).group);
+const namesCompany = idOf((await writeNamed('createCompany', { name: 'Names Inc' })).company);
+const namesField = idOf((await writeNamed('createCustomField', { groupId: namesGroup, name: 'Names field', type: 'TEXT' })).customField);
 
 describe('company, group and custom field names: something visible, no bidi overrides or isolates', () => {
-  const writes: [string, (name: string) => Promise<any>][] = [
+  const writes: [string, (name: string) => Promise<TextPayload>][] = [
     ['createCompany', (name) => writeNamed('createCompany', { name })],
     ['updateCompany', (name) => writeNamed('updateCompany', { id: namesCompany, name })],
     ['createGroup', (name) => writeNamed('createGroup', { name })],
@@ -117,9 +118,9 @@ describe('company, group and custom field names: something visible, no bidi over
   });
 
   it('nothing was written by the refused names', async () => {
-    const res = await owner.gql(`{ companies(first: 50) { edges { node { name } } } groups(first: 50) { edges { node { name } } } }`);
-    expect(res.data.companies.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
-    expect(res.data.groups.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
-    expect((await owner.gql(`{ node(id: "${namesCompany}") { ... on Company { name } } }`)).data.node.name).toBe('Names Inc');
+    const res = await owner.gql(graphql(`{ companies(first: 50) { edges { node { name } } } groups(first: 50) { edges { node { name } } } }`));
+    expect(res.data!.companies.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
+    expect(res.data!.groups.edges.map((e: { node: { name: string } }) => e.node.name)).not.toContainEqual(expect.stringMatching(/[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/));
+    expect((await owner.gql<{ node: { name: string } }>(`{ node(id: "${namesCompany}") { ... on Company { name } } }`)).data!.node.name).toBe('Names Inc');
   });
 });

@@ -8,6 +8,7 @@ import { createUser } from '../src/modules/user/user.js';
 import { createPostgresDatabase, databaseKind, withDatabase } from './support/database.js';
 import { createHarness } from './support/harness.js';
 import { runCli } from './support/process.js';
+import { graphql, type TextMutationData } from './support/graphql.js';
 
 // Issue 17, item 7: a lone surrogate (JSON's "\ud800") is no text PostgreSQL can hold. It used
 // to reach the database as an INTERNAL_SERVER_ERROR (createContacts then lost its valid items,
@@ -17,9 +18,9 @@ const h = await createHarness();
 const owner = await h.organization();
 const LONE = 'Bad\ud800name';
 
-const CREATE = 'mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } userErrors { code field message } } }';
-const BULK = 'mutation($i: CreateContactsInput!) { createContacts(input: $i) { results { clientRef contact { id firstName } userErrors { code field } } userErrors { code } } }';
-const UPSERTS = 'mutation($i: UpsertContactsInput!) { upsertContacts(input: $i) { results { clientRef action contact { id } userErrors { code field } } userErrors { code } } }';
+const CREATE = graphql('mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } userErrors { code field message } } }');
+const BULK = graphql('mutation($i: CreateContactsInput!) { createContacts(input: $i) { results { clientRef contact { id firstName } userErrors { code field } } userErrors { code } } }');
+const UPSERTS = graphql('mutation($i: UpsertContactsInput!) { upsertContacts(input: $i) { results { clientRef action contact { id } userErrors { code field } } userErrors { code } } }');
 
 const contactsNamed = (firstName: string) => h.db.prisma.contact.count({ where: { organizationId: owner.organizationId, firstName } });
 
@@ -33,22 +34,22 @@ describe('the API refuses ill-formed UTF-16 as VALIDATION at the string, per ite
   ])('createContact: %s', async (_what, input, field) => {
     const res = await owner.gql(CREATE, { i: input });
     expect(res.errors).toBeUndefined();
-    expect(res.data.createContact).toEqual({ contact: null, userErrors: [{ code: 'VALIDATION', field, message: expect.stringMatching(/lone UTF-16 surrogate/) }] });
+    expect(res.data!.createContact).toEqual({ contact: null, userErrors: [{ code: 'VALIDATION', field, message: expect.stringMatching(/lone UTF-16 surrogate/) }] });
     expect(await contactsNamed(input.firstName)).toBe(0);
   });
 
   it('createContact: an ill-formed idempotencyKey', async () => {
-    const res = await owner.gql('mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } userErrors { code field } } }', {
+    const res = await owner.gql(graphql('mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } userErrors { code field } } }'), {
       i: { firstName: 'Keyed', idempotencyKey: `key-${LONE}` },
     });
-    expect(res.data.createContact).toEqual({ contact: null, userErrors: [{ code: 'VALIDATION', field: ['idempotencyKey'] }] });
+    expect(res.data!.createContact).toEqual({ contact: null, userErrors: [{ code: 'VALIDATION', field: ['idempotencyKey'] }] });
     expect(await contactsNamed('Keyed')).toBe(0);
   });
 
   it('createContacts keeps the valid items and reports the ill-formed one', async () => {
     const res = await owner.gql(BULK, { i: { contacts: [{ clientRef: 'a', firstName: 'Bulk A' }, { clientRef: 'b', firstName: LONE }, { clientRef: 'c', firstName: 'Bulk C' }] } });
     expect(res.errors).toBeUndefined();
-    const { results, userErrors } = res.data.createContacts;
+    const { results, userErrors } = res.data!.createContacts;
     expect(userErrors).toEqual([]);
     expect(results).toMatchObject([
       { clientRef: 'a', contact: { firstName: 'Bulk A' }, userErrors: [] },
@@ -71,7 +72,7 @@ describe('the API refuses ill-formed UTF-16 as VALIDATION at the string, per ite
       },
     });
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-    expect(res.data.upsertContacts.results).toMatchObject([
+    expect(res.data!.upsertContacts.results).toMatchObject([
       { clientRef: 'a', action: 'CREATED', contact: { id: expect.any(String) }, userErrors: [] },
       { clientRef: 'b', action: null, contact: null, userErrors: [{ code: 'VALIDATION', field: ['firstName'] }] },
       { clientRef: 'c', action: null, contact: null, userErrors: [{ code: 'VALIDATION', field: ['by', 'externalRef', 'externalId'] }] },
@@ -85,11 +86,11 @@ describe('the API refuses ill-formed UTF-16 as VALIDATION at the string, per ite
   it('updateContact refuses the patch and changes nothing', async () => {
     const created = await owner.gql(CREATE, { i: { firstName: 'Patched', lastName: 'Before' } });
     expect(created.errors, JSON.stringify(created.errors)).toBeUndefined();
-    const id = created.data.createContact.contact.id;
-    const res = await owner.gql('mutation($i: UpdateContactInput!) { updateContact(input: $i) { contact { id } userErrors { code field } } }', {
+    const id = created.data!.createContact.contact!.id;
+    const res = await owner.gql(graphql('mutation($i: UpdateContactInput!) { updateContact(input: $i) { contact { id } userErrors { code field } } }'), {
       i: { id, patch: { lastName: LONE } },
     });
-    expect(res.data.updateContact).toEqual({ contact: null, userErrors: [{ code: 'VALIDATION', field: ['patch', 'lastName'] }] });
+    expect(res.data!.updateContact).toEqual({ contact: null, userErrors: [{ code: 'VALIDATION', field: ['patch', 'lastName'] }] });
     const stored = await h.db.prisma.contact.findFirstOrThrow({ where: { organizationId: owner.organizationId, firstName: 'Patched' } });
     expect(stored).toMatchObject({ lastName: 'Before', version: 1 });
   });
@@ -98,8 +99,8 @@ describe('the API refuses ill-formed UTF-16 as VALIDATION at the string, per ite
     ['createCompany', 'mutation($i: CreateCompanyInput!) { createCompany(input: $i) { company { id } userErrors { code field } } }', { name: LONE }],
     ['createGroup', 'mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id } userErrors { code field } } }', { name: LONE }],
   ])('%s refuses an ill-formed name (it was stored as U+FFFD)', async (mutation, query, input) => {
-    const res = await owner.gql(query, { i: input });
-    expect(res.data[mutation]).toMatchObject({ userErrors: [{ code: 'VALIDATION', field: ['name'] }] });
+    const res = await owner.gql<TextMutationData>(query, { i: input });
+    expect(res.data![mutation]).toMatchObject({ userErrors: [{ code: 'VALIDATION', field: ['name'] }] });
     expect(await h.db.prisma.company.count({ where: { organizationId: owner.organizationId } })).toBe(0);
     expect(await h.db.prisma.group.count({ where: { organizationId: owner.organizationId } })).toBe(0);
   });

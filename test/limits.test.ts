@@ -8,6 +8,7 @@ import { createLogger } from '../src/logger.js';
 import { createApp } from '../src/yoga.js';
 import { createHarness } from './support/harness.js';
 import { listenOnLoopback } from './support/http-server.js';
+import { graphql } from './support/graphql.js';
 
 // Redis tests run whenever Redis is there to run them on: always in CI (.ci/run exports
 // REDIS_URL); on a laptop without Redis they are reported as skipped.
@@ -17,7 +18,24 @@ const h = await createHarness();
 const owner = await h.organization();
 const log = createLogger('silent');
 
-const codesOf = (res: { errors?: { extensions?: Record<string, any> }[] }) => (res.errors ?? []).map((e) => e.extensions?.code);
+/** One operation's answer as a raw body holds it. */
+interface RawResult {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+/** A raw HTTP body: one result, or one per operation of a batch. */
+type RawBody = RawResult | RawResult[];
+/** The body as one result (not a batch's array). */
+const one = (body: RawBody): RawResult => {
+  expect(Array.isArray(body), JSON.stringify(body)).toBe(false);
+  return body as RawResult;
+};
+/** The body as a batch's results. */
+const each = (body: RawBody): RawResult[] => {
+  expect(Array.isArray(body), JSON.stringify(body)).toBe(true);
+  return body as RawResult[];
+};
+const codesOf = (res: RawBody | { errors?: RawResult['errors'] }) => ((Array.isArray(res) ? undefined : res.errors) ?? []).map((e) => e.extensions?.code);
 const countContacts = async () => (await h.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM contacts'))[0]!.n;
 
 /** An app on the harness database with other settings, and a caller of it. */
@@ -29,16 +47,16 @@ function appWith(options: Partial<Parameters<typeof createApp>[0]>) {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}`, ...headers },
       body: JSON.stringify(body),
     });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+    return { status: response.status, headers: response.headers, body: (await response.json()) as RawBody };
   };
   return { app, send };
 }
 
 describe('query limits (each rejects with a stable code and runs nothing)', () => {
   it('depth: 6 levels below the root field pass, 7 do not', async () => {
-    const six = '{ contacts(first: 1) { edges { node { interactionMetadata { workspace { lastInteractedBy { id } } } } } } }';
+    const six = graphql('{ contacts(first: 1) { edges { node { interactionMetadata { workspace { lastInteractedBy { id } } } } } } }');
     expect((await owner.gql(six)).errors).toBeUndefined();
-    const seven = '{ contacts(first: 1) { edges { node { companies { company { contacts(first: 1) { edges { node { id } } } } } } } } }';
+    const seven = graphql('{ contacts(first: 1) { edges { node { companies { company { contacts(first: 1) { edges { node { id } } } } } } } } }');
     const res = await owner.gql(seven);
     expect(res.status, JSON.stringify(res.errors)).toBe(400);
     expect(codesOf(res)).toEqual(['DEPTH_LIMIT_EXCEEDED']);
@@ -64,9 +82,9 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
     const costly = '{ contacts(first: 100) { edges { node { companies { company { contacts(first: 100) { totalCount } } } } } } }';
     const res = await owner.gql(costly);
     expect(codesOf(res)).toEqual(['COST_LIMIT_EXCEEDED']);
-    expect(res.errors![0]!.extensions!.cost.actual).toBeGreaterThan(DEFAULT_LIMITS.cost);
+    expect((res.errors![0]!.extensions!.cost as { actual: number }).actual).toBeGreaterThan(DEFAULT_LIMITS.cost);
     // the same shape with small pages is cheap enough
-    expect((await owner.gql('{ contacts(first: 5) { edges { node { companies { company { id } } } } } }')).errors).toBeUndefined();
+    expect((await owner.gql(graphql('{ contacts(first: 5) { edges { node { companies { company { id } } } } } }'))).errors).toBeUndefined();
 
     const before = await countContacts();
     const { send } = appWith({ limits: { ...DEFAULT_LIMITS, cost: 50 } });
@@ -96,12 +114,12 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
     const refused = await send([create, page(30), page(20)]);
     expect(refused.status).toBe(400);
     expect(codesOf(refused.body)).toEqual(['COST_LIMIT_EXCEEDED']);
-    expect(refused.body.errors[0].extensions.cost).toEqual({ actual: 3 + 31 + 21, max: 50, operations: [3, 31, 21] });
+    expect(one(refused.body).errors![0]!.extensions!.cost).toEqual({ actual: 3 + 31 + 21, max: 50, operations: [3, 31, 21] });
     expect(await countContacts()).toBe(before);
     // under the limit together, every operation runs
     const served = await send([create, page(30)]);
     expect(served.status).toBe(200);
-    expect(served.body.map((r: any) => r.errors)).toEqual([undefined, undefined]);
+    expect(each(served.body).map((r) => r.errors)).toEqual([undefined, undefined]);
     expect(await countContacts()).toBe(before + 1);
   });
 
@@ -113,7 +131,7 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
     expect((await send({ variables: { n: 10 }, extensions: { persistedQuery } })).status).toBe(200);
     const costly = await send([{ variables: { n: 30 }, extensions: { persistedQuery } }, { variables: { n: 30 }, extensions: { persistedQuery } }]);
     expect(costly.status).toBe(400);
-    expect(costly.body.errors[0].extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: { actual: 62, operations: [31, 31] } });
+    expect(one(costly.body).errors![0]!.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: { actual: 62, operations: [31, 31] } });
   });
 
   it('cost: nodes(ids:) counts each id asked, in the document or in a variable', async () => {
@@ -128,7 +146,7 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
     // `nodes(ids:) { id }` costs 1 + the number of ids
     expect(verdicts).toEqual([200, 'COST_LIMIT_EXCEEDED', 200, 200, 'COST_LIMIT_EXCEEDED']);
     const literal = await send({ query: `{ nodes(ids: ${JSON.stringify(ids(60))}) { id } }` });
-    expect(literal.body.errors[0].extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: { actual: 61 } });
+    expect(one(literal.body).errors![0]!.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: { actual: 61 } });
   });
 
   it('each limit is configurable', async () => {
@@ -143,7 +161,7 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
     const { send } = appWith({});
     const two = await send([op(1), op(2)]);
     expect(two.status).toBe(200);
-    expect(two.body.map((r: any) => Object.keys(r.data))).toEqual([['viewer', 'n1'], ['viewer', 'n2']]);
+    expect(each(two.body).map((r) => Object.keys(r.data!))).toEqual([['viewer', 'n1'], ['viewer', 'n2']]);
     const eleven = await send(Array.from({ length: 11 }, (_, i) => op(i)));
     expect(eleven.status).toBe(413);
     const empty = await send([]);
@@ -152,19 +170,20 @@ describe('query limits (each rejects with a stable code and runs nothing)', () =
   });
 
   it('introspection is on by default and can be turned off; field suggestions can be hidden', async () => {
-    expect((await owner.gql('{ __schema { queryType { name } } }')).data.__schema.queryType.name).toBe('Query');
+    // gql.tada leaves introspection fields untyped: the answer's shape is given here
+    expect((await owner.gql<{ __schema: { queryType: { name: string } } }>('{ __schema { queryType { name } } }')).data!.__schema.queryType.name).toBe('Query');
     const { send } = appWith({ limits: { ...DEFAULT_LIMITS, introspection: false, fieldSuggestions: false } });
     const closed = await send({ query: '{ __schema { queryType { name } } }' });
-    expect(closed.body.data).toBeUndefined();
+    expect(one(closed.body).data).toBeUndefined();
     expect(new Set(codesOf(closed.body))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
     const typo = await send({ query: '{ viewr { scopes } }' });
-    expect(JSON.stringify(typo.body.errors)).not.toMatch(/Did you mean/);
+    expect(JSON.stringify(one(typo.body).errors)).not.toMatch(/Did you mean/);
     expect(JSON.stringify((await owner.gql('{ viewr { scopes } }')).errors)).toMatch(/Did you mean \\"viewer\\"/);
   });
 
   it('refuses U+0000 in any string with BAD_USER_INPUT, writing nothing', async () => {
     const before = await countContacts();
-    const res = await owner.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }', { input: { firstName: 'nul\u0000inside' } });
+    const res = await owner.gql(graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }'), { input: { firstName: 'nul\u0000inside' } });
     expect(res.status).toBe(400);
     expect(codesOf(res)).toEqual(['BAD_USER_INPUT']);
     expect(await countContacts()).toBe(before);
@@ -242,7 +261,7 @@ describe('rate limit per API key', () => {
     const refused = await send([page, page, page, page, page, page], auth);
     expect(refused.status).toBe(429);
     expect(codesOf(refused.body)).toEqual(['RATE_LIMITED']);
-    expect(refused.body.errors[0].message).toMatch(/10 points per 60 s .*costs 7/);
+    expect(one(refused.body).errors![0]!.message).toMatch(/10 points per 60 s .*costs 7/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.headers.get('ratelimit-remaining')).toBe('5');
     expect(await budget([page, page])).toEqual([200, '10', '2']);
@@ -286,11 +305,11 @@ describe('rate limit per API key', () => {
     // a batch counts each expensive operation: two fit (one runs, one waits), three do not
     const two = await send([expensive, expensive, cheap], as(caller));
     expect(two.status).toBe(200);
-    expect(two.body.map((r: any) => r.errors)).toEqual([undefined, undefined, undefined]);
+    expect(each(two.body).map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
     const three = await send([expensive, expensive, expensive], as(caller));
     expect(three.status).toBe(429);
     expect(codesOf(three.body)).toEqual(['RATE_LIMITED']);
-    expect(three.body.errors[0].message).toMatch(/2 expensive operations \(cost 100 or more\) running or waiting/);
+    expect(one(three.body).errors![0]!.message).toMatch(/2 expensive operations \(cost 100 or more\) running or waiting/);
   });
 
   describe.skipIf(!REDIS_URL)('with Redis', () => {
@@ -336,7 +355,7 @@ describe('faults', () => {
   });
 
   it('every answer carries a request id, the client’s or a new one', async () => {
-    const res = await h.request({ query: '{ viewer { scopes } }' }, { authorization: `Bearer ${owner.key}` });
+    const res = await h.request({ query: graphql('{ viewer { scopes } }') }, { authorization: `Bearer ${owner.key}` });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseKind } from './support/database.js';
+import type { TadaDocumentNode } from 'gql.tada';
 import { createHarness } from './support/harness.js';
+import { graphql } from './support/graphql.js';
 
 // A lookup by email or external ref resolves the key on its unique index first, then reads the
 // record by id: its cost does not grow with the organisation.
@@ -14,11 +16,11 @@ const owner = await h.organization();
 const SEEDED = databaseKind === 'postgres' ? 2_000 : 20;
 
 const company = await owner.gql(
-  'mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } userErrors { code } } }',
+  graphql('mutation($input: CreateCompanyInput!) { createCompany(input: $input) { company { id } userErrors { code } } }'),
   { input: { name: 'Lookup  Works', externalRefs: [{ namespace: 'erp', externalId: 'C-1' }] } },
 );
-expect(company.data.createCompany.userErrors).toEqual([]);
-const companyId: string = company.data.createCompany.company.id;
+expect(company.data!.createCompany.userErrors).toEqual([]);
+const companyId: string = company.data!.createCompany.company!.id;
 
 const contactIds: string[] = [];
 for (let start = 0; start < SEEDED; start += 500) {
@@ -34,13 +36,13 @@ for (let start = 0; start < SEEDED; start += 500) {
     };
   });
   const res = await owner.gql(
-    'mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { message } } } }',
+    graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { message } } } }'),
     { input: { contacts } },
   );
   expect(res.errors).toBeUndefined();
-  for (const result of res.data.createContacts.results) {
+  for (const result of res.data!.createContacts.results) {
     expect(result.userErrors).toEqual([]);
-    contactIds.push(result.contact.id);
+    contactIds.push(result.contact!.id);
   }
 }
 // The last contact: the one a walk over the organisation's contacts in id order meets last.
@@ -49,7 +51,7 @@ const lastId = contactIds[last]!;
 await h.db.sql.exec('ANALYZE');
 
 // The canonical every-field selection (as in test/contact-list.test.ts).
-const CONTACT = `query($by: ContactLookup!) {
+const CONTACT = graphql(`query($by: ContactLookup!) {
   contact(by: $by) {
     id type firstName middleName lastName fullName abbreviation title gender birthday primaryLanguage
     description strategy jobTitle department email phone mobile linkedInUrl profilePictureUrl tags
@@ -70,17 +72,17 @@ const CONTACT = `query($by: ContactLookup!) {
       workspace { approximateCount lastInteractedAt lastInteractedBy { id fullName } }
     }
   }
-}`;
-const COMPANY = 'query($by: CompanyLookup!) { company(by: $by) { id name externalRefs { namespace externalId } } }';
+}`);
+const COMPANY = graphql('query($by: CompanyLookup!) { company(by: $by) { id name externalRefs { namespace externalId } } }');
 
 /** The statements of one operation after the key check (none for a warm key), parameters elided. */
-async function lookupStatements(query: string, variables: Record<string, unknown>) {
-  const auth = await h.statementsOf(() => owner.gql('{ __typename }'));
+async function lookupStatements<Data, Variables>(query: TadaDocumentNode<Data, Variables>, variables: Variables) {
+  const auth = await h.statementsOf(() => owner.gql(graphql('{ __typename }')));
   const { result, statements } = await h.statementsOf(() => owner.gql(query, variables));
   expect(result.errors).toBeUndefined();
   expect(statements.slice(0, auth.statements.length)).toEqual(auth.statements);
   return {
-    data: result.data,
+    data: result.data!,
     statements: statements.slice(auth.statements.length).map((sql) => sql.replace(/\$\d+/g, '$').replace(/\$(\s*,\s*\$)*/g, '$')),
   };
 }
@@ -180,7 +182,7 @@ if (databaseKind === 'postgres') describe(`the lookup statement's plan at ${SEED
    * one made without the parameters' values: that is the plan explained (a plan for the
    * values alone can look fine while the generic one walks every contact).
    */
-  async function plansOf(query: string, variables: Record<string, unknown>, table: string) {
+  async function plansOf<Data, Variables>(query: TadaDocumentNode<Data, Variables>, variables: Variables, table: string) {
     const sent: { sql: string; params: unknown[] }[] = [];
     const prisma = h.db.prisma as unknown as { $on(event: 'query', cb: (e: { query: string; params: string }) => void): void };
     let recording = true;

@@ -4,6 +4,7 @@ import { createPostgresDatabase, databaseKind } from './support/database.js';
 import { createHarness } from './support/harness.js';
 import { startServer } from './support/process.js';
 import { createKeyWithCli, postGraphQL } from './support/server-client.js';
+import { graphql } from './support/graphql.js';
 
 // The races a client can start with one request sent 50 times at once: the etag guard, upserts of
 // one external ref, creates naming one new company, creates claiming one external ref or email. On both
@@ -13,13 +14,13 @@ const CLIENTS = 50;
 const h = await createHarness();
 const owner = await h.organization();
 
-const CREATE = `mutation($input: CreateContactInput!) {
+const CREATE = graphql(`mutation($input: CreateContactInput!) {
   createContact(input: $input) {
     contact { id firstName email companies { company { id name } } externalRefs { namespace externalId } }
     companyResolutions { index action company { id } }
     userErrors { code field existingId message }
   }
-}`;
+}`);
 
 const rows = async (table: string) => {
   const [row] = await h.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE organization_id = $1`, [owner.organizationId]);
@@ -32,22 +33,22 @@ const all = <T>(work: (i: number) => Promise<T>) => Promise.all(Array.from({ len
 describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
   it(`${CLIENTS} updates with one etag: exactly 1 wins, ${CLIENTS - 1} STALE_ETAG, one new version in the feed`, async () => {
     const created = await owner.gql(CREATE, { input: { firstName: 'Etag', email: 'etag@race.example' } });
-    const id = created.data.createContact.contact.id as string;
-    const { etag, version } = (await owner.gql(`query($id: ID!) { contact(by: { id: $id }) { etag version } }`, { id })).data.contact;
+    const id = created.data!.createContact.contact!.id;
+    const { etag, version } = (await owner.gql(graphql(`query($id: ID!) { contact(by: { id: $id }) { etag version } }`), { id })).data!.contact!;
     const results = await all((i) =>
-      owner.gql(`mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id description version } changedFields userErrors { code field } } }`, {
+      owner.gql(graphql(`mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id description version } changedFields userErrors { code field } } }`), {
         input: { id, ifMatch: etag, patch: { description: `writer ${i}`, phones: [{ number: `+1415555${2000 + i}` }] } },
       }),
     );
     expect(results.filter((r) => r.errors)).toEqual([]);
-    const payloads = results.map((r) => r.data.updateContact);
+    const payloads = results.map((r) => r.data!.updateContact);
     const winners = payloads.flatMap((p, i) => (p.contact ? [{ p, i }] : []));
     expect(winners).toHaveLength(1);
     expect(winners[0]!.p).toMatchObject({ contact: { description: `writer ${winners[0]!.i}`, version: version + 1 }, userErrors: [] });
     const losers = payloads.filter((p) => !p.contact);
     expect(losers).toHaveLength(CLIENTS - 1);
     for (const loser of losers) expect(loser.userErrors).toEqual([{ code: 'STALE_ETAG', field: ['ifMatch'] }]);
-    const stored = (await owner.gql(`query($id: ID!) { contact(by: { id: $id }) { description version phones { number } } }`, { id })).data.contact;
+    const stored = (await owner.gql(graphql(`query($id: ID!) { contact(by: { id: $id }) { description version phones { number } } }`), { id })).data!.contact!;
     expect(stored).toEqual({ description: `writer ${winners[0]!.i}`, version: version + 1, phones: [{ number: `+1415555${2000 + winners[0]!.i}` }] });
     const [feed] = await h.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM contact_changes WHERE contact_id = $1 AND change_type = 'UPDATED'`, [id.slice(4)]);
     expect(feed!.n).toBe(1);
@@ -56,41 +57,41 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
   it(`${CLIENTS} upserts of one external ref: 1 CREATED and one contact, the rest update it`, async () => {
     const before = await counts();
     const results = await all((i) =>
-      owner.gql(`mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName } userErrors { code field message } } }`, {
+      owner.gql(graphql(`mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName } userErrors { code field message } } }`), {
         input: { by: { externalRef: { namespace: 'crm', externalId: 'UPSERT-RACE' } }, firstName: `Upsert${i}` },
       }),
     );
     expect(results.filter((r) => r.errors)).toEqual([]);
-    const payloads = results.map((r) => r.data.upsertContact);
+    const payloads = results.map((r) => r.data!.upsertContact);
     const actions = payloads.map((p) => p.action ?? p.userErrors.map((e: { code: string }) => e.code).join(','));
     expect(actions.filter((a) => a === 'CREATED')).toHaveLength(1);
     // The others found it and updated it (or, having the same values, left it as it was).
     expect(actions.filter((a) => !['CREATED', 'UPDATED', 'NOOP'].includes(a))).toEqual([]);
     const ids = new Set(payloads.flatMap((p) => (p.contact ? [p.contact.id] : [])));
     expect(ids.size).toBe(1);
-    const found = await owner.gql(`{ contact(by: { externalRef: { namespace: "crm", externalId: "UPSERT-RACE" } }) { id version } }`);
-    expect(found.data.contact.id).toBe([...ids][0]);
+    const found = await owner.gql(graphql(`{ contact(by: { externalRef: { namespace: "crm", externalId: "UPSERT-RACE" } }) { id version } }`));
+    expect(found.data!.contact!.id).toBe([...ids][0]);
     const after = await counts();
     expect(after.contacts).toBe(before.contacts + 1);
     expect(after.external_refs).toBe(before.external_refs + 1);
     // one CREATED entry and one per update that changed something
     expect(after.contact_changes).toBe(before.contact_changes + 1 + actions.filter((a) => a === 'UPDATED').length);
-    expect(found.data.contact.version).toBe(1 + actions.filter((a) => a === 'UPDATED').length);
+    expect(found.data!.contact!.version).toBe(1 + actions.filter((a) => a === 'UPDATED').length);
   });
 
   it(`${CLIENTS} creates naming one new company: 1 company, 1 CREATED + ${CLIENTS - 1} MATCHED, all linked`, async () => {
     const before = await counts();
     const spellings = ['Orion Dynamics', ' orion  dynamics', 'ORION Dynamics ', 'Orion\tDynamics'];
-    const results = await all((i) => owner.gql(CREATE, { input: { firstName: `Orion${i}`, companies: [{ company: { name: spellings[i % spellings.length] } }] } }));
+    const results = await all((i) => owner.gql(CREATE, { input: { firstName: `Orion${i}`, companies: [{ company: { name: spellings[i % spellings.length]! } }] } }));
     expect(results.filter((r) => r.errors)).toEqual([]);
-    const payloads = results.map((r) => r.data.createContact);
+    const payloads = results.map((r) => r.data!.createContact);
     expect(payloads.filter((p) => p.userErrors.length > 0)).toEqual([]);
-    const actions = payloads.map((p) => p.companyResolutions[0].action);
+    const actions = payloads.map((p) => p.companyResolutions[0]!.action);
     expect(actions.filter((a) => a === 'CREATED')).toHaveLength(1);
     expect(actions.filter((a) => a === 'MATCHED')).toHaveLength(CLIENTS - 1);
-    const companyIds = new Set(payloads.flatMap((p) => [p.contact.companies[0].company.id, p.companyResolutions[0].company.id]));
+    const companyIds = new Set(payloads.flatMap((p) => [p.contact!.companies[0]!.company.id, p.companyResolutions[0]!.company!.id]));
     expect(companyIds.size).toBe(1);
-    payloads.forEach((p, i) => expect(p.contact.firstName).toBe(`Orion${i}`));
+    payloads.forEach((p, i) => expect(p.contact!.firstName).toBe(`Orion${i}`));
     const after = await counts();
     expect(after.companies).toBe(before.companies + 1);
     expect(after.contacts).toBe(before.contacts + CLIENTS);
@@ -112,7 +113,7 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
       }),
     );
     expect(results.filter((r) => r.errors)).toEqual([]);
-    const payloads = results.map((r) => r.data.createContact);
+    const payloads = results.map((r) => r.data!.createContact);
     const winners = payloads.flatMap((p, i) => (p.contact ? [{ p, i }] : []));
     expect(winners).toHaveLength(1);
     const { p: winner, i: w } = winners[0]!;
@@ -120,7 +121,7 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
     const losers = payloads.filter((p) => !p.contact);
     expect(losers).toHaveLength(CLIENTS - 1);
     for (const loser of losers) {
-      expect(loser.userErrors).toEqual([expect.objectContaining({ code: 'DUPLICATE', field: ['externalRefs', '0'], existingId: winner.contact.id })]);
+      expect(loser.userErrors).toEqual([expect.objectContaining({ code: 'DUPLICATE', field: ['externalRefs', '0'], existingId: winner.contact!.id })]);
       expect(loser.companyResolutions).toEqual([]);
     }
     const after = await counts();
@@ -145,11 +146,11 @@ describe(`${CLIENTS} concurrent clients (${databaseKind})`, () => {
   it(`${CLIENTS} creates with one email, in two spellings: 1 contact, ${CLIENTS - 1} DUPLICATE naming it`, async () => {
     const results = await all((i) => owner.gql(CREATE, { input: { firstName: `Mail${i}`, email: i % 2 ? 'Same@Race.example' : 'same@race.example' } }));
     expect(results.filter((r) => r.errors)).toEqual([]);
-    const payloads = results.map((r) => r.data.createContact);
+    const payloads = results.map((r) => r.data!.createContact);
     const winners = payloads.filter((p) => p.contact);
     expect(winners).toHaveLength(1);
     for (const loser of payloads.filter((p) => !p.contact)) {
-      expect(loser.userErrors).toEqual([expect.objectContaining({ code: 'DUPLICATE', field: ['email'], existingId: winners[0].contact.id })]);
+      expect(loser.userErrors).toEqual([expect.objectContaining({ code: 'DUPLICATE', field: ['email'], existingId: winners[0]!.contact!.id })]);
     }
   });
 
@@ -171,13 +172,13 @@ if (shared) describe(`${CLIENTS} updates without ifMatch through two server proc
     const [a, b] = await Promise.all([startServer(env), startServer(env)]);
     try {
       const created = await postGraphQL(a.url, key, CREATE, { input: { firstName: 'Shared' } });
-      const id = created.body.data.createContact.contact.id as string;
-      const UPDATE = `mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { version description phones { number } } userErrors { code field message } } }`;
+      const id = created.body!.data!.createContact.contact!.id as string;
+      const UPDATE = graphql(`mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { version description phones { number } } userErrors { code field message } } }`);
       const answers = await all((i) =>
         postGraphQL(i % 2 ? b.url : a.url, key, UPDATE, { input: { id, patch: { description: `writer ${i}`, phones: [{ number: `+1415555${4000 + i}` }] } } }),
       );
-      expect(answers.filter((r) => r.status !== 200 || r.body.errors)).toEqual([]);
-      const payloads = answers.map((r) => r.body.data.updateContact);
+      expect(answers.filter((r) => r.status !== 200 || r.body!.errors)).toEqual([]);
+      const payloads = answers.map((r) => r.body!.data!.updateContact);
       const applied = payloads.filter((p) => p.contact);
       const refused = payloads.filter((p) => !p.contact);
       for (const p of refused) expect(p.userErrors).toEqual([{ code: 'CONFLICT', field: null, message: expect.any(String) }]);
@@ -185,14 +186,14 @@ if (shared) describe(`${CLIENTS} updates without ifMatch through two server proc
       expect(applied.length).toBeGreaterThan(0);
       // Each applied update made exactly one version (stored below: 1 + applied). A payload reads
       // the contact after its commit, so another process's later write may already show in it.
-      for (const p of applied) expect(p.contact.version).toBeGreaterThan(1);
-      for (const p of applied) expect(p.contact.version).toBeLessThanOrEqual(1 + applied.length);
-      const last = applied.reduce((x, y) => (y.contact.version > x.contact.version ? y : x));
-      const stored = await postGraphQL(a.url, key, `query($id: ID!) { contact(by: { id: $id }) { version description phones { number } } }`, { id });
-      expect(stored.body.data.contact).toEqual({ version: 1 + applied.length, description: last.contact.description, phones: last.contact.phones });
+      for (const p of applied) expect(p.contact!.version).toBeGreaterThan(1);
+      for (const p of applied) expect(p.contact!.version).toBeLessThanOrEqual(1 + applied.length);
+      const last = applied.reduce((x, y) => (y.contact!.version > x.contact!.version ? y : x));
+      const stored = await postGraphQL(a.url, key, graphql(`query($id: ID!) { contact(by: { id: $id }) { version description phones { number } } }`), { id });
+      expect(stored.body!.data!.contact).toEqual({ version: 1 + applied.length, description: last.contact!.description, phones: last.contact!.phones });
       // a whole patch: the description and the phone of one writer, never a mix
-      const writer = Number(String(last.contact.description).replace('writer ', ''));
-      expect(last.contact.phones).toEqual([{ number: `+1415555${4000 + writer}` }]);
+      const writer = Number(String(last.contact!.description).replace('writer ', ''));
+      expect(last.contact!.phones).toEqual([{ number: `+1415555${4000 + writer}` }]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }

@@ -1,3 +1,4 @@
+import type { TadaDocumentNode } from 'gql.tada';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -10,10 +11,11 @@ import { createHarness } from './support/harness.js';
 import { listenOnLoopback } from './support/http-server.js';
 import { startRedisServer } from './support/redis-server.js';
 import { subscribe } from './support/sse.js';
+import { graphql, documentText } from './support/graphql.js';
 
-const SUBSCRIPTION = 'subscription { contactChanged { cursor changeType contactId contact { fullName } } }';
+const SUBSCRIPTION = graphql('subscription { contactChanged { cursor changeType contactId contact { fullName } } }');
 const OUTAGE_MS = 12_000;
-const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }';
+const CREATE = graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }');
 
 /** The app's logger (pino, JSON lines) writing into an array the test reads. */
 function capturedLogger() {
@@ -69,18 +71,18 @@ describe.runIf(WITH_REDIS)('subscriptions across a Redis outage', () => {
       listenOnLoopback(createApp({ db: h.db, log: a.log, events: eventsA })),
       listenOnLoopback(createApp({ db: h.db, log: b.log, events: eventsB })),
     ]);
-    const gql = async (origin: string, query: string, variables: Record<string, unknown> = {}) => {
+    const gql = async <Data, Variables>(origin: string, query: TadaDocumentNode<Data, Variables>, variables?: Variables) => {
       const res = await fetch(`${origin}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: documentText(query), variables: variables ?? {} }),
       });
       expect(res.status).toBe(200);
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as { data: Data; errors?: unknown };
       expect(body.errors).toBeUndefined();
       return body.data;
     };
-    const create = async (firstName: string) => (await gql(serverB.origin, CREATE, { input: { firstName } })).createContact.contact.id as string;
+    const create = async (firstName: string) => (await gql(serverB.origin, CREATE, { input: { firstName } })).createContact.contact!.id;
     const sub = await subscribe(fetch, `${serverA.origin}/graphql`, owner.key, SUBSCRIPTION);
     try {
       await subscribedInRedis(redisServer.url, owner.organizationId);
@@ -101,7 +103,7 @@ describe.runIf(WITH_REDIS)('subscriptions across a Redis outage', () => {
       const after = await create('After');
       await sub.waitFor(4);
       await sleep(300);
-      expect(sub.events.map((event) => event.data.contactChanged)).toEqual(
+      expect(sub.events.map((event) => event.data!.contactChanged)).toEqual(
         [
           [before, 'Before'],
           [during[0], 'During One'],
@@ -110,8 +112,8 @@ describe.runIf(WITH_REDIS)('subscriptions across a Redis outage', () => {
         ].map(([contactId, fullName]) => ({ cursor: expect.any(String), changeType: 'CREATED', contactId, contact: { fullName } })),
       );
       // the events' cursors are the feed's: a client that reconnects resumes from the last one it saw
-      const feed = await gql(serverA.origin, `{ contactChanges(after: "${sub.events[0].data.contactChanged.cursor}") { changes { cursor contactId } } }`);
-      expect(feed.contactChanges.changes).toEqual(sub.events.slice(1).map((event) => ({ cursor: event.data.contactChanged.cursor, contactId: event.data.contactChanged.contactId })));
+      const feed = await gql(serverA.origin, graphql('query($after: String) { contactChanges(after: $after) { changes { cursor contactId } } }'), { after: sub.events[0]!.data!.contactChanged.cursor });
+      expect(feed.contactChanges.changes).toEqual(sub.events.slice(1).map((event) => ({ cursor: event.data!.contactChanged.cursor, contactId: event.data!.contactChanged.contactId })));
 
       for (const { lines } of [a, b]) await until('the recovery logged', () => lines.some((line) => /reachable again/.test(line.msg)));
       for (const { lines } of [a, b]) {

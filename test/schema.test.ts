@@ -64,9 +64,9 @@ describe('_service { sdl }', () => {
   it('is the same SDL without @oneOf, which Apollo’s subgraph printer and composition reject', async () => {
     const h = await createHarness();
     const caller = await h.organization();
-    const res = await caller.gql('{ _service { sdl } }');
+    const res = await caller.gql<{ _service: { sdl: string } }>('{ _service { sdl } }');
     expect(res.errors).toBeUndefined();
-    const sdl: string = res.data._service.sdl;
+    const sdl = res.data!._service.sdl;
     expect(sdl).not.toMatch(/@oneOf \{/);
     expect(sdl.trim()).toBe(printServiceSDL().trim());
     expect(printSchemaSDL().replaceAll(' @oneOf {', ' {')).toBe(printServiceSDL());

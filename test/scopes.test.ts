@@ -8,8 +8,10 @@ import { createApiKey } from '../src/modules/api-key/api-key.js';
 import { createLogger } from '../src/logger.js';
 import { createApp } from '../src/yoga.js';
 import { fullSelection, idKindOf, minimalCall } from './support/fuzz.js';
+import type { TadaDocumentNode } from 'gql.tada';
 import { type Caller, createHarness, type GraphQLResponse } from './support/harness.js';
 import { subscribe } from './support/sse.js';
+import { documentText, graphql, type TextMutationData } from './support/graphql.js';
 
 // Which scope every root field needs, checked against the live schema: a field missing from
 // these tables fails the test, so a new operation cannot ship without a decision about its scope.
@@ -137,7 +139,7 @@ describe('scopes: mutations', () => matrixFor('mutation', MUTATION_SCOPES));
 describe('scopes: queries', () => matrixFor('query', QUERY_SCOPES));
 
 describe('scopes: the contactChanged subscription (Server-Sent Events)', () => {
-  const SUBSCRIPTION = 'subscription { contactChanged { changeType contactId contact { fullName ssn } } }';
+  const SUBSCRIPTION = graphql('subscription { contactChanged { changeType contactId contact { fullName ssn } } }');
   const appFetch = (input: string, init: RequestInit) => Promise.resolve(h.app.fetch(input, init));
 
   it('lists every subscription field in the scope table', () => {
@@ -155,24 +157,24 @@ describe('scopes: the contactChanged subscription (Server-Sent Events)', () => {
       try {
         if (!allowed) {
           const [event] = await sub.waitFor(1);
-          expect(event.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-          expect(event.data ?? null).toBeNull();
+          expect(event!.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+          expect(event!.data ?? null).toBeNull();
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
         const created = await h.request(
-          { query: 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }', variables: { input: { firstName: 'Sub', lastName: setName, ssn: '078-05-1120' } } },
+          { query: graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }'), variables: { input: { firstName: 'Sub', lastName: setName, ssn: '078-05-1120' } } },
           { authorization: `Bearer ${writerKey}` },
         );
-        const id = created.data.createContact.contact.id;
+        const id = created.data!.createContact.contact!.id;
         const [event] = await sub.waitFor(1);
-        expect(event.data.contactChanged).toMatchObject({ changeType: 'CREATED', contactId: id, contact: { fullName: `Sub ${setName}` } });
+        expect(event!.data!.contactChanged).toMatchObject({ changeType: 'CREATED', contactId: id, contact: { fullName: `Sub ${setName}` } });
         if (scopes.includes('contacts:sensitive')) {
-          expect(event.errors).toBeUndefined();
-          expect(event.data.contactChanged.contact.ssn).toBe('078-05-1120');
+          expect(event!.errors).toBeUndefined();
+          expect(event!.data!.contactChanged.contact!.ssn).toBe('078-05-1120');
         } else {
-          expect(event.data.contactChanged.contact.ssn).toBeNull();
-          expect(event.errors?.map((e: { extensions?: { code?: string }; path?: (string | number)[] }) => [e.extensions?.code, e.path?.at(-1)])).toEqual([['FORBIDDEN', 'ssn']]);
+          expect(event!.data!.contactChanged.contact!.ssn).toBeNull();
+          expect(event!.errors?.map((e: { extensions?: { code?: string }; path?: (string | number)[] }) => [e.extensions?.code, e.path?.at(-1)])).toEqual([['FORBIDDEN', 'ssn']]);
         }
       } finally {
         sub.close();
@@ -182,44 +184,44 @@ describe('scopes: the contactChanged subscription (Server-Sent Events)', () => {
 });
 
 describe('scopes: ssn needs contacts:sensitive, and only ssn is withheld', () => {
-  const CONTACT = 'query($id: ID!) { contact(by: { id: $id }) { id fullName email ssn } }';
-  const LIST = '{ contacts(first: 10) { edges { node { id fullName ssn } } } }';
+  const CONTACT = graphql('query($id: ID!) { contact(by: { id: $id }) { id fullName email ssn } }');
+  const LIST = graphql('{ contacts(first: 10) { edges { node { id fullName ssn } } } }');
 
   it('answers ssn null with one FORBIDDEN error on that field, the other fields present', async () => {
     const org = await h.organization({ scopes: ['contacts:read', 'contacts:write'] });
     // writing ssn needs contacts:sensitive: a second key of the organisation writes it
     const { key: writer } = await createApiKey(h.db.prisma, { organizationId: org.organizationId, userId: org.userId, scopes: [...SCOPES] });
     const created = await h.request({
-      query: 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }',
+      query: graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }'),
       variables: { input: { firstName: 'Sensitive', lastName: 'Person', email: 'sensitive@x.example', ssn: '078-05-1120' } },
     }, { authorization: `Bearer ${writer}` });
-    expect(created.data.createContact.userErrors).toEqual([]);
-    const id = created.data.createContact.contact.id;
+    expect(created.data!.createContact.userErrors).toEqual([]);
+    const id = created.data!.createContact.contact!.id;
 
     const one = await org.gql(CONTACT, { id });
     expect(one.status).toBe(200);
-    expect(one.data.contact).toEqual({ id, fullName: 'Sensitive Person', email: 'sensitive@x.example', ssn: null });
+    expect(one.data!.contact).toEqual({ id, fullName: 'Sensitive Person', email: 'sensitive@x.example', ssn: null });
     expect(one.errors?.map((e) => ({ code: e.extensions?.code, path: e.path }))).toEqual([{ code: 'FORBIDDEN', path: ['contact', 'ssn'] }]);
 
     const list = await org.gql(LIST);
-    expect(list.data.contacts.edges).toEqual([{ node: { id, fullName: 'Sensitive Person', ssn: null } }]);
+    expect(list.data!.contacts.edges).toEqual([{ node: { id, fullName: 'Sensitive Person', ssn: null } }]);
     expect(list.errors?.map((e) => ({ code: e.extensions?.code, path: e.path }))).toEqual([{ code: 'FORBIDDEN', path: ['contacts', 'edges', 0, 'node', 'ssn'] }]);
 
     // the same through a mutation payload and node(id)
-    const viaNode = await org.gql('query($id: ID!) { node(id: $id) { ... on Contact { fullName ssn } } }', { id });
-    expect(viaNode.data.node).toEqual({ fullName: 'Sensitive Person', ssn: null });
+    const viaNode = await org.gql(graphql('query($id: ID!) { node(id: $id) { ... on Contact { fullName ssn } } }'), { id });
+    expect(viaNode.data!.node).toEqual({ fullName: 'Sensitive Person', ssn: null });
     expect(viaNode.errors?.map((e) => e.path?.at(-1))).toEqual(['ssn']);
-    const viaPayload = await org.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { lastName ssn } userErrors { code } } }', {
+    const viaPayload = await org.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { lastName ssn } userErrors { code } } }'), {
       input: { id, patch: { lastName: 'Renamed' } },
     });
-    expect(viaPayload.data.updateContact).toEqual({ contact: { lastName: 'Renamed', ssn: null }, userErrors: [] });
+    expect(viaPayload.data!.updateContact).toEqual({ contact: { lastName: 'Renamed', ssn: null }, userErrors: [] });
     expect(viaPayload.errors?.map((e) => [e.extensions?.code, e.path?.at(-1)])).toEqual([['FORBIDDEN', 'ssn']]);
 
     // with contacts:sensitive the value is there and nothing is refused
     const { key } = await createApiKey(h.db.prisma, { organizationId: org.organizationId, userId: org.userId, scopes: ['contacts:read', 'contacts:sensitive'] });
     const sensitive = await h.request({ query: CONTACT, variables: { id } }, { authorization: `Bearer ${key}` });
     expect(sensitive.errors).toBeUndefined();
-    expect(sensitive.data.contact.ssn).toBe('078-05-1120');
+    expect(sensitive.data!.contact!.ssn).toBe('078-05-1120');
   });
 
   it('contacts:sensitive alone does not grant reading contacts', async () => {
@@ -234,11 +236,11 @@ describe('scopes: federation entities are contact data', () => {
     const caller = callers['admin']!;
     const { key } = await createApiKey(h.db.prisma, { organizationId: caller.organizationId, userId: caller.userId, scopes: [...SCOPES] });
     const created = await h.request(
-      { query: 'mutation { createContact(input: { firstName: "Entity", lastName: "Leak", email: "entity@leak.example" }) { contact { id } } }' },
+      { query: graphql('mutation { createContact(input: { firstName: "Entity", lastName: "Leak", email: "entity@leak.example" }) { contact { id } } }') },
       { authorization: `Bearer ${key}` },
     );
-    const id = created.data.createContact.contact.id;
-    const res = await caller.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id fullName email } } }', {
+    const id = created.data!.createContact.contact!.id;
+    const res = await caller.gql<{ _entities: unknown }>('query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id fullName email } } }', {
       r: [{ __typename: 'Contact', id }],
     });
     expect(res.data?._entities ?? null).toBeNull();
@@ -294,7 +296,7 @@ function writeOnlySelection(type: GraphQLOutputType): string {
 // Selecting a payload in full goes far past the query limits, which are not under test here.
 const unlimited = createApp({ db: h.db, log: createLogger('silent'), limits: { ...DEFAULT_LIMITS, depth: 50, tokens: 1_000_000, cost: 1_000_000_000, aliases: 1000 } });
 /** An answer's body: `data` untyped, as the operations sent here are built from the live schema. */
-type GraphQLBody = Omit<GraphQLResponse, 'status' | 'headers'>;
+type GraphQLBody = Omit<GraphQLResponse<TextMutationData>, 'status' | 'headers'>;
 
 async function send(key: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLBody> {
   const response = await unlimited.fetch('http://test/graphql', {
@@ -319,27 +321,27 @@ interface World {
 /** An organisation with two contacts of one company and one group, a custom value, an ssn: every string holds MARK. */
 async function seedWorld(): Promise<World> {
   const owner = await h.organization();
-  const ok = async (query: string, input: Record<string, unknown>) => {
+  const ok = async <Data extends Record<string, { userErrors: unknown[] }>, Input>(query: TadaDocumentNode<Data, { input: Input }>, input: Input) => {
     const res = await owner.gql(query, { input });
-    const [payload] = Object.values(res.data ?? {}) as any[];
-    expect(res.errors ?? payload.userErrors).toEqual([]);
+    const [payload] = Object.values(res.data ?? {}) as Data[keyof Data][];
+    expect(res.errors ?? payload!.userErrors).toEqual([]);
     return payload;
   };
-  const group = (await ok('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }', { name: 'Qx7 Members' })).group.id;
-  const field = (await ok('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { code } } }', { groupId: group, name: 'Qx7 Notes', type: 'TEXT' })).customField.id;
-  const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id primaryCompany { id } } userErrors { code } } }';
+  const group = (await ok(graphql('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }'), { name: 'Qx7 Members' }))!.group!.id;
+  const field = (await ok(graphql('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { code } } }'), { groupId: group, name: 'Qx7 Notes', type: 'TEXT' }))!.customField!.id;
+  const CREATE = graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id primaryCompany { id } } userErrors { code } } }');
   const alice = (await ok(CREATE, {
     firstName: 'Qx7alice', lastName: 'Qx7son', email: 'alice@qx7.example', ssn: SEEDED_SSN, tags: ['qx7-tag'], jobTitle: 'Qx7 buyer',
     companies: [{ company: { name: 'Qx7 Corp' } }], groups: [group], customFieldValues: [{ field, value: 'qx7 secret' }], externalRefs: [{ namespace: 'crm', externalId: 'qx7-a' }],
-  })).contact;
-  const bob = (await ok(CREATE, { firstName: 'Qx7bob', lastName: 'Qx7son', email: 'bob@qx7.example', birthday: '1980-01-02', companies: [{ company: { name: 'Qx7 Corp' } }], groups: [group] })).contact;
+  }))!.contact;
+  const bob = (await ok(CREATE, { firstName: 'Qx7bob', lastName: 'Qx7son', email: 'bob@qx7.example', birthday: '1980-01-02', companies: [{ company: { name: 'Qx7 Corp' } }], groups: [group] }))!.contact;
   const { key: noRead } = await createApiKey(h.db.prisma, { organizationId: owner.organizationId, userId: owner.userId, scopes: NO_READ });
-  return { owner, noRead, alice: alice.id, bob: bob.id, company: alice.primaryCompany.id, group, field };
+  return { owner, noRead, alice: alice!.id, bob: bob!.id, company: alice!.primaryCompany!.id, group, field };
 }
 
 /** What a mutation needs done first to reach the seeded records. */
 const PREPARE: Record<string, (world: World) => Promise<unknown>> = {
-  restoreContact: (world) => world.owner.gql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }', { id: world.alice }),
+  restoreContact: (world) => world.owner.gql(graphql('mutation($id: ID!) { deleteContact(input: { id: $id }) { userErrors { code } } }'), { id: world.alice }),
 };
 
 /** The smallest call of a mutation, every id it takes aimed at the seeded records (merges fold bob into alice). */
@@ -418,7 +420,7 @@ describe('scopes: every mutation payload withholds contact data from a key witho
       expect((withoutRead.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN')).toEqual([]);
       // the same call with the scope: the payload did reach contact data, and the write answered the same userErrors
       expect(withRead.errors ?? []).toEqual([]);
-      expect(blanked(withoutRead.data[mutation.name].userErrors)).toEqual(blanked(withRead.data[mutation.name].userErrors));
+      expect(blanked(withoutRead.data![mutation.name]!.userErrors)).toEqual(blanked(withRead.data![mutation.name]!.userErrors));
       expect(contactDataIn(withRead.data).length > 0, JSON.stringify(withRead).slice(0, 1500)).toBe(!IDS_ONLY.has(mutation.name));
       expect(carriesSeededData(withRead)).toBe(!IDS_ONLY.has(mutation.name) && !FRESH.has(mutation.name));
     });
@@ -426,7 +428,7 @@ describe('scopes: every mutation payload withholds contact data from a key witho
     it(`${mutation.name}: a write-only client's selection answers the same as with contacts:read, and writes the same`, async () => {
       const selection = writeOnlySelection(mutation.type);
       const { denied, allowed, withoutRead, withRead } = await callInTwoWorlds(mutation.name, selection);
-      expect(withRead.data[mutation.name].userErrors).toEqual([]);
+      expect(withRead.data![mutation.name]!.userErrors).toEqual([]);
       expect(withoutRead.errors).toBeUndefined();
       expect(blanked(withoutRead)).toEqual(blanked(withRead));
       expect(await snapshotOf(denied)).toEqual(await snapshotOf(allowed));
@@ -436,19 +438,28 @@ describe('scopes: every mutation payload withholds contact data from a key witho
 
 describe('scopes: the paths the attack used, with a write-only key (and an admin-only one)', () => {
   const keyOf = async (world: World, scopes: Scope[]) => (await createApiKey(h.db.prisma, { organizationId: world.owner.organizationId, userId: world.owner.userId, scopes })).key;
-  const as = (key: string) => (query: string, variables?: Record<string, unknown>) => h.request({ query, variables }, { authorization: `Bearer ${key}` });
+  /** sends as the key: a typed document types the answer; a text one (built per case) answers its payload by root field */
+  function keyed(key: string) {
+    function send<Data, Variables>(query: TadaDocumentNode<Data, Variables>, variables?: Variables): Promise<GraphQLResponse<Data>>;
+    function send(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TextMutationData>>;
+    function send(query: string | TadaDocumentNode<unknown, unknown>, variables?: unknown): Promise<GraphQLResponse> {
+      return h.request({ query: documentText(query), variables }, { authorization: `Bearer ${key}` });
+    }
+    return send;
+  }
+  const as = (key: string) => keyed(key);
   /** nothing but FORBIDDEN errors, each on a field, naming no data */
-  const refusedReads = (res: { errors?: { path?: unknown[]; extensions?: Record<string, any> }[] }) => {
+  const refusedReads = (res: { errors?: { path?: unknown[]; extensions?: Record<string, unknown> }[] }) => {
     expect(carriesSeededData(res)).toBe(false);
     expect(res.errors?.length).toBeGreaterThan(0);
     expect(res.errors!.filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.path)).toEqual([]);
   };
-  const read = (world: World, query: string, variables?: Record<string, unknown>) => world.owner.gql(query, variables);
+  const read = <Data, Variables>(world: World, query: TadaDocumentNode<Data, Variables>, variables?: Variables) => world.owner.gql(query, variables);
 
   it('a no-op upsertContact (NOOP) answers the id, not the contact, even for values the input repeats', async () => {
     const world = await seedWorld();
     const res = await as(await keyOf(world, ['contacts:write']))(
-      'mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName email jobTitle } changedFields userErrors { code } } }',
+      graphql('mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { id firstName email jobTitle } changedFields userErrors { code } } }'),
       { input: { by: { email: 'alice@qx7.example' }, firstName: 'Qx7alice' } },
     );
     expect(res.data!.upsertContact).toEqual({ action: 'NOOP', contact: { id: world.alice, firstName: null, email: null, jobTitle: null }, changedFields: [], userErrors: [] });
@@ -459,22 +470,22 @@ describe('scopes: the paths the attack used, with a write-only key (and an admin
   it('updateContact writes, and answers the id only', async () => {
     const world = await seedWorld();
     const res = await as(await keyOf(world, ['contacts:write']))(
-      'mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id fullName email tags } changedFields userErrors { code } } }',
+      graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { id fullName email tags } changedFields userErrors { code } } }'),
       { input: { id: world.alice, patch: { jobTitle: 'Buyer' } } },
     );
     // tags is non-null: its refusal takes the contact with it
     expect(res.data!.updateContact).toEqual({ contact: null, changedFields: ['jobTitle'], userErrors: [] });
     refusedReads(res);
-    expect((await read(world, 'query($id: ID!) { contact(by: { id: $id }) { jobTitle } }', { id: world.alice })).data.contact).toEqual({ jobTitle: 'Buyer' });
+    expect((await read(world, graphql('query($id: ID!) { contact(by: { id: $id }) { jobTitle } }'), { id: world.alice })).data!.contact).toEqual({ jobTitle: 'Buyer' });
   });
 
   it('deleteContact and restoreContact answer the id only', async () => {
     const world = await seedWorld();
     const writer = as(await keyOf(world, ['contacts:write']));
-    const deleted = await writer('mutation($id: ID!) { deleteContact(input: { id: $id }) { contact { id fullName deletedAt } userErrors { code } } }', { id: world.alice });
+    const deleted = await writer(graphql('mutation($id: ID!) { deleteContact(input: { id: $id }) { contact { id fullName deletedAt } userErrors { code } } }'), { id: world.alice });
     expect(deleted.data!.deleteContact).toEqual({ contact: { id: world.alice, fullName: null, deletedAt: null }, userErrors: [] });
     refusedReads(deleted);
-    const restored = await writer('mutation($id: ID!) { restoreContact(input: { id: $id }) { contact { id fullName email } userErrors { code } } }', { id: world.alice });
+    const restored = await writer(graphql('mutation($id: ID!) { restoreContact(input: { id: $id }) { contact { id fullName email } userErrors { code } } }'), { id: world.alice });
     expect(restored.data!.restoreContact).toEqual({ contact: { id: world.alice, fullName: null, email: null }, userErrors: [] });
     refusedReads(restored);
   });
@@ -482,19 +493,19 @@ describe('scopes: the paths the attack used, with a write-only key (and an admin
   it('recordInteraction records, and answers the id only', async () => {
     const world = await seedWorld();
     const res = await as(await keyOf(world, ['contacts:write']))(
-      'mutation($id: ID!) { recordInteraction(input: { contactId: $id }) { contact { id fullName } userErrors { code } } }',
+      graphql('mutation($id: ID!) { recordInteraction(input: { contactId: $id }) { contact { id fullName } userErrors { code } } }'),
       { id: world.alice },
     );
     expect(res.data!.recordInteraction).toEqual({ contact: { id: world.alice, fullName: null }, userErrors: [] });
     refusedReads(res);
-    const stats = await read(world, 'query($id: ID!) { contact(by: { id: $id }) { interactionMetadata { workspace { approximateCount } } } }', { id: world.alice });
-    expect(stats.data.contact.interactionMetadata.workspace.approximateCount).toBe(1);
+    const stats = await read(world, graphql('query($id: ID!) { contact(by: { id: $id }) { interactionMetadata { workspace { approximateCount } } } }'), { id: world.alice });
+    expect(stats.data!.contact!.interactionMetadata.workspace.approximateCount).toBe(1);
   });
 
   it('mergeContacts(dryRun: true) shows which fields conflict, never their values', async () => {
     const world = await seedWorld();
     const res = await as(await keyOf(world, ['contacts:write']))(
-      'mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { contact { id firstName } mergedIds dryRun conflicts { sourceId field kept discarded } userErrors { code } } }',
+      graphql('mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { contact { id firstName } mergedIds dryRun conflicts { sourceId field kept discarded } userErrors { code } } }'),
       { input: { targetId: world.alice, sourceIds: [world.bob], dryRun: true } },
     );
     const payload = res.data!.mergeContacts;
@@ -503,7 +514,7 @@ describe('scopes: the paths the attack used, with a write-only key (and an admin
     expect(payload.conflicts.every((c: { sourceId: string; kept: unknown; discarded: unknown }) => c.sourceId === world.bob && c.kept === null && c.discarded === null)).toBe(true);
     refusedReads(res);
     // nothing was merged
-    expect((await read(world, 'query($id: ID!) { contact(by: { id: $id }) { id } }', { id: world.bob })).data.contact).toEqual({ id: world.bob });
+    expect((await read(world, graphql('query($id: ID!) { contact(by: { id: $id }) { id } }'), { id: world.bob })).data!.contact).toEqual({ id: world.bob });
   });
 
   it.each([
@@ -545,12 +556,12 @@ describe('scopes: the paths the attack used, with a write-only key (and an admin
 
   it('contactChanged refuses a key with every scope but contacts:read, before any event', async () => {
     const world = await seedWorld();
-    const sub = await subscribe((input, init) => Promise.resolve(h.app.fetch(input, init)), 'http://test/graphql', world.noRead, 'subscription { contactChanged { contactId contact { id fullName email } } }');
+    const sub = await subscribe((input, init) => Promise.resolve(h.app.fetch(input, init)), 'http://test/graphql', world.noRead, graphql('subscription { contactChanged { contactId contact { id fullName email } } }'));
     try {
-      await world.owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id: world.alice, patch: { jobTitle: 'Qx7 changed' } } });
+      await world.owner.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }'), { input: { id: world.alice, patch: { jobTitle: 'Qx7 changed' } } });
       const [event] = await sub.waitFor(1);
-      expect(event.data ?? null).toBeNull();
-      expect(event.errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(event!.data ?? null).toBeNull();
+      expect(event!.errors!.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['FORBIDDEN']);
       expect(carriesSeededData(event)).toBe(false);
     } finally {
       sub.close();

@@ -12,6 +12,7 @@ import { type Caller, createHarness, type GraphQLResponse } from './support/harn
 import { runCli } from './support/process.js';
 import { subscribe } from './support/sse.js';
 import { type Document, documentText } from './support/graphql.js';
+import { graphql } from './support/graphql.js';
 
 // ssn is written and read only with contacts:sensitive, on every path: each path below is run
 // by a key with the scope and by a key of the same organisation without it (read + write).
@@ -69,24 +70,24 @@ async function world(): Promise<World> {
     gql: async (document: Document<unknown, never>, variables?: unknown) => {
       const query = documentText(document);
       // the harness' caller waits for the feed to settle; borrow it
-      if (query.includes('contactChanges')) await sensitive.gql('{ contactChanges(first: 1) { endCursor } }');
+      if (query.includes('contactChanges')) await sensitive.gql(graphql('{ contactChanges(first: 1) { endCursor } }'));
       return h.request({ query, variables }, { authorization: `Bearer ${key}` });
     },
   };
   const seeded = await sensitive.gql(
-    'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }',
+    graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }'),
     { input: { firstName: 'Seed', lastName: 'Person', ssn: SEED_SSN, externalRefs: [{ namespace: 'crm', externalId: 'seed' }] } },
   );
-  expect(seeded.data.createContact.userErrors).toEqual([]);
-  return { organizationId: sensitive.organizationId, sensitive, plain, seedId: seeded.data.createContact.contact.id };
+  expect(seeded.data!.createContact.userErrors).toEqual([]);
+  return { organizationId: sensitive.organizationId, sensitive, plain, seedId: seeded.data!.createContact.contact!.id };
 }
 
 const createTwin = async (w: World, firstName: string, ssn: string) => {
-  const res = await w.sensitive.gql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }', {
+  const res = await w.sensitive.gql(graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }'), {
     input: { firstName, lastName: 'Person', ssn },
   });
-  expect(res.data.createContact.userErrors).toEqual([]);
-  return res.data.createContact.contact.id as string;
+  expect(res.data!.createContact.userErrors).toEqual([]);
+  return res.data!.createContact.contact!.id as string;
 };
 
 /** The refusal: one FORBIDDEN error naming the input path, no data (every payload is non-null). */
@@ -98,28 +99,31 @@ function expectRefused(res: GraphQLResponse, field: string[]) {
   expect(res.errors![0]!.message).toContain(`input.${field.join('.')}`);
 }
 
-const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName ssn } userErrors { code field } } }';
-const CREATE_MANY = 'mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { firstName ssn } userErrors { code } } userErrors { code } } }';
-const UPDATE = 'mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { ssn } changedFields userErrors { code } } }';
-const UPSERT = 'mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { ssn } changedFields userErrors { code } } }';
-const UPSERT_MANY = 'mutation($input: UpsertContactsInput!) { upsertContacts(input: $input) { results { action contact { firstName } userErrors { code } } userErrors { code } } }';
-const MERGE = 'mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { changedFields dryRun conflicts { field kept discarded } userErrors { code } } }';
-const FEED = '{ contactChanges(first: 100) { changes { changeType changedFields contact { firstName ssn } } } }';
+const CREATE = graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { firstName ssn } userErrors { code field } } }');
+const CREATE_MANY = graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { firstName ssn } userErrors { code } } userErrors { code } } }');
+const UPDATE = graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { contact { ssn } changedFields userErrors { code } } }');
+const UPSERT = graphql('mutation($input: UpsertContactInput!) { upsertContact(input: $input) { action contact { ssn } changedFields userErrors { code } } }');
+const UPSERT_MANY = graphql('mutation($input: UpsertContactsInput!) { upsertContacts(input: $input) { results { action contact { firstName } userErrors { code } } userErrors { code } } }');
+const MERGE = graphql('mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { changedFields dryRun conflicts { field kept discarded } userErrors { code } } }');
+const FEED = graphql('{ contactChanges(first: 100) { changes { changeType changedFields contact { firstName ssn } } } }');
 
-interface PathCase {
+interface PathCase<Data = unknown> {
   name: string;
   /** a write naming ssn: refused as a whole without the scope */
   refusedAt?: string[];
-  run(w: World, caller: Caller): Promise<GraphQLResponse>;
+  run(w: World, caller: Caller): Promise<GraphQLResponse<Data>>;
   /** what the key with contacts:sensitive sees, and what it wrote */
-  withScope(res: GraphQLResponse, w: World): Promise<void> | void;
+  withScope(res: GraphQLResponse<Data>, w: World): Promise<void> | void;
   /** for paths that are not refused: what the key without the scope sees */
-  withoutScope?(res: GraphQLResponse, w: World): Promise<void> | void;
+  withoutScope?(res: GraphQLResponse<Data>, w: World): Promise<void> | void;
 }
+
+/** A case whose checks read the answer of its own document (`run` types `res`). */
+const pathCase = <Data>(path: PathCase<Data>): PathCase => path;
 
 const mergeCase = (dryRun: boolean): PathCase => {
   let twin = '';
-  return {
+  return pathCase({
     name: `mergeContacts${dryRun ? ' (dry run)' : ''}: the ssn conflict is reported, its values only with the scope`,
     async run(w, caller) {
       twin = await createTwin(w, 'Twin', OTHER_SSN);
@@ -127,84 +131,84 @@ const mergeCase = (dryRun: boolean): PathCase => {
     },
     async withScope(res, w) {
       expect(res.errors).toBeUndefined();
-      expect(res.data.mergeContacts.conflicts).toContainEqual({ field: 'ssn', kept: SEED_SSN, discarded: OTHER_SSN });
-      expect(res.data.mergeContacts.dryRun).toBe(dryRun);
+      expect(res.data!.mergeContacts.conflicts).toContainEqual({ field: 'ssn', kept: SEED_SSN, discarded: OTHER_SSN });
+      expect(res.data!.mergeContacts.dryRun).toBe(dryRun);
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', SEED_SSN], dryRun ? ['Twin', OTHER_SSN] : [null, null]]);
     },
     async withoutScope(res, w) {
       expect(res.errors).toBeUndefined();
-      expect(res.data.mergeContacts.conflicts).toContainEqual({ field: 'ssn', kept: null, discarded: null });
-      expect(res.data.mergeContacts.userErrors).toEqual([]);
+      expect(res.data!.mergeContacts.conflicts).toContainEqual({ field: 'ssn', kept: null, discarded: null });
+      expect(res.data!.mergeContacts.userErrors).toEqual([]);
       // the merge itself is allowed (it names no ssn): the target keeps its own, the source is a tombstone (no names, no ssn)
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', SEED_SSN], dryRun ? ['Twin', OTHER_SSN] : [null, null]]);
     },
-  };
+  });
 };
 
 const CASES: PathCase[] = [
-  {
+  pathCase({
     name: 'createContact with an ssn',
     refusedAt: ['ssn'],
     run: (_w, caller) => caller.gql(CREATE, { input: { firstName: 'New', ssn: NEW_SSN } }),
     async withScope(res, w) {
-      expect(res.data.createContact).toEqual({ contact: { firstName: 'New', ssn: NEW_SSN }, userErrors: [] });
+      expect(res.data!.createContact).toEqual({ contact: { firstName: 'New', ssn: NEW_SSN }, userErrors: [] });
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', SEED_SSN], ['New', NEW_SSN]]);
     },
-  },
-  {
+  }),
+  pathCase({
     name: 'createContact with ssn: null (a key present counts)',
     refusedAt: ['ssn'],
     run: (_w, caller) => caller.gql(CREATE, { input: { firstName: 'New', ssn: null } }),
     withScope(res) {
-      expect(res.data.createContact).toEqual({ contact: { firstName: 'New', ssn: null }, userErrors: [] });
+      expect(res.data!.createContact).toEqual({ contact: { firstName: 'New', ssn: null }, userErrors: [] });
     },
-  },
-  {
+  }),
+  pathCase({
     name: 'createContacts where one item of two names ssn (the whole batch is refused)',
     refusedAt: ['contacts', '1', 'ssn'],
     run: (_w, caller) => caller.gql(CREATE_MANY, { input: { contacts: [{ firstName: 'One' }, { firstName: 'Two', ssn: NEW_SSN }] } }),
     async withScope(res, w) {
-      expect(res.data.createContacts.results.map((r: { contact: unknown }) => r.contact)).toEqual([{ firstName: 'One', ssn: null }, { firstName: 'Two', ssn: NEW_SSN }]);
+      expect(res.data!.createContacts.results.map((r: { contact: unknown }) => r.contact)).toEqual([{ firstName: 'One', ssn: null }, { firstName: 'Two', ssn: NEW_SSN }]);
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', SEED_SSN], ['One', null], ['Two', NEW_SSN]]);
     },
-  },
-  {
+  }),
+  pathCase({
     name: 'updateContact patching ssn',
     refusedAt: ['patch', 'ssn'],
     run: (w, caller) => caller.gql(UPDATE, { input: { id: w.seedId, patch: { ssn: NEW_SSN } } }),
     async withScope(res, w) {
-      expect(res.data.updateContact).toEqual({ contact: { ssn: NEW_SSN }, changedFields: ['ssn'], userErrors: [] });
+      expect(res.data!.updateContact).toEqual({ contact: { ssn: NEW_SSN }, changedFields: ['ssn'], userErrors: [] });
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', NEW_SSN]]);
     },
-  },
-  {
+  }),
+  pathCase({
     name: 'updateContact clearing ssn (null)',
     refusedAt: ['patch', 'ssn'],
     run: (w, caller) => caller.gql(UPDATE, { input: { id: w.seedId, patch: { ssn: null } } }),
     async withScope(res, w) {
-      expect(res.data.updateContact).toEqual({ contact: { ssn: null }, changedFields: ['ssn'], userErrors: [] });
+      expect(res.data!.updateContact).toEqual({ contact: { ssn: null }, changedFields: ['ssn'], userErrors: [] });
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', null]]);
     },
-  },
-  {
+  }),
+  pathCase({
     name: 'upsertContact of an existing contact with an ssn',
     refusedAt: ['ssn'],
     run: (_w, caller) => caller.gql(UPSERT, { input: { by: { externalRef: { namespace: 'crm', externalId: 'seed' } }, ssn: NEW_SSN } }),
     async withScope(res, w) {
-      expect(res.data.upsertContact).toEqual({ action: 'UPDATED', contact: { ssn: NEW_SSN }, changedFields: ['ssn'], userErrors: [] });
+      expect(res.data!.upsertContact).toEqual({ action: 'UPDATED', contact: { ssn: NEW_SSN }, changedFields: ['ssn'], userErrors: [] });
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', NEW_SSN]]);
     },
-  },
-  {
+  }),
+  pathCase({
     name: 'upsertContact creating a contact with an ssn',
     refusedAt: ['ssn'],
     run: (_w, caller) => caller.gql(UPSERT, { input: { by: { externalRef: { namespace: 'crm', externalId: 'new' } }, firstName: 'New', ssn: NEW_SSN } }),
     async withScope(res, w) {
-      expect(res.data.upsertContact).toMatchObject({ action: 'CREATED', contact: { ssn: NEW_SSN }, userErrors: [] });
+      expect(res.data!.upsertContact).toMatchObject({ action: 'CREATED', contact: { ssn: NEW_SSN }, userErrors: [] });
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', SEED_SSN], ['New', NEW_SSN]]);
     },
-  },
-  {
+  }),
+  pathCase({
     name: 'upsertContacts where the second item names ssn (the first is not applied either)',
     refusedAt: ['contacts', '1', 'ssn'],
     run: (_w, caller) =>
@@ -217,45 +221,45 @@ const CASES: PathCase[] = [
         },
       }),
     async withScope(res, w) {
-      expect(res.data.upsertContacts.results.map((r: { action: string }) => r.action)).toEqual(['CREATED', 'UPDATED']);
+      expect(res.data!.upsertContacts.results.map((r) => r.action)).toEqual(['CREATED', 'UPDATED']);
       expect(await storedSsns(w.organizationId)).toEqual([['Seed', NEW_SSN], ['First', null]]);
     },
-  },
+  }),
   mergeCase(true),
   mergeCase(false),
-  {
+  pathCase({
     name: 'contactChanges: an ssn change is named in changedFields, its value only on Contact.ssn with the scope',
     async run(w, caller) {
       const updated = await w.sensitive.gql(UPDATE, { input: { id: w.seedId, patch: { ssn: NEW_SSN } } });
-      expect(updated.data.updateContact.changedFields).toEqual(['ssn']);
+      expect(updated.data!.updateContact.changedFields).toEqual(['ssn']);
       return caller.gql(FEED);
     },
     withScope(res) {
       expect(res.errors).toBeUndefined();
-      expect(res.data.contactChanges.changes.map((c: { changedFields: string[] }) => c.changedFields)).toEqual([[], ['ssn']]);
-      expect(res.data.contactChanges.changes[1].contact).toEqual({ firstName: 'Seed', ssn: NEW_SSN });
+      expect(res.data!.contactChanges.changes.map((c: { changedFields: string[] }) => c.changedFields)).toEqual([[], ['ssn']]);
+      expect(res.data!.contactChanges.changes[1]!.contact).toEqual({ firstName: 'Seed', ssn: NEW_SSN });
     },
     withoutScope(res) {
-      expect(res.data.contactChanges.changes.map((c: { changeType: string; changedFields: string[]; contact: unknown }) => [c.changeType, c.changedFields, c.contact])).toEqual([
+      expect(res.data!.contactChanges.changes.map((c: { changeType: string; changedFields: string[]; contact: unknown }) => [c.changeType, c.changedFields, c.contact])).toEqual([
         ['CREATED', [], { firstName: 'Seed', ssn: null }],
         ['UPDATED', ['ssn'], { firstName: 'Seed', ssn: null }],
       ]);
       expect(res.errors?.map((e) => [e.extensions?.code, e.path?.at(-1)])).toEqual([['FORBIDDEN', 'ssn'], ['FORBIDDEN', 'ssn']]);
     },
-  },
-  {
+  }),
+  pathCase({
     name: 'the contactChanged subscription event',
     async run(w, caller) {
       const sub = await subscribe(
         (input, init) => Promise.resolve(h.app.fetch(input, init)),
         'http://test/graphql',
         caller.key,
-        'subscription { contactChanged { changeType changedFields contact { firstName ssn } } }',
+        graphql('subscription { contactChanged { changeType changedFields contact { firstName ssn } } }'),
       );
       try {
         await new Promise((resolve) => setTimeout(resolve, 100));
         const updated = await w.sensitive.gql(UPDATE, { input: { id: w.seedId, patch: { ssn: NEW_SSN } } });
-        expect(updated.data.updateContact.userErrors).toEqual([]);
+        expect(updated.data!.updateContact.userErrors).toEqual([]);
         const [event] = await sub.waitFor(1);
         return { status: 200, headers: new Headers(), ...event };
       } finally {
@@ -264,13 +268,13 @@ const CASES: PathCase[] = [
     },
     withScope(res) {
       expect(res.errors).toBeUndefined();
-      expect(res.data.contactChanged).toEqual({ changeType: 'UPDATED', changedFields: ['ssn'], contact: { firstName: 'Seed', ssn: NEW_SSN } });
+      expect(res.data!.contactChanged).toEqual({ changeType: 'UPDATED', changedFields: ['ssn'], contact: { firstName: 'Seed', ssn: NEW_SSN } });
     },
     withoutScope(res) {
-      expect(res.data.contactChanged).toEqual({ changeType: 'UPDATED', changedFields: ['ssn'], contact: { firstName: 'Seed', ssn: null } });
+      expect(res.data!.contactChanged).toEqual({ changeType: 'UPDATED', changedFields: ['ssn'], contact: { firstName: 'Seed', ssn: null } });
       expect(res.errors?.map((e) => [e.extensions?.code, e.path?.at(-1)])).toEqual([['FORBIDDEN', 'ssn']]);
     },
-  },
+  }),
 ];
 
 describe('ssn on every API path, with and without contacts:sensitive', () => {
@@ -317,8 +321,8 @@ describe('the upsert is no oracle for a stored ssn', () => {
   it('a key with the scope may tell them apart: it may read the ssn anyway', async () => {
     const w = await world();
     const by = { externalRef: { namespace: 'crm', externalId: 'seed' } };
-    expect((await w.sensitive.gql(UPSERT, { input: { by, ssn: SEED_SSN } })).data.upsertContact.action).toBe('NOOP');
-    expect((await w.sensitive.gql(UPSERT, { input: { by, ssn: OTHER_SSN } })).data.upsertContact.action).toBe('UPDATED');
+    expect((await w.sensitive.gql(UPSERT, { input: { by, ssn: SEED_SSN } })).data!.upsertContact.action).toBe('NOOP');
+    expect((await w.sensitive.gql(UPSERT, { input: { by, ssn: OTHER_SSN } })).data!.upsertContact.action).toBe('UPDATED');
   });
 });
 

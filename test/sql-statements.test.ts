@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { TadaDocumentNode } from 'gql.tada';
 import { expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
+import { graphql, rootField, type VariablesOf } from './support/graphql.js';
 
 // The SQL each canonical operation sends, pinned next to its response (as Pothos' plugin-prisma
 // tests pin every Prisma call): an N+1, an extra round trip or a wider read shows as a diff.
@@ -13,7 +15,7 @@ const h = await createHarness({ apiKeyCache: { ttlMs: 60 * 60_000 } });
 const owner = await h.organization({ name: 'Snapshot Org' });
 
 /** The canonical list query, as test/contact-list.test.ts and the benchmark send it. */
-const CANONICAL = /export const CANONICAL = `([\s\S]*?)`;/.exec(readFileSync(new URL('./contact-list.test.ts', import.meta.url), 'utf8'))![1]!;
+const CANONICAL = /export const CANONICAL = graphql\(`([\s\S]*?)`\);/.exec(readFileSync(new URL('./contact-list.test.ts', import.meta.url), 'utf8'))![1]!;
 /** Its selection under `node { … }`: every field of a contact. */
 const NODE = CANONICAL.slice(CANONICAL.indexOf('node {') + 'node {'.length, CANONICAL.lastIndexOf('} }'));
 
@@ -76,10 +78,10 @@ async function run(query: string, variables: Record<string, unknown>) {
   return { response: masked(result.data), statements: stableOrder(statements.map(normalised)) };
 }
 
-async function mutate(query: string, input: Record<string, unknown>) {
+async function mutate<Data extends Record<string, { userErrors: unknown[] }>, Input>(query: TadaDocumentNode<Data, { input: Input }>, input: Input) {
   const res = await owner.gql(query, { input });
   expect(res.errors).toBeUndefined();
-  const payload = Object.values(res.data)[0] as Record<string, any>;
+  const payload = rootField(res.data!);
   expect(payload.userErrors).toEqual([]);
   return payload;
 }
@@ -87,25 +89,27 @@ async function mutate(query: string, input: Record<string, unknown>) {
 // What the operations read: a group with a custom field of each kind, two companies and three
 // contacts with something in every relation (the first with every field set), made one by one
 // so that they list in a stable order.
-const group = (await mutate('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { message } } }', { name: 'Customers' })).group;
-label(group.id, 'group');
+const group = (await mutate(graphql('mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { message } } }'), { name: 'Customers' })).group;
+label(group!.id, 'group');
 const fields: Record<string, string> = {};
-for (const field of [
+const CREATE_FIELD = graphql('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }');
+const fieldInputs: Omit<VariablesOf<typeof CREATE_FIELD>['input'], 'groupId'>[] = [
   { name: 'Note', type: 'TEXT' },
   { name: 'Score', type: 'NUMBER' },
   { name: 'Tier', type: 'SINGLE_SELECT', options: ['Gold', 'Silver'] },
   { name: 'Buddy', type: 'CONTACT' },
   { name: 'Owner', type: 'USER' },
   { name: 'Related', type: 'OBJECT' },
-]) {
-  const created = await mutate('mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { customField { id } userErrors { message } } }', { groupId: group.id, ...field });
-  fields[field.name] = created.customField.id;
-  label(created.customField.id, `field ${field.name}`);
+];
+for (const field of fieldInputs) {
+  const created = await mutate(CREATE_FIELD, { groupId: group!.id, ...field });
+  fields[field.name] = created.customField!.id;
+  label(created.customField!.id, `field ${field.name}`);
 }
-const viewerEmail = (await owner.gql('{ viewer { user { email } } }')).data.viewer.user.email;
+const viewerEmail = (await owner.gql(graphql('{ viewer { user { email } } }'))).data!.viewer.user.email;
 const seeded: string[] = [];
 for (const i of [0, 1, 2]) {
-  const created = await mutate('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id companies { company { id name } } } userErrors { message } } }', {
+  const created = await mutate(graphql('mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id companies { company { id name } } } userErrors { message } } }'), {
     firstName: `Seed${i}`,
     lastName: 'Contact',
     emails: [{ address: `seed${i}@a.example` }, { address: `seed${i}@b.example`, label: 'work' }],
@@ -119,7 +123,7 @@ for (const i of [0, 1, 2]) {
     externalRefs: [{ namespace: 'crm', externalId: `S${i}` }],
     tags: ['canon'],
     companies: [{ company: { name: `Seed Co ${i % 2}` }, jobTitle: 'Engineer' }],
-    groups: [group.id],
+    groups: [group!.id],
     customFieldValues: [
       { field: fields.Note, value: `note ${i}` },
       { field: fields.Score, value: i },
@@ -127,17 +131,17 @@ for (const i of [0, 1, 2]) {
         ? [
             { field: fields.Tier, value: 'Gold' },
             { field: fields.Owner, value: [{ email: viewerEmail }] },
-            { field: fields.Related, value: [{ id: group.id }] },
+            { field: fields.Related, value: [{ id: group!.id }] },
           ]
         : [{ field: fields.Buddy, value: [{ id: seeded[0] }] }]),
     ],
   });
-  seeded.push(created.contact.id);
-  label(created.contact.id, `Seed${i}`);
-  label(created.contact.companies[0].company.id, `Seed Co ${i % 2}`);
+  seeded.push(created.contact!.id);
+  label(created.contact!.id, `Seed${i}`);
+  label(created.contact!.companies[0]!.company.id, `Seed Co ${i % 2}`);
 }
 const first = seeded[0]!;
-await mutate('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { id } userErrors { message } } }', { contactId: first });
+await mutate(graphql('mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { contact { id } userErrors { message } } }'), { contactId: first });
 
 it('the contact page (contacts(first: 50), the canonical list query)', async () => {
   const { response, statements } = await run(CANONICAL, { first: 50 });
@@ -858,7 +862,7 @@ it('createContact with companies by name (one new, one existing), a group and cu
         lastName: 'Person',
         email: 'new.person@c.example',
         companies: [{ company: { name: 'Seed Co 0' }, jobTitle: 'Buyer' }, { company: { name: 'Brand New Co' } }],
-        groups: [group.id],
+        groups: [group!.id],
         customFieldValues: [{ field: fields.Note, value: 'from createContact' }],
       },
     },
@@ -950,7 +954,7 @@ it('createContacts with 3 items (an existing company, and a new one that two ite
           firstName: `Bulk${i}`,
           email: `bulk${i}@d.example`,
           companies: [{ company: { name: i === 0 ? 'Seed Co 1' : 'Bulk New Co' } }],
-          groups: [group.id],
+          groups: [group!.id],
           customFieldValues: [{ field: fields.Score, value: i }],
         })),
       },

@@ -10,14 +10,16 @@ import { createHarness } from './support/harness.js';
 import { startServer } from './support/process.js';
 import { createKeyWithCli } from './support/server-client.js';
 import { subscribe } from './support/sse.js';
+import { graphql } from './support/graphql.js';
 
 // Redis tests run where Redis is configured, and always in CI (.ci/run starts Redis and sets
 // REDIS_URL); on a laptop without Redis they are reported as skipped.
 const REDIS_URL = process.env.REDIS_URL ?? (process.env.CI ? 'redis://127.0.0.1:6379' : undefined);
-const SUBSCRIPTION = `subscription($filter: ContactChangedFilter) {
+const SUBSCRIPTION = graphql(`subscription($filter: ContactChangedFilter) {
   contactChanged(filter: $filter) { changeType contactId version changedFields changeOrigin { apiKeyPrefix } contact { fullName } }
-}`;
-const CREATE = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }';
+}`);
+const CREATE_TEXT = 'mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }';
+const CREATE = graphql(CREATE_TEXT);
 
 /** Waits until a subscriber of the organisation's changes is registered in Redis. */
 async function subscribedInRedis(organizationId: string) {
@@ -46,14 +48,14 @@ describe('contactChanged (Server-Sent Events)', () => {
     const theirs = await subscribe(appFetch, 'http://test/graphql', stranger.key, SUBSCRIPTION);
     try {
       const created = await owner.gql(CREATE, { input: { firstName: 'Live' } });
-      const id = created.data.createContact.contact.id;
-      await owner.gql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }', { input: { id, patch: { lastName: 'Wire' } } });
+      const id = created.data!.createContact.contact!.id;
+      await owner.gql(graphql('mutation($input: UpdateContactInput!) { updateContact(input: $input) { userErrors { code } } }'), { input: { id, patch: { lastName: 'Wire' } } });
       const events = await all.waitFor(2);
-      expect(events.map((e) => e.data.contactChanged)).toEqual([
+      expect(events.map((e) => e.data!.contactChanged)).toEqual([
         { changeType: 'CREATED', contactId: id, version: 1, changedFields: [], changeOrigin: { apiKeyPrefix: owner.key.slice(0, 12) }, contact: { fullName: 'Live Wire' } },
         { changeType: 'UPDATED', contactId: id, version: 2, changedFields: ['lastName', 'fullName'], changeOrigin: { apiKeyPrefix: owner.key.slice(0, 12) }, contact: { fullName: 'Live Wire' } },
       ].map((e) => ({ ...e, contact: expect.anything() })));
-      expect((await updatesOnly.waitFor(1)).map((e) => e.data.contactChanged.changeType)).toEqual(['UPDATED']);
+      expect((await updatesOnly.waitFor(1)).map((e) => e.data!.contactChanged.changeType)).toEqual(['UPDATED']);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(theirs.events).toEqual([]);
     } finally {
@@ -68,7 +70,7 @@ describe('contactChanged (Server-Sent Events)', () => {
     const writer = await h.organization({ scopes: ['contacts:write'] });
     const sub = await subscribe(appFetch, 'http://test/graphql', writer.key, SUBSCRIPTION);
     const [event] = await sub.waitFor(1);
-    expect(event.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(event!.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     sub.close();
   });
 
@@ -83,11 +85,11 @@ describe('contactChanged (Server-Sent Events)', () => {
       const res = await appB.fetch('http://b/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.key}` },
-        body: JSON.stringify({ query: CREATE, variables: { input: { firstName: 'Across' } } }),
+        body: JSON.stringify({ query: CREATE_TEXT, variables: { input: { firstName: 'Across' } } }),
       });
       const id = ((await res.json()) as { data: { createContact: { contact: { id: string } } } }).data.createContact.contact.id;
       const [event] = await sub.waitFor(1);
-      expect(event.data.contactChanged).toMatchObject({ changeType: 'CREATED', contactId: id, contact: { fullName: 'Across' } });
+      expect(event!.data!.contactChanged).toMatchObject({ changeType: 'CREATED', contactId: id, contact: { fullName: 'Across' } });
       sub.close();
     } finally {
       await Promise.all([eventsA.close(), eventsB.close()]);
@@ -116,11 +118,11 @@ if (shared && REDIS_URL) {
         const res = await fetch(b.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-          body: JSON.stringify({ query: CREATE, variables: { input: { firstName: 'Process' } } }),
+          body: JSON.stringify({ query: CREATE_TEXT, variables: { input: { firstName: 'Process' } } }),
         });
         const id = ((await res.json()) as { data: { createContact: { contact: { id: string } } } }).data.createContact.contact.id;
         const [event] = await sub.waitFor(1);
-        expect(event.data.contactChanged).toMatchObject({ changeType: 'CREATED', contactId: id, contact: { fullName: 'Process' } });
+        expect(event!.data!.contactChanged).toMatchObject({ changeType: 'CREATED', contactId: id, contact: { fullName: 'Process' } });
         sub.close();
       } finally {
         await Promise.all([a.stop(), b.stop()]);

@@ -9,18 +9,19 @@ import { checkConsistency } from '../support/consistency.js';
 import { createPostgresDatabase, databaseKind } from '../support/database.js';
 import { type RunningServer, startServer } from '../support/process.js';
 import { createKeyWithCli, postGraphQL, postGraphQLTracked, probe } from '../support/server-client.js';
+import { graphql } from '../support/graphql.js';
 
 /** Runs SQL on the file's database: PostgreSQL directly; PGlite only while no server holds the folder. */
-type Sql = { query<Row = any>(text: string, params?: unknown[]): Promise<Row[]> };
+type Sql = { query<Row = unknown>(text: string, params?: unknown[]): Promise<Row[]> };
 
 // SIGKILL while a 500-item createContacts is in flight: after a restart every contact of the batch
 // is whole or absent (the batch is one transaction), and the server answers normally. On PGlite the
 // server process owns the data folder, so each restart is a recovery from its WAL. A stress suite
 // (over a minute on PGlite): `npm run test:stress`, see vitest.stress.config.ts.
 
-const BULK = `mutation($input: CreateContactsInput!) {
+const BULK = graphql(`mutation($input: CreateContactsInput!) {
   createContacts(input: $input) { results { clientRef contact { id } userErrors { code field message } } userErrors { code message } }
-}`;
+}`);
 const BATCH = 500;
 const ROUND_COMPANIES = 20;
 
@@ -31,7 +32,7 @@ function batchOf(round: string) {
     firstName: `Kill${round}`,
     lastName: `Item${i}`,
     emails: [{ address: `${round}.${i}.a@kill.example` }, { address: `${round}.${i}.b@kill.example`, label: 'other' }],
-    phones: [{ number: `+1415555${String(1000 + i)}` }, { number: `+442079460${String(i).padStart(3, '0')}`, label: 'WORK' }],
+    phones: [{ number: `+1415555${String(1000 + i)}` }, { number: `+442079460${String(i).padStart(3, '0')}`, label: 'WORK' as const }],
     companies: [{ company: { name: `Kill Round ${round}` } }, { company: { name: `Kill ${round} Co ${i % ROUND_COMPANIES}` }, jobTitle: `Role ${i}` }],
     externalRefs: [{ namespace: 'killtest', externalId: `${round}-${i}` }],
     tags: [`kill-${round}`],
@@ -42,16 +43,16 @@ function batchOf(round: string) {
 function expectedRows(round: string) {
   return new Map(
     batchOf(round).map((item) => [
-      `killtest/${item.externalRefs[0]!.externalId}`,
+      `killtest/${item.externalRefs![0]!.externalId}`,
       {
         first_name: item.firstName,
         last_name: item.lastName,
         version: 1,
-        emails: item.emails.map((e) => e.address),
-        phones: item.phones.map((p) => p.number),
-        companies: item.companies.map((c) => c.company.name),
-        job_titles: [null, item.companies[1]!.jobTitle ?? null],
-        refs: [`killtest/${item.externalRefs[0]!.externalId}`],
+        emails: item.emails!.map((e) => e.address),
+        phones: item.phones!.map((p) => p.number),
+        companies: item.companies!.map((c) => c.company.name),
+        job_titles: [null, item.companies![1]!.jobTitle ?? null],
+        refs: [`killtest/${item.externalRefs![0]!.externalId}`],
         changes: ['CREATED:1'],
       },
     ]),
@@ -60,7 +61,17 @@ function expectedRows(round: string) {
 
 /** Whole or absent: the round's contacts are all there with everything sent, or nothing of them is. */
 async function checkRound(sql: Sql, organizationId: string, round: string): Promise<number> {
-  const rows = await sql.query<Record<string, any>>(
+  const rows = await sql.query<{
+    first_name: string | null;
+    last_name: string | null;
+    version: number;
+    emails: string[];
+    phones: string[];
+    companies: string[];
+    job_titles: (string | null)[];
+    refs: string[];
+    changes: string[];
+  }>(
     `SELECT c.first_name, c.last_name, c.version,
             ARRAY(SELECT e.address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.position) AS emails,
             ARRAY(SELECT p.number FROM contact_phones p WHERE p.contact_id = c.id ORDER BY p.position) AS phones,
@@ -92,9 +103,9 @@ async function checkRound(sql: Sql, organizationId: string, round: string): Prom
   expect({ companies: companies!.n, emails: emails!.n, refs: refs!.n }).toEqual({ companies: 1 + ROUND_COMPANIES, emails: 2 * BATCH, refs: BATCH });
   const expected = expectedRows(round);
   for (const row of rows) {
-    const want = expected.get(row.refs[0]);
+    const want = expected.get(row.refs[0]!);
     expect(row).toEqual(want);
-    expected.delete(row.refs[0]);
+    expected.delete(row.refs[0]!);
   }
   expect(expected.size).toBe(0);
   return rows.length;
@@ -147,8 +158,8 @@ describe(`SIGKILL during a 500-item createContacts (${databaseKind})`, () => {
     const answer = await postGraphQL(server.url, key, BULK, { input: { contacts: batchOf('base') } });
     baselineMs = Math.round(performance.now() - started);
     expect(answer.status).toBe(200);
-    expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.data.createContacts.results.filter((r: any) => r.contact && r.userErrors.length === 0)).toHaveLength(BATCH);
+    expect(answer.body!.errors).toBeUndefined();
+    expect(answer.body!.data!.createContacts.results.filter((r) => r.contact && r.userErrors.length === 0)).toHaveLength(BATCH);
   });
 
   // Kill points spread over the request: during validation, while the transaction writes, about
@@ -194,26 +205,26 @@ describe(`SIGKILL during a 500-item createContacts (${databaseKind})`, () => {
       server = null;
       expect(await victim.exited()).toBeNull(); // ended by the signal
       const finished = await answer;
-      const acknowledged = finished?.status === 200 && finished.body?.data?.createContacts?.results?.every((r: any) => r.contact) === true;
+      const acknowledged = finished?.status === 200 && finished.body?.data?.createContacts?.results?.every((r) => r.contact) === true;
       const outcome: (typeof rounds)[number] = { round, plan: description, answered, acknowledged };
       rounds.push(outcome);
 
       // Restart on the same data ((PGlite) recovery from its WAL): it must answer normally.
       server = await startServer(env);
       expect(await probe(server.url, '/readyz')).toBe(200);
-      const listed = await postGraphQL(server.url, key, `query($tag: String!) { contacts(first: 1, filter: { tags: [$tag] }) { totalCount } }`, { tag: `kill-${round}` });
+      const listed = await postGraphQL(server.url, key, graphql(`query($tag: String!) { contacts(first: 1, filter: { tags: [$tag] }) { totalCount } }`), { tag: `kill-${round}` });
       expect(listed.status).toBe(200);
-      outcome.listed = listed.body.data.contacts.totalCount;
+      outcome.listed = listed.body!.data!.contacts.totalCount;
       // an acknowledged batch is whole; one the server died with is whole or absent
       expect(acknowledged ? [BATCH] : [0, BATCH]).toContain(outcome.listed);
       const one = await postGraphQL(
         server.url,
         key,
-        `query($ref: ExternalRefInput!) { contact(by: { externalRef: $ref }) { fullName emails { address } phones { number } companies { company { name } jobTitle } } }`,
+        graphql(`query($ref: ExternalRefInput!) { contact(by: { externalRef: $ref }) { fullName emails { address } phones { number } companies { company { name } jobTitle } } }`),
         { ref: { namespace: 'killtest', externalId: `${round}-7` } },
       );
-      expect(one.body.errors).toBeUndefined();
-      expect(one.body.data.contact).toEqual(
+      expect(one.body!.errors).toBeUndefined();
+      expect(one.body!.data!.contact).toEqual(
         outcome.listed === 0
           ? null
           : {
@@ -230,10 +241,10 @@ describe(`SIGKILL during a 500-item createContacts (${databaseKind})`, () => {
       const write = await postGraphQL(
         server.url,
         key,
-        `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }`,
+        graphql(`mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } userErrors { code } } }`),
         { input: { firstName: 'After', lastName: round, email: `after.${round}@kill.example`, tags: ['after-kill'] } },
       );
-      expect(write.body.data.createContact).toMatchObject({ contact: { id: expect.stringMatching(/^con_/) }, userErrors: [] });
+      expect(write.body!.data!.createContact).toMatchObject({ contact: { id: expect.stringMatching(/^con_/) }, userErrors: [] });
       if (postgres) outcome.present = await withSql(async (sql) => checkRound(sql, await organizationIdOf(sql), round));
     },
   );

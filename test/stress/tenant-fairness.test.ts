@@ -6,6 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import { createPostgresDatabase, databaseKind } from '../support/database.js';
 import { type RunningServer, startServer } from '../support/process.js';
 import { createKeyWithCli, postGraphQL } from '../support/server-client.js';
+import { graphql } from '../support/graphql.js';
 
 // One key floods the real server (default limits and budgets) with the most expensive batches it
 // accepts, from several clients at once; another organisation's small query must stay within 2×
@@ -17,9 +18,9 @@ const IDLE_MS = 6_000;
 const FLOOD_MS = 12_000;
 const MAX_COST = 100_000;
 
-const BULK = 'mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { code } } userErrors { code } } }';
+const BULK = graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { code } } userErrors { code } } }');
 const HEAVY = 'query { contacts(first: 100) { edges { node { id fullName emails { address } phones { number } companies { jobTitle company { name } } } } } }';
-const SMALL = 'query { contacts(first: 5) { edges { node { id fullName } } } }';
+const SMALL = graphql('query { contacts(first: 5) { edges { node { id fullName } } } }');
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'cg-fairness-'));
 let postgres: Awaited<ReturnType<typeof createPostgresDatabase>> | null = null;
@@ -54,7 +55,7 @@ async function sample(url: string, key: string, ms: number) {
     const started = performance.now();
     const answer = await postGraphQL(url, key, SMALL);
     expect(answer.status, answer.text).toBe(200);
-    expect(answer.body.data.contacts.edges).toHaveLength(5);
+    expect(answer.body!.data!.contacts.edges).toHaveLength(5);
     samples.push({ at: started, ms: performance.now() - started });
     await sleep(10);
   }
@@ -70,7 +71,7 @@ it('another organisation’s small query keeps its idle median (within 2×) whil
   const { url } = server;
   for (const [key, org, n] of [[floodKey, 'flood', 300], [victimKey, 'victim', 20]] as const) {
     const seeded = await postGraphQL(url, key, BULK, { input: { contacts: contactsOf(org, n) } });
-    expect(seeded.body.data.createContacts.results.filter((r: { contact: unknown }) => r.contact)).toHaveLength(n);
+    expect(seeded.body!.data!.createContacts.results.filter((r: { contact: unknown }) => r.contact)).toHaveLength(n);
   }
 
   // The most expensive batch the server accepts: as many heavy operations as fit in the cost limit.

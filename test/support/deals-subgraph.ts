@@ -74,8 +74,9 @@ export function createDealsSubgraph(deals: Deal[], contactgraphUrl: string) {
       },
       Deal: {
         __resolveReference: (ref: { id: string }) => deals.find((deal) => deal.id === ref.id) ?? null,
-        contact: async (deal: Deal, _args: unknown, context: DealsContext) => {
-          const id = await context.visibleContact.load(deal.contactId);
+        // the subgraph's resolver map types its context as unknown: it is the DealsContext createYoga builds below
+        contact: async (deal: Deal, _args: unknown, context: unknown) => {
+          const id = await (context as DealsContext).visibleContact.load(deal.contactId);
           return id ? { __typename: 'Contact', id } : null;
         },
       },
@@ -83,7 +84,7 @@ export function createDealsSubgraph(deals: Deal[], contactgraphUrl: string) {
         __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
         deals: (contact: { id: string }) => deals.filter((deal) => deal.contactId === contact.id),
       },
-    } as any,
+    },
   });
   return createYoga({
     schema,

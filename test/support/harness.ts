@@ -10,11 +10,11 @@ import type { TadaDocumentNode } from 'gql.tada';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { documentText } from './graphql.js';
 
-export interface GraphQLResponse<Data = any> {
+export interface GraphQLResponse<Data = unknown> {
   status: number;
   headers: Headers;
   data?: Data;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
 export interface Caller {
@@ -23,7 +23,7 @@ export interface Caller {
   userId: string;
   /** sends one GraphQL operation with this caller's key; a typed document types `data` and the variables */
   gql<Data, Variables>(query: TadaDocumentNode<Data, Variables>, variables?: Variables): Promise<GraphQLResponse<Data>>;
-  gql<Data = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
+  gql<Data = unknown>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
 }
 
 let counter = 0;
@@ -38,7 +38,7 @@ export async function createHarness(options: { apiKeyCache?: ApiKeyCacheOptions 
 
   /** POSTs `body` as it is (a string is sent verbatim); a typed `query` types the answer's `data`. */
   async function request<Data, Variables>(
-    body: { query: TadaDocumentNode<Data, Variables>; variables?: Variables; [field: string]: unknown },
+    body: { query: TadaDocumentNode<Data, Variables>; variables?: NoInfer<Variables>; [field: string]: unknown },
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<Data>>;
   async function request(body: unknown, headers?: Record<string, string>): Promise<GraphQLResponse>;

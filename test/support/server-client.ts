@@ -5,7 +5,7 @@ import type { GraphQLResponse } from './harness.js';
 import { runCli } from './process.js';
 
 /** What a GraphQL request over HTTP answered: the status, the parsed body (null when it was not JSON) and the raw text. */
-export interface HttpAnswer<Body = any> {
+export interface HttpAnswer<Body = unknown> {
   status: number;
   body: Body;
   text: string;
