@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 /** The canonical list query, read from test/contact-list.test.ts so it stays the exact text. */
 export function canonicalQuery() {
   const source = readFileSync(new URL('../../test/contact-list.test.ts', import.meta.url), 'utf8');
-  const match = /export const CANONICAL = `([\s\S]*?)`;/.exec(source);
+  const match = /export const CANONICAL = (?:graphql\()?`([\s\S]*?)`\)?;/.exec(source);
   if (!match) throw new Error('could not find `export const CANONICAL = `…`` in test/contact-list.test.ts');
   return match[1];
 }
