@@ -101,6 +101,31 @@ describe('paging through 250 contacts', () => {
     expect(all.data!.contacts.totalCount).toBe(0);
   });
 
+  it('reads totalCount with the page in one statement, however it is selected, and on an empty page', async () => {
+    const COUNTED = graphql(`query($after: String, $withCount: Boolean!) {
+      contacts(first: 5, after: $after, filter: { tags: ["third"] }, orderBy: { field: LAST_NAME }) {
+        ... on ContactConnection { n: totalCount @include(if: $withCount) }
+        edges { cursor node { id } }
+      }
+    }`);
+    const first = await h.statementsOf(() => owner.gql(COUNTED, { withCount: true }));
+    expect(first.result.data!.contacts).toMatchObject({ n: 84 });
+    expect(first.result.data!.contacts.edges).toHaveLength(5);
+    const contactReads = (statements: string[]) => statements.filter((sql) => /FROM contacts c/.test(sql));
+    expect(contactReads(first.statements)).toHaveLength(1);
+    expect(contactReads(first.statements)[0]).toMatch(/count\(\*\)/);
+    // past the last contact: no edges, and the count still there
+    const last = await walk({ field: 'LAST_NAME', direction: 'ASC' }, false, 84, { tags: ['third'] });
+    expect(last).toHaveLength(84);
+    const lastCursor = (await owner.gql(PAGE, { first: 1, last: undefined, order: { field: 'LAST_NAME', direction: 'DESC' }, filter: { tags: ['third'] } })).data!.contacts.edges[0]!.cursor;
+    const empty = await owner.gql(COUNTED, { after: lastCursor, withCount: true });
+    expect(empty.data!.contacts).toEqual({ n: 84, edges: [] });
+    // not selected: not counted
+    const uncounted = await h.statementsOf(() => owner.gql(COUNTED, { withCount: false }));
+    expect(uncounted.result.data!.contacts).not.toHaveProperty('n');
+    expect(contactReads(uncounted.statements).filter((sql) => /count\(\*\)/.test(sql))).toEqual([]);
+  });
+
   it.each([0, 101, -1])('rejects first: %i with an error, never a silent clamp', async (first) => {
     const res = await owner.gql(PAGE, { first });
     expect(res.data?.contacts ?? null).toBeNull();

@@ -1,5 +1,6 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
-import type { GraphQLResolveInfo } from 'graphql';
+import { getNamedType, type GraphQLResolveInfo, isObjectType } from 'graphql';
+import { collectSubFields } from '@graphql-tools/utils';
 import type { Context } from '../../graphql/context.js';
 import { ContactType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
@@ -76,6 +77,14 @@ interface ConnectionArgs {
   orderBy?: typeof ContactOrder.$inferInput | null;
 }
 
+/** Whether the selection below the field (fragments, @include/@skip applied) has `name`. */
+function selectsField(info: GraphQLResolveInfo, name: string) {
+  const type = getNamedType(info.returnType);
+  if (!isObjectType(type)) return false;
+  const { fields, patches } = collectSubFields(info.schema, info.fragments, info.variableValues, type, [...info.fieldNodes]);
+  return [fields, ...patches.map((patch) => patch.fields)].some((collected) => [...collected.values()].some((nodes) => nodes[0]!.name.value === name));
+}
+
 /**
  * A page of contacts as a Relay connection: ids by keyset (contact-list.ts), then the contacts
  * with exactly the fields and relations the client selected under edges.node, in one query.
@@ -98,6 +107,8 @@ export async function resolveContactConnection(
     },
     orderBy: { field, direction: args.orderBy?.direction ?? DEFAULT_DIRECTION[field] },
     page: args,
+    // read with the page when the client asks for it: one statement, not two
+    countTotal: selectsField(info, 'totalCount'),
   });
   const ids = page.rows.map((row) => row.id);
   const contacts = ids.length

@@ -113,7 +113,7 @@ export interface ContactPage {
   rows: { id: string; cursor: string }[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
-  /** counts every contact the filter matches (one more statement; only when asked) */
+  /** how many contacts the filter matches: read with the page when `countTotal`, else one more statement */
   totalCount: () => Promise<number>;
 }
 
@@ -123,7 +123,7 @@ export interface ContactPage {
  */
 export async function listContactIds(
   tenant: Tenant,
-  options: { filter: ContactFilter; orderBy: { field: ContactOrderField; direction: OrderDirection }; page: PageArgs },
+  options: { filter: ContactFilter; orderBy: { field: ContactOrderField; direction: OrderDirection }; page: PageArgs; countTotal?: boolean },
 ): Promise<ContactPage> {
   const { size, backwards } = pageSize(options.page);
   const column = SORT_COLUMNS[options.orderBy.field];
@@ -137,12 +137,23 @@ export async function listContactIds(
     keyed.push(ascending ? Prisma.sql`(${column.sql}, c.id) > (${typed}, ${id}::uuid)` : Prisma.sql`(${column.sql}, c.id) < (${typed}, ${id}::uuid)`);
   }
   const direction = ascending ? Prisma.sql`ASC` : Prisma.sql`DESC`;
-  const found = await tenant.prisma.$queryRaw<{ id: string; sort_value: Date | string }[]>`
+  const count = Prisma.sql`SELECT count(*)::int AS total FROM contacts c WHERE ${Prisma.join(where, ' AND ')}`;
+  const ids = Prisma.sql`
     SELECT c.id::text AS id, ${column.sql} AS sort_value
       FROM contacts c
      WHERE ${Prisma.join(keyed, ' AND ')}
      ORDER BY ${column.sql} ${direction}, c.id ${direction}
      LIMIT ${size + 1}`;
+  // With the count asked for, one statement answers both: the count's one row with the page
+  // beside it (one row with a null id when the page is empty), in the page's order.
+  const answered = await tenant.prisma.$queryRaw<{ id: string | null; sort_value: Date | string; total?: number }[]>(
+    options.countTotal
+      ? Prisma.sql`SELECT p.id, p.sort_value, t.total FROM (${count}) t LEFT JOIN LATERAL (${ids}) p ON true
+                    ORDER BY p.sort_value ${direction}, p.id::uuid ${direction}`
+      : ids,
+  );
+  const total = answered[0]?.total;
+  const found = answered.filter((row): row is { id: string; sort_value: Date | string } => row.id !== null);
   const more = found.length > size;
   const page = found.slice(0, size);
   if (backwards) page.reverse();
@@ -155,9 +166,9 @@ export async function listContactIds(
     hasNextPage: backwards ? Boolean(options.page.before) : more,
     hasPreviousPage: backwards ? more : Boolean(options.page.after),
     totalCount: async () => {
-      const [row] = await tenant.prisma.$queryRaw<{ count: number }[]>`
-        SELECT count(*)::int AS count FROM contacts c WHERE ${Prisma.join(where, ' AND ')}`;
-      return row?.count ?? 0;
+      if (total !== undefined) return total;
+      const [row] = await tenant.prisma.$queryRaw<{ total: number }[]>(count);
+      return row?.total ?? 0;
     },
   };
 }
