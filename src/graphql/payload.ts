@@ -14,9 +14,11 @@ import { UserError } from './user-errors.js';
 export type Payload<T extends { id: string | null }> = Partial<T> & { id: string | null; failures: Failure[] };
 
 export async function payloadOf<T extends { id: string | null }>(write: Result<T> | Promise<Result<T>>): Promise<Payload<T>> {
-  const result = await write;
-  return result.ok ? { ...result.value, failures: [] } : ({ id: null, failures: result.failures } as Payload<T>);
+  return payloadFrom(await write);
 }
+
+const payloadFrom = <T extends { id: string | null }>(result: Result<T>): Payload<T> =>
+  result.ok ? { ...result.value, failures: [] } : ({ id: null, failures: result.failures } as Payload<T>);
 
 /**
  * What a batch mutation answers: one payload per item, with the item's clientRef, or the
@@ -28,8 +30,7 @@ export async function batchPayloadOf<T extends { id: string | null }>(
 ): Promise<{ results: (Payload<T> & { clientRef: string | null })[]; failures: Failure[] }> {
   const result = await batch;
   if (!result.ok) return { results: [], failures: result.failures };
-  const results = await Promise.all(result.value.map(async (item, index) => ({ ...(await payloadOf(item)), clientRef: clientRefs[index] ?? null })));
-  return { results, failures: [] };
+  return { results: result.value.map((item, index) => ({ ...payloadFrom(item), clientRef: clientRefs[index] ?? null })), failures: [] };
 }
 
 /** Loads the record a payload names, with exactly the fields the client selected, in the tenant. */

@@ -4,7 +4,7 @@ import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { decodeIdOf } from '../common/ids.js';
 import { nameSchema, normalizeName } from '../common/names.js';
-import { fail, FailureAbort, type Result } from '../common/result.js';
+import { fail, type Failure, FailureAbort, type Result } from '../common/result.js';
 import { writeTransaction } from '../change-feed/write-transaction.js';
 import { validationFailures, wellFormedString } from '../common/validation.js';
 
@@ -38,6 +38,14 @@ const fieldInput = fieldFields.superRefine((input, ctx) => {
   }
 });
 
+/** DUPLICATE for a name another field of the group holds; `holder` when known (a unique violation names none). */
+export const duplicateFieldName = (name: string, holder?: { id: string; name: string } | null): Failure => ({
+  code: 'DUPLICATE',
+  message: `the group has a field named "${holder?.name ?? name}"`,
+  path: ['name'],
+  ...(holder ? { existing: { typename: 'CustomField' as const, id: holder.id } } : {}),
+});
+
 /** Creates a custom field in a group; its normalised name is unique within the group. */
 export async function createCustomField(
   tenant: Tenant,
@@ -60,13 +68,6 @@ export async function createCustomField(
     });
     if (inserted.length > 0) return { id: fieldId };
     const holder = await tx.customField.findUnique({ where: { groupId_normalizedName: { groupId: group.id, normalizedName } } });
-    throw new FailureAbort([
-      {
-        code: 'DUPLICATE',
-        message: `the group has a field named "${holder?.name ?? parsed.data.name}"`,
-        path: ['name'],
-        ...(holder ? { existing: { typename: 'CustomField' as const, id: holder.id } } : {}),
-      },
-    ]);
+    throw new FailureAbort([duplicateFieldName(parsed.data.name, holder)]);
   });
 }

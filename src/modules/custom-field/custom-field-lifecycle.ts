@@ -6,7 +6,7 @@ import { recordCascade } from '../contact/contact-cascade.js';
 import { normalizeName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
-import { fieldFields, optionsListedOnce, SELECT_TYPES } from './create-custom-field.js';
+import { duplicateFieldName, fieldFields, optionsListedOnce, SELECT_TYPES } from './create-custom-field.js';
 
 const NOT_FOUND: Failure = { code: 'NOT_FOUND', message: 'no custom field with this id', path: ['id'] };
 const notFound = () => fail(NOT_FOUND);
@@ -54,16 +54,12 @@ export async function updateCustomField(
     if (failures.length > 0) return fail(...failures);
   }
   const normalizedName = name != null ? normalizeName(name) : field.normalizedName;
-  // another writer may take the name between our check and our write: its unique violation is a DUPLICATE too
-  const duplicate = (): Failure[] => [{ code: 'DUPLICATE', message: `the group has a field named "${name}"`, path: ['name'] }];
   return writeTransaction(
     tenant,
     async (tx) => {
       if (normalizedName !== field.normalizedName) {
         const holder = await tx.customField.findUnique({ where: { groupId_normalizedName: { groupId: field.groupId, normalizedName } } });
-        if (holder) {
-          throw new FailureAbort([{ code: 'DUPLICATE', message: `the group has a field named "${holder.name}"`, path: ['name'], existing: { typename: 'CustomField', id: holder.id } }]);
-        }
+        if (holder) throw new FailureAbort([duplicateFieldName(holder.name, holder)]);
       }
       await tx.customField.updateMany({
         where: { id: field.id, organizationId: tenant.organizationId },
@@ -71,7 +67,8 @@ export async function updateCustomField(
       });
       return { id: field.id };
     },
-    { onUniqueViolation: duplicate },
+    // another writer took the name between our check and our write
+    { onUniqueViolation: () => [duplicateFieldName(name ?? field.name)] },
   );
 }
 

@@ -2,12 +2,20 @@ import { z } from 'zod';
 import { newId } from '../../db/uuid.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { nameSchema, normalizeName } from '../common/names.js';
-import { fail, FailureAbort, type Result } from '../common/result.js';
+import { fail, type Failure, FailureAbort, type Result } from '../common/result.js';
 import { writeTransaction } from '../change-feed/write-transaction.js';
 import { validationFailures } from '../common/validation.js';
 
 export const groupInput = z.object({
   name: nameSchema,
+});
+
+/** DUPLICATE for a name another group holds; `holder` when known (a unique violation names none). */
+export const duplicateGroupName = (name: string, holder?: { id: string; name: string } | null): Failure => ({
+  code: 'DUPLICATE',
+  message: `a group named "${holder?.name ?? name}" exists`,
+  path: ['name'],
+  ...(holder ? { existing: { typename: 'Group' as const, id: holder.id } } : {}),
 });
 
 /** Creates a group; its normalised name is unique in the organisation (race-free). */
@@ -25,13 +33,6 @@ export async function createGroup(tenant: Tenant, input: z.input<typeof groupInp
     });
     if (inserted.length > 0) return { id: groupId };
     const holder = await tx.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
-    throw new FailureAbort([
-      {
-        code: 'DUPLICATE',
-        message: `a group named "${holder?.name ?? parsed.data.name}" exists`,
-        path: ['name'],
-        ...(holder ? { existing: { typename: 'Group' as const, id: holder.id } } : {}),
-      },
-    ]);
+    throw new FailureAbort([duplicateGroupName(parsed.data.name, holder)]);
   });
 }

@@ -5,7 +5,7 @@ import { recordCascade } from '../contact/contact-cascade.js';
 import { normalizeName } from '../common/names.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { validationFailures } from '../common/validation.js';
-import { groupInput } from './create-group.js';
+import { duplicateGroupName, groupInput } from './create-group.js';
 
 const NOT_FOUND: Failure = { code: 'NOT_FOUND', message: 'no group with this id', path: ['id'] };
 const notFound = () => fail(NOT_FOUND);
@@ -18,20 +18,19 @@ export async function updateGroup(tenant: Tenant, input: { id: string; name: str
   if (!parsed.success) return fail(...validationFailures(parsed.error));
   const { organizationId } = tenant;
   const normalizedName = normalizeName(parsed.data.name);
-  // another writer may take the name between our check and our write: its unique violation is a DUPLICATE too
-  const duplicate = (): Failure[] => [{ code: 'DUPLICATE', message: `a group named "${parsed.data.name}" exists`, path: ['name'] }];
   return writeTransaction(
     tenant,
     async (tx) => {
       const holder = await tx.group.findUnique({ where: { organizationId_normalizedName: { organizationId, normalizedName } } });
       if (holder && holder.id !== id) {
-        throw new FailureAbort([{ code: 'DUPLICATE', message: `a group named "${holder.name}" exists`, path: ['name'], existing: { typename: 'Group', id: holder.id } }]);
+        throw new FailureAbort([duplicateGroupName(parsed.data.name, holder)]);
       }
       const { count } = await tx.group.updateMany({ where: { id, organizationId }, data: { name: parsed.data.name, normalizedName } });
       if (count === 0) throw new FailureAbort([NOT_FOUND]);
       return { id };
     },
-    { onUniqueViolation: duplicate },
+    // another writer took the name between our check and our write
+    { onUniqueViolation: () => [duplicateGroupName(parsed.data.name)] },
   );
 }
 
