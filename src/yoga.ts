@@ -15,6 +15,7 @@ import { clientError, faultError, useFaults } from './graphql/faults.js';
 import { createCostCalculator, DEFAULT_LIMITS, operationCostsOf, type QueryLimits, useQueryLimits } from './graphql/limits.js';
 import { type ConcurrencyOptions, type RateLimiter, useKeyBudgets } from './graphql/rate-limit.js';
 import { schema } from './graphql/schema.js';
+import { type CompiledReadsOptions, useCompiledReads } from './graphql/compiled-reads.js';
 import type { Logger } from './logger.js';
 import { type ApiKeyCache, type ApiKeyCacheOptions, createApiKeyCache } from './modules/api-key/api-key.js';
 import { illFormedPaths } from './modules/common/validation.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   bulkConcurrency?: number;
   /** the app's cache of authenticated keys (KEY_CACHE_TTL_MS, KEY_CACHE_MAX_ENTRIES by default) */
   apiKeyCache?: ApiKeyCacheOptions;
+  /** hot reads answered by one SQL statement per root field (on by default); false: every read runs through the resolvers */
+  compiledReads?: CompiledReadsOptions | false;
 }
 
 const json = (status: number, body: unknown) =>
@@ -205,6 +208,7 @@ export function createApp({
   concurrency,
   bulkConcurrency = DEFAULT_BULK_CONCURRENCY,
   apiKeyCache,
+  compiledReads = {},
 }: AppOptions) {
   const bulkWrites = pLimit(bulkConcurrency);
   const persistedQueries = createInMemoryAPQStore();
@@ -243,6 +247,8 @@ export function createApp({
       useRequestGuards(log),
       useAPQ({ store: persistedQueries }),
       ...useQueryLimits(limits, costOf, persistedQueries),
+      // before the key budgets, so that their turns wrap the compiled answer too
+      ...(compiledReads ? [useCompiledReads(schema, compiledReads)] : []),
       ...(rateLimit || concurrency
         ? [
             useKeyBudgets({

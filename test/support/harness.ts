@@ -6,6 +6,7 @@ import { type ApiKeyCacheOptions, createApiKey } from '../../src/modules/api-key
 import { createOrganization } from '../../src/modules/organization/organization.js';
 import { createUser } from '../../src/modules/user/user.js';
 import { createApp } from '../../src/yoga.js';
+import type { CompiledReadsOptions } from '../../src/graphql/compiled-reads.js';
 import type { TadaDocumentNode } from 'gql.tada';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { documentText } from './graphql.js';
@@ -32,9 +33,9 @@ let counter = 0;
  * One test file's world: its own database, the real app (through `yoga.fetch`), and helpers
  * to make organisations with real API keys and to count the SQL an operation sends.
  */
-export async function createHarness(options: { apiKeyCache?: ApiKeyCacheOptions } = {}) {
+export async function createHarness(options: { apiKeyCache?: ApiKeyCacheOptions; compiledReads?: CompiledReadsOptions | false } = {}) {
   const db: TestDatabase = await openTestDatabase();
-  const app = createApp({ db, log: createLogger('silent'), apiKeyCache: options.apiKeyCache });
+  const app = createApp({ db, log: createLogger('silent'), apiKeyCache: options.apiKeyCache, compiledReads: options.compiledReads });
 
   /** POSTs `body` as it is (a string is sent verbatim); a typed `query` types the answer's `data`. */
   async function request<Data, Variables>(
