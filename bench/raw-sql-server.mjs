@@ -83,10 +83,8 @@ const nodeJson = (user, extra = '') => `
          'primaryCompany', (SELECT json_build_object('id', 'com_' || co.id, 'name', co.name)
                               FROM contact_companies l JOIN companies co ON co.organization_id = l.organization_id AND co.id = l.company_id
                              WHERE l.organization_id = c.organization_id AND l.contact_id = c.id AND l.is_primary ORDER BY l.position LIMIT 1),
-         -- contactgraph orders a contact's groups by membership created_at only; memberships
-         -- written by one statement tie, and its plan returns them in insertion (heap) order:
-         -- ctid breaks the tie the same way here.
-         'groups', (SELECT coalesce(json_agg(json_build_object('id', 'grp_' || g.id, 'name', g.name) ORDER BY m.created_at, m.ctid), '[]')
+         -- a contact's groups in the order it joined them, ties (one statement's memberships) by group id
+         'groups', (SELECT coalesce(json_agg(json_build_object('id', 'grp_' || g.id, 'name', g.name) ORDER BY m.created_at, m.group_id), '[]')
                       FROM group_memberships m JOIN groups g ON g.organization_id = m.organization_id AND g.id = m.group_id
                      WHERE m.organization_id = c.organization_id AND m.contact_id = c.id),
          'customFieldValues', (SELECT coalesce(json_agg(
@@ -109,12 +107,12 @@ const nodeJson = (user, extra = '') => `
                     'workspace', json_build_object(
                       'approximateCount', count(*),
                       'lastInteractedAt', ${iso('max(i.occurred_at)')},
-                      'lastInteractedBy', (SELECT coalesce(json_agg(json_build_object('id', 'usr_' || lu.user_id, 'fullName', lu.full_name) ORDER BY lu.last_at DESC), '[]')
+                      'lastInteractedBy', (SELECT coalesce(json_agg(json_build_object('id', 'usr_' || lu.user_id, 'fullName', lu.full_name) ORDER BY lu.last_at DESC, lu.user_id), '[]')
                                              FROM (SELECT i2.user_id, u.full_name, max(i2.occurred_at) AS last_at
                                                      FROM interactions i2 JOIN users u ON u.id = i2.user_id
                                                     WHERE i2.organization_id = c.organization_id AND i2.contact_id = c.id
                                                     GROUP BY i2.user_id, u.full_name
-                                                    ORDER BY last_at DESC LIMIT 5) lu)))
+                                                    ORDER BY last_at DESC, i2.user_id LIMIT 5) lu)))
              FROM interactions i WHERE i.organization_id = c.organization_id AND i.contact_id = c.id)${extra}
        )`;
 

@@ -4,6 +4,7 @@ import { builder } from './builder.js';
 import { guardEntities } from './federation.js';
 import './user-errors.js';
 import './node.js';
+import { readContactEntities, readContactNodes } from '../modules/contact/contact.graphql.js';
 import '../modules/organization/organization.graphql.js';
 import '../modules/user/user.graphql.js';
 import '../modules/viewer/viewer.graphql.js';
@@ -46,6 +47,12 @@ for (const name of oneOfInputs) {
 }
 
 guardEntities(subgraph);
+
+// nodes and _entities are assembled here, not in their concept: their compiled reads of contacts
+const queryFields = subgraph.getQueryType()!.getFields();
+for (const [name, compiledRead] of [['nodes', readContactNodes], ['_entities', readContactEntities]] as const) {
+  queryFields[name]!.extensions = { ...queryFields[name]!.extensions, compiledRead };
+}
 
 export const schema = subgraph;
 

@@ -198,8 +198,8 @@ export async function interactionStats(
     SELECT i.contact_id::text AS contact_id,
            count(*)::int AS workspace_count,
            max(i.occurred_at) AS workspace_last,
-           (SELECT array_agg(u.user_id::text ORDER BY u.last_at DESC)
-              FROM (SELECT * FROM latest_users lu WHERE lu.contact_id = i.contact_id ORDER BY lu.last_at DESC LIMIT ${LAST_INTERACTED_BY}) u) AS last_user_ids,
+           (SELECT array_agg(u.user_id::text ORDER BY u.last_at DESC, u.user_id)
+              FROM (SELECT * FROM latest_users lu WHERE lu.contact_id = i.contact_id ORDER BY lu.last_at DESC, lu.user_id LIMIT ${LAST_INTERACTED_BY}) u) AS last_user_ids,
            (count(*) FILTER (WHERE i.user_id = ${viewerId}::uuid))::int AS user_count,
            max(i.occurred_at) FILTER (WHERE i.user_id = ${viewerId}::uuid) AS user_last
       FROM interactions i

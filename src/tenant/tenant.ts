@@ -28,5 +28,14 @@ export function createTenant(
   prisma: PrismaClient,
   events: ChangeEvents,
 ): Tenant {
-  return { ...caller, prisma, events, loaders: createLoaders(prisma, caller.organizationId, caller.userId) };
+  let loaders: Loaders | undefined;
+  // made when first used: a read the compiled path answers never needs them
+  return {
+    ...caller,
+    prisma,
+    events,
+    get loaders() {
+      return (loaders ??= createLoaders(prisma, caller.organizationId, caller.userId));
+    },
+  };
 }

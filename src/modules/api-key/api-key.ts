@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../../db/client.js';
 import { newId } from '../../db/uuid.js';
 import { SCOPES, type Scope } from '../../tenant/tenant.js';
@@ -9,7 +9,8 @@ const KEY_PATTERN = /^cgk_[A-Za-z0-9_-]{43}$/;
 /** how much of the key is stored in clear to find and revoke it */
 const LOOKUP_PREFIX_LENGTH = 12;
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
+// one-shot: cheaper than createHash().update().digest() on every request's key
+const sha256 = (value: string) => hash('sha256', value, 'buffer');
 
 export function parseScopes(list: string): Scope[] {
   const scopes = list

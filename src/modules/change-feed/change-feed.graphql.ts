@@ -4,7 +4,9 @@ import { filter, pipe } from 'graphql-yoga';
 import { decodeIdOf, encodeId } from '../common/ids.js';
 import { ContactNode } from '../contact/contact.graphql.js';
 import { contactsSelectedBy } from '../contact/contact-selection.graphql.js';
-import { type ChangeEntry, feedCursor, lastFeedCursor, listChanges } from './change-feed.js';
+import { type ChangeEntry, type ChangeRow, changePageStatement, feedCursor, lastFeedCursor, listChanges } from './change-feed.js';
+import { NotCompiled, type RootRead } from '../../graphql/compiled-reads.js';
+import type { FieldNode } from 'graphql';
 import type { ContactChangedEvent } from '../../tenant/change-events.js';
 import { followChanges } from './follow-changes.js';
 
@@ -75,6 +77,77 @@ const ContactChangesPage = builder
     }),
   });
 
+/**
+ * contactChanges compiled: the page statement of change-feed.ts with, for each `contact`
+ * selected below, the contact's JSON beside its entry (a merged-away contact as the one it was
+ * merged into, as the loader does; null once purged), in one statement.
+ */
+const readChangePage: RootRead = async ({ args, nodes, tenant, statement, params, json, subFields, serialize }) => {
+  const pageFields = subFields('ContactChangesPage', nodes);
+  const page = changePageStatement(tenant, args as { after?: string | null; first?: number | null });
+  params.push(...page.sql.values);
+  const columns = new Map<string, string>();
+  let contactColumns = '';
+  for (const [changesKey, below] of pageFields) {
+    if (below[0]!.name.value !== 'changes') continue;
+    for (const [contactKey, contact] of subFields('ContactChange', below)) {
+      if (contact[0]!.name.value !== 'contact') continue;
+      const column = `contact_${columns.size}`;
+      columns.set(`${changesKey}.${contactKey}`, column);
+      contactColumns += `, ${json('Contact', contact, 'c')} AS ${column}`;
+    }
+  }
+  const organization = statement.param(tenant.organizationId, 'uuid');
+  const rows = await tenant.prisma.$queryRawUnsafe<(ChangeRow & Record<string, unknown>)[]>(
+    columns.size === 0
+      ? page.sql.text
+      : `SELECT p.*${contactColumns} FROM (${page.sql.text}) p
+           LEFT JOIN contacts s ON s.organization_id = ${organization} AND s.id = p.contact_id::uuid
+           LEFT JOIN contacts c ON c.organization_id = ${organization} AND c.id = coalesce(s.merged_into_id, s.id)
+          ORDER BY p.txid, p.seq`,
+    ...params,
+  );
+  const { entries, hasMore } = page.read(rows);
+  const origin = (entry: ChangeEntry, below: FieldNode[]) =>
+    Object.fromEntries(
+      [...subFields('ChangeOrigin', below)].map(([key, field]) => {
+        const name = field[0]!.name.value;
+        const o = entry.changeOrigin;
+        return [key, name === 'apiKeyPrefix' ? (o.apiKeyPrefix ?? null) : name === 'user' ? (o.userId ? encodeId('User', o.userId) : null) : name === 'namespaces' ? (o.namespaces ?? []) : 'ChangeOrigin'];
+      }),
+    );
+  const change = (entry: ChangeEntry, row: Record<string, unknown>, changesKey: string, below: FieldNode[]) =>
+    Object.fromEntries(
+      [...subFields('ContactChange', below)].map(([key, field]) => {
+        const name = field[0]!.name.value;
+        switch (name) {
+          case '__typename': return [key, 'ContactChange'];
+          case 'cursor': return [key, feedCursor(entry)];
+          case 'occurredAt': return [key, serialize('DateTime', entry.occurredAt)];
+          case 'changeType': return [key, entry.changeType];
+          case 'contactId': return [key, encodeId('Contact', entry.contactId)];
+          case 'contact': return [key, row[columns.get(`${changesKey}.${key}`)!] ?? null];
+          case 'changedFields': return [key, entry.changedFields];
+          case 'changeOrigin': return [key, origin(entry, field)];
+          case 'version': return [key, entry.version];
+          default: throw new NotCompiled(`ContactChange.${name}`);
+        }
+      }),
+    );
+  return Object.fromEntries(
+    [...pageFields].map(([key, field]) => {
+      const name = field[0]!.name.value;
+      switch (name) {
+        case '__typename': return [key, 'ContactChangesPage'];
+        case 'changes': return [key, entries.map((entry, index) => change(entry, rows[index]!, key, field))];
+        case 'endCursor': return [key, entries.length ? feedCursor(entries.at(-1)!) : ((args.after as string | null | undefined) ?? null)];
+        case 'hasMore': return [key, hasMore];
+        default: throw new NotCompiled(`ContactChangesPage.${name}`);
+      }
+    }),
+  );
+};
+
 builder.queryField('contactChanges', (t) =>
   t.field({
     type: ContactChangesPage,
@@ -84,6 +157,7 @@ builder.queryField('contactChanges', (t) =>
       after: t.arg.string({ description: 'A cursor from an entry or a page\'s endCursor: the page starts after it. Without it the feed starts at its beginning; a cursor this API did not give out is an error.' }),
       first: t.arg.int({ defaultValue: 100, description: 'How many entries at most, 1–100 (out of range is an error).' }),
     },
+    extensions: { compiledRead: readChangePage },
     resolve: async (_root, args, { tenant }) => ({ ...(await listChanges(tenant, args)), after: args.after ?? null }),
   }),
 );

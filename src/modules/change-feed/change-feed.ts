@@ -1,3 +1,4 @@
+import { Prisma } from '../../db/generated/prisma/client.js';
 import type { ChangeType } from '../../db/generated/prisma/enums.js';
 import type { Tenant } from '../../tenant/tenant.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/paging.js';
@@ -34,15 +35,14 @@ function parseFeedCursor(cursor: string): [bigint, bigint] {
  * can never commit behind a cursor a reader already holds: polling with the last cursor
  * never misses or repeats an entry, whatever the concurrent writers do.
  */
-export async function listChanges(tenant: Tenant, args: { after?: string | null; first?: number | null }) {
+export function changePageStatement(tenant: Tenant, args: { after?: string | null; first?: number | null }) {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw new ArgumentError(`first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`);
   }
   const [txid, seq] = args.after ? parseFeedCursor(args.after) : [-1n, -1n];
-  const rows = await tenant.prisma.$queryRaw<
-    { txid: bigint; seq: bigint; contact_id: string; change_type: ChangeType; changed_fields: string[]; change_origin: ChangeEntry['changeOrigin']; version: number; occurred_at: Date }[]
-  >`
+  return {
+    sql: Prisma.sql`
     SELECT txid, seq, contact_id::text AS contact_id, change_type::text AS change_type, changed_fields,
            change_origin, version, occurred_at
       FROM contact_changes
@@ -50,18 +50,38 @@ export async function listChanges(tenant: Tenant, args: { after?: string | null;
        AND (txid, seq) > (${txid}, ${seq})
        AND txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
      ORDER BY txid, seq
-     LIMIT ${first + 1}`;
-  const entries: ChangeEntry[] = rows.slice(0, first).map((row) => ({
-    txid: BigInt(row.txid),
-    seq: BigInt(row.seq),
-    contactId: row.contact_id,
-    changeType: row.change_type,
-    changedFields: row.changed_fields,
-    changeOrigin: typeof row.change_origin === 'string' ? JSON.parse(row.change_origin) : row.change_origin,
-    version: row.version,
-    occurredAt: new Date(row.occurred_at),
-  }));
-  return { entries, hasMore: rows.length > first };
+     LIMIT ${first + 1}`,
+    read(rows: readonly ChangeRow[]) {
+      const entries: ChangeEntry[] = rows.slice(0, first).map((row) => ({
+        txid: BigInt(row.txid),
+        seq: BigInt(row.seq),
+        contactId: row.contact_id,
+        changeType: row.change_type,
+        changedFields: row.changed_fields,
+        changeOrigin: typeof row.change_origin === 'string' ? JSON.parse(row.change_origin) : row.change_origin,
+        version: row.version,
+        occurredAt: new Date(row.occurred_at),
+      }));
+      return { entries, hasMore: rows.length > first };
+    },
+  };
+}
+
+/** A row of a change page's statement. */
+export interface ChangeRow {
+  txid: bigint;
+  seq: bigint;
+  contact_id: string;
+  change_type: ChangeType;
+  changed_fields: string[];
+  change_origin: ChangeEntry['changeOrigin'] | string;
+  version: number;
+  occurred_at: Date;
+}
+
+export async function listChanges(tenant: Tenant, args: { after?: string | null; first?: number | null }) {
+  const statement = changePageStatement(tenant, args);
+  return statement.read(await tenant.prisma.$queryRaw<ChangeRow[]>(statement.sql));
 }
 
 /** The cursor of the organisation's last readable entry (null while it has none): what comes later is new. */

@@ -10,6 +10,7 @@ import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnectio
 import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
 import { checkPageSize } from '../../graphql/paging.js';
 import { createCompany } from './create-company.js';
+import { childRows } from '../../graphql/compiled-reads.js';
 
 export const CompanyNode = builder.prismaNode('Company', {
   description: 'An organisation contacts work for. Names are unique per organisation after normalisation.',
@@ -21,7 +22,12 @@ export const CompanyNode = builder.prismaNode('Company', {
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The name as given (trimmed); unique in the organisation after trimming, collapsing whitespace and ignoring case.' }),
     domain: t.exposeString('domain', { nullable: true, description: 'The web domain, e.g. acme.com; null when not given.' }),
-    externalRefs: t.relation('externalRefs', { type: ExternalRefType, description: "The company's ids in other systems, by namespace then id.", query: { orderBy: [{ namespace: 'asc' }, { externalId: 'asc' }] } }),
+    externalRefs: t.relation('externalRefs', {
+      type: ExternalRefType,
+      description: "The company's ids in other systems, by namespace then id.",
+      query: { orderBy: [{ namespace: 'asc' }, { externalId: 'asc' }] },
+      extensions: { sql: childRows('external_refs', (r) => `${r}.namespace, ${r}.external_id`, 'company_id') },
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the company was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the company last changed.' }),
     contacts: t.connection(

@@ -1,5 +1,5 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
-import { getNamedType, type GraphQLResolveInfo, isObjectType } from 'graphql';
+import { type FieldNode, getNamedType, type GraphQLResolveInfo, isObjectType } from 'graphql';
 import { collectSubFields } from '@graphql-tools/utils';
 import type { Context } from '../../graphql/context.js';
 import { ContactType } from '../../db/generated/prisma/enums.js';
@@ -7,7 +7,8 @@ import { builder } from '../../graphql/builder.js';
 import { decodeIdOf, NIL_UUID } from '../common/ids.js';
 import { ContactNode, ContactTypeEnum } from './contact.graphql.js';
 import { MAX_PAGE_SIZE } from '../common/paging.js';
-import { listContactIds } from './contact-list.js';
+import { contactPageStatement, type ContactPageRow, listContactIds } from './contact-list.js';
+import { NotCompiled, type RootRead } from '../../graphql/compiled-reads.js';
 
 const TagsMatch = builder.enumType('TagsMatch', {
   description: 'How `tags` of a ContactFilter match.',
@@ -77,6 +78,23 @@ interface ConnectionArgs {
   orderBy?: typeof ContactOrder.$inferInput | null;
 }
 
+/** What a connection's arguments ask of contact-list.ts. */
+function pageOptions(args: ConnectionArgs, scope: { groupId?: string; companyId?: string }, countTotal: boolean) {
+  const filter = args.filter ?? {};
+  const field = args.orderBy?.field ?? 'UPDATED_AT';
+  return {
+    filter: {
+      ...filter,
+      type: filter.type ? ContactType[filter.type] : null,
+      groupId: scope.groupId ?? filterId('Group', filter.groupId),
+      companyId: scope.companyId ?? filterId('Company', filter.companyId),
+    },
+    orderBy: { field, direction: args.orderBy?.direction ?? DEFAULT_DIRECTION[field] },
+    page: args,
+    countTotal,
+  };
+}
+
 /** Whether the selection below the field (fragments, @include/@skip applied) has `name`. */
 function selectsField(info: GraphQLResolveInfo, name: string) {
   const type = getNamedType(info.returnType);
@@ -96,20 +114,8 @@ export async function resolveContactConnection(
   scope: { groupId?: string; companyId?: string } = {},
 ) {
   const { tenant } = context;
-  const filter = args.filter ?? {};
-  const field = args.orderBy?.field ?? 'UPDATED_AT';
-  const page = await listContactIds(tenant, {
-    filter: {
-      ...filter,
-      type: filter.type ? ContactType[filter.type] : null,
-      groupId: scope.groupId ?? filterId('Group', filter.groupId),
-      companyId: scope.companyId ?? filterId('Company', filter.companyId),
-    },
-    orderBy: { field, direction: args.orderBy?.direction ?? DEFAULT_DIRECTION[field] },
-    page: args,
-    // read with the page when the client asks for it: one statement, not two
-    countTotal: selectsField(info, 'totalCount'),
-  });
+  // read with the page when the client asks for it: one statement, not two
+  const page = await listContactIds(tenant, pageOptions(args, scope, selectsField(info, 'totalCount')));
   const ids = page.rows.map((row) => row.id);
   const contacts = ids.length
     ? await tenant.prisma.contact.findMany({
@@ -135,6 +141,62 @@ export async function resolveContactConnection(
   };
 }
 
+/**
+ * contacts(…) compiled: the page statement of contact-list.ts with each contact's JSON beside
+ * its id, in one statement (its count too when totalCount is selected); the connection around
+ * the contacts is put together here, in the selection's order.
+ */
+const readContactConnection: RootRead = async ({ args, nodes, tenant, statement, params, json, subFields }) => {
+  const connection = subFields('ContactConnection', nodes);
+  const selected = (fields: Map<string, FieldNode[]>, name: string) => [...fields].filter(([, below]) => below[0]!.name.value === name);
+  const page = contactPageStatement(tenant, pageOptions(args as ConnectionArgs, {}, selected(connection, 'totalCount').length > 0));
+  params.push(...page.sql.values);
+  // a JSON column per `node` below each `edges`, which aliases can select more than once
+  const columns = new Map<string, string>();
+  let nodeColumns = '';
+  for (const [edgesKey, edges] of selected(connection, 'edges')) {
+    for (const [nodeKey, node] of selected(subFields('ContactEdge', edges), 'node')) {
+      const column = `node_${columns.size}`;
+      columns.set(`${edgesKey}.${nodeKey}`, column);
+      nodeColumns += `, ${json('Contact', node, 'c')} AS ${column}`;
+    }
+  }
+  const rows = await tenant.prisma.$queryRawUnsafe<(ContactPageRow & Record<string, unknown>)[]>(
+    `SELECT p.*${nodeColumns} FROM (${page.sql.text}) p
+       LEFT JOIN contacts c ON c.organization_id = ${statement.param(tenant.organizationId, 'uuid')} AND c.id = p.id::uuid
+      ORDER BY ${page.order}`,
+    ...params,
+  );
+  const answered = page.read(rows);
+  const rowById = new Map(rows.map((row) => [row.id, row]));
+  const pageInfo: Record<string, unknown> = {
+    __typename: 'PageInfo',
+    hasNextPage: answered.hasNextPage,
+    hasPreviousPage: answered.hasPreviousPage,
+    startCursor: answered.rows[0]?.cursor ?? null,
+    endCursor: answered.rows.at(-1)?.cursor ?? null,
+  };
+  const answer: Record<string, unknown> = {};
+  for (const [key, below] of connection) {
+    const name = below[0]!.name.value;
+    if (name === '__typename') answer[key] = 'ContactConnection';
+    else if (name === 'totalCount') answer[key] = await answered.totalCount();
+    else if (name === 'pageInfo') answer[key] = Object.fromEntries([...subFields('PageInfo', below)].map(([infoKey, info]) => [infoKey, pageInfo[info[0]!.name.value]]));
+    else if (name === 'edges') {
+      const edge = subFields('ContactEdge', below);
+      answer[key] = answered.rows.map((row) =>
+        Object.fromEntries(
+          [...edge].map(([edgeKey, field]) => {
+            const edgeField = field[0]!.name.value;
+            return [edgeKey, edgeField === 'cursor' ? row.cursor : edgeField === 'node' ? rowById.get(row.id)![columns.get(`${key}.${edgeKey}`)!] : 'ContactEdge'];
+          }),
+        ),
+      );
+    } else throw new NotCompiled(`ContactConnection.${name}`);
+  }
+  return answer;
+};
+
 export const ContactConnection = builder.connectionObject({
   type: ContactNode,
   name: 'ContactConnection',
@@ -157,6 +219,7 @@ builder.queryField('contacts', (t) =>
         filter: t.arg({ type: ContactFilter, description: 'Which contacts; all not in the recycle bin by default.' }),
         orderBy: t.arg({ type: ContactOrder, defaultValue: { field: 'UPDATED_AT', direction: 'DESC' }, description: 'The order; most recently updated first by default.' }),
       },
+      extensions: { compiledRead: readContactConnection },
       resolve: (_root, args, context, info) => resolveContactConnection(context, info, args) as never,
     },
     ContactConnection,

@@ -117,14 +117,26 @@ export interface ContactPage {
   totalCount: () => Promise<number>;
 }
 
+export interface ContactPageOptions {
+  filter: ContactFilter;
+  orderBy: { field: ContactOrderField; direction: OrderDirection };
+  page: PageArgs;
+  countTotal?: boolean;
+}
+
+/** A row of a page statement: a contact's id and sort value (null on an empty page read with its count). */
+export interface ContactPageRow {
+  id: string | null;
+  sort_value: Date | string | null;
+  total?: number;
+}
+
 /**
- * One page of contact ids by keyset pagination over (sort key, id), so pages stay stable and
- * fast however deep; the caller loads the contacts themselves with the fields it needs.
+ * The statement of one page of contact ids by keyset pagination over (sort key, id), so pages
+ * stay stable and fast however deep, and how to read its rows; `order` is the page's ORDER BY
+ * over a row `p` of it, for a statement that wraps it. Refuses bad arguments (ArgumentError).
  */
-export async function listContactIds(
-  tenant: Tenant,
-  options: { filter: ContactFilter; orderBy: { field: ContactOrderField; direction: OrderDirection }; page: PageArgs; countTotal?: boolean },
-): Promise<ContactPage> {
+export function contactPageStatement(tenant: Tenant, options: ContactPageOptions) {
   const { size, backwards } = pageSize(options.page);
   const column = SORT_COLUMNS[options.orderBy.field];
   const ascending = (options.orderBy.direction === 'ASC') !== backwards;
@@ -144,31 +156,38 @@ export async function listContactIds(
      WHERE ${Prisma.join(keyed, ' AND ')}
      ORDER BY ${column.sql} ${direction}, c.id ${direction}
      LIMIT ${size + 1}`;
-  // With the count asked for, one statement answers both: the count's one row with the page
-  // beside it (one row with a null id when the page is empty), in the page's order.
-  const answered = await tenant.prisma.$queryRaw<{ id: string | null; sort_value: Date | string; total?: number }[]>(
-    options.countTotal
-      ? Prisma.sql`SELECT p.id, p.sort_value, t.total FROM (${count}) t LEFT JOIN LATERAL (${ids}) p ON true
-                    ORDER BY p.sort_value ${direction}, p.id::uuid ${direction}`
-      : ids,
-  );
-  const total = answered[0]?.total;
-  const found = answered.filter((row): row is { id: string; sort_value: Date | string } => row.id !== null);
-  const more = found.length > size;
-  const page = found.slice(0, size);
-  if (backwards) page.reverse();
-  const rows = page.map((row) => ({
-    id: row.id,
-    cursor: encodeCursor(column.kind === 'date' ? new Date(row.sort_value).toISOString() : String(row.sort_value), row.id),
-  }));
+  const order = `p.sort_value ${direction.sql}, p.id::uuid ${direction.sql}`;
   return {
-    rows,
-    hasNextPage: backwards ? Boolean(options.page.before) : more,
-    hasPreviousPage: backwards ? more : Boolean(options.page.after),
-    totalCount: async () => {
-      if (total !== undefined) return total;
-      const [row] = await tenant.prisma.$queryRaw<{ total: number }[]>(count);
-      return row?.total ?? 0;
+    // With the count asked for, one statement answers both: the count's one row with the page
+    // beside it (one row with a null id when the page is empty), in the page's order.
+    sql: options.countTotal ? Prisma.sql`SELECT p.id, p.sort_value, t.total FROM (${count}) t LEFT JOIN LATERAL (${ids}) p ON true ORDER BY ${Prisma.raw(order)}` : ids,
+    order,
+    read(answered: readonly ContactPageRow[]): ContactPage {
+      const total = answered[0]?.total;
+      const found = answered.filter((row): row is { id: string; sort_value: Date | string } => row.id !== null);
+      const more = found.length > size;
+      const page = found.slice(0, size);
+      if (backwards) page.reverse();
+      const rows = page.map((row) => ({
+        id: row.id,
+        cursor: encodeCursor(column.kind === 'date' ? new Date(row.sort_value).toISOString() : String(row.sort_value), row.id),
+      }));
+      return {
+        rows,
+        hasNextPage: backwards ? Boolean(options.page.before) : more,
+        hasPreviousPage: backwards ? more : Boolean(options.page.after),
+        totalCount: async () => {
+          if (total !== undefined) return total;
+          const [row] = await tenant.prisma.$queryRaw<{ total: number }[]>(count);
+          return row?.total ?? 0;
+        },
+      };
     },
   };
+}
+
+/** One page of contact ids; the caller loads the contacts themselves with the fields it needs. */
+export async function listContactIds(tenant: Tenant, options: ContactPageOptions): Promise<ContactPage> {
+  const statement = contactPageStatement(tenant, options);
+  return statement.read(await tenant.prisma.$queryRaw<ContactPageRow[]>(statement.sql));
 }

@@ -5,6 +5,9 @@ import { readRecord } from '../../graphql/records.js';
 import { ExternalRefInput, ExternalRefType } from '../external-ref/external-ref.graphql.js';
 import { UserNode } from '../user/user.graphql.js';
 import { contactIdBy } from './contact-lookup.js';
+import { childRows, type FieldSql, NotCompiled, type RootRead, type RootReadInput } from '../../graphql/compiled-reads.js';
+import { decodeId, decodeIdOf, NIL_UUID } from '../common/ids.js';
+import { MAX_PAGE_SIZE } from '../common/paging.js';
 
 export const ContactTypeEnum = builder.enumType(ContactType, {
   name: 'ContactType',
@@ -40,6 +43,15 @@ export const PhoneLabelEnum = builder.enumType(PhoneLabel, {
 });
 
 export const byPosition = { orderBy: { position: 'asc' } } as const;
+const byPositionSql = (child: string) => `${child}.position`;
+
+/** The `column` of the contact's first row of `table` (by position) where `condition` holds. */
+const firstOf = (table: string, column: string, condition: string): FieldSql => ({
+  value: (c) => `(SELECT x.${column} FROM ${table} x WHERE x.organization_id = ${c}.organization_id AND x.contact_id = ${c}.id AND x.${condition} ORDER BY x.position LIMIT 1)`,
+});
+
+/** The user a contact's `column` names. */
+const userOf = (column: string): FieldSql => ({ from: (c, user) => `FROM users ${user} WHERE ${user}.id = ${c}.${column}` });
 
 builder.prismaObject('ContactEmail', {
   description: "One of a contact's email addresses.",
@@ -63,6 +75,7 @@ builder.prismaObject('ContactPhone', {
     valid: t.boolean({
       description: 'Whether libphonenumber-js found the number valid (and `number` is E.164).',
       select: { e164: true },
+      extensions: { sql: { value: (row) => `${row}.e164 IS NOT NULL` } satisfies FieldSql },
       resolve: (p) => p.e164 !== null,
     }),
     original: t.exposeString('original', { description: 'The number as it was given.' }),
@@ -90,6 +103,13 @@ builder.prismaObject('ContactAddress', {
     formatted: t.string({
       description: 'The parts on one line, in the usual order; the `line` when there are no parts.',
       select: { street: true, secondaryAddress: true, postalCode: true, city: true, state: true, country: true, line: true },
+      extensions: {
+        sql: {
+          value: (a) =>
+            `coalesce(nullif(concat_ws(', ', nullif(${a}.street, ''), nullif(${a}.secondary_address, ''), ` +
+            `nullif(concat_ws(' ', nullif(${a}.postal_code, ''), nullif(${a}.city, '')), ''), nullif(${a}.state, ''), nullif(${a}.country, '')), ''), ${a}.line, '')`,
+        } satisfies FieldSql,
+      },
       resolve: (a) =>
         [a.street, a.secondaryAddress, [a.postalCode, a.city].filter(Boolean).join(' '), a.state, a.country]
           .filter(Boolean)
@@ -112,7 +132,10 @@ builder.prismaObject('ContactCompany', {
   description: "A contact's link to a company.",
   select: {},
   fields: (t) => ({
-    company: t.relation('company', { description: 'The linked company.' }),
+    company: t.relation('company', {
+      description: 'The linked company.',
+      extensions: { sql: { from: (link, company) => `FROM companies ${company} WHERE ${company}.organization_id = ${link}.organization_id AND ${company}.id = ${link}.company_id` } satisfies FieldSql },
+    }),
     jobTitle: t.exposeString('jobTitle', { nullable: true, description: "The contact's job title at this company; null when none was given." }),
     department: t.exposeString('department', { nullable: true, description: "The contact's department at this company; null when none was given." }),
     isPrimary: t.exposeBoolean('isPrimary', { description: 'True for exactly one link of a contact with companies: the one `primaryCompany` answers.' }),
@@ -140,6 +163,7 @@ export const ContactNode = builder.prismaNode('Contact', {
       nullable: true,
       description: 'A calendar date, YYYY-MM-DD; null when not given.',
       select: { birthday: true },
+      extensions: { sql: { value: (c) => `to_char(${c}.birthday, 'YYYY-MM-DD')` } satisfies FieldSql },
       resolve: (c) => c.birthday?.toISOString().slice(0, 10) ?? null,
     }),
     primaryLanguage: t.exposeString('primaryLanguage', {
@@ -150,28 +174,31 @@ export const ContactNode = builder.prismaNode('Contact', {
     strategy: t.exposeString('strategy', { nullable: true, description: 'Free text on how to approach the contact; null when none.' }),
     jobTitle: t.exposeString('jobTitle', { nullable: true, description: 'Given, or that of the primary company link.' }),
     department: t.exposeString('department', { nullable: true, description: 'Given, or that of the primary company link.' }),
-    emails: t.relation('emails', { query: byPosition, description: 'Ordered; the primary first unless another says isPrimary.' }),
-    phones: t.relation('phones', { query: byPosition, description: 'Phone numbers in input order; exactly one is primary.' }),
-    addresses: t.relation('addresses', { query: byPosition, description: 'Postal addresses in input order; exactly one is primary.' }),
-    urls: t.relation('urls', { query: byPosition, description: 'Web addresses in input order; exactly one is primary.' }),
+    emails: t.relation('emails', { query: byPosition, extensions: { sql: childRows('contact_emails', byPositionSql) }, description: 'Ordered; the primary first unless another says isPrimary.' }),
+    phones: t.relation('phones', { query: byPosition, extensions: { sql: childRows('contact_phones', byPositionSql) }, description: 'Phone numbers in input order; exactly one is primary.' }),
+    addresses: t.relation('addresses', { query: byPosition, extensions: { sql: childRows('contact_addresses', byPositionSql) }, description: 'Postal addresses in input order; exactly one is primary.' }),
+    urls: t.relation('urls', { query: byPosition, extensions: { sql: childRows('contact_urls', byPositionSql) }, description: 'Web addresses in input order; exactly one is primary.' }),
     // The convenience fields select their list exactly as the list fields do, so Pothos
     // merges them into one relation query instead of a second one.
     email: t.string({
       nullable: true,
       description: 'The primary email address.',
       select: { emails: { ...byPosition, select: { address: true, isPrimary: true } } },
+      extensions: { sql: firstOf('contact_emails', 'address', 'is_primary') },
       resolve: (c) => c.emails.find((e) => e.isPrimary)?.address ?? null,
     }),
     phone: t.string({
       nullable: true,
       description: 'The `number` of the primary phone (E.164 when valid).',
       select: { phones: { ...byPosition, select: { number: true, isPrimary: true } } },
+      extensions: { sql: firstOf('contact_phones', 'number', 'is_primary') },
       resolve: (c) => c.phones.find((p) => p.isPrimary)?.number ?? null,
     }),
     mobile: t.string({
       nullable: true,
       description: 'The `number` of the first phone labelled MOBILE (E.164 when valid).',
       select: { phones: { ...byPosition, select: { number: true, label: true } } },
+      extensions: { sql: firstOf('contact_phones', 'number', "label = 'MOBILE'") },
       resolve: (c) => c.phones.find((p) => p.label === 'MOBILE')?.number ?? null,
     }),
     linkedInUrl: t.exposeString('linkedInUrl', { nullable: true, description: 'The LinkedIn profile, https://www.linkedin.com/in/{slug}; null when not given.' }),
@@ -185,17 +212,23 @@ export const ContactNode = builder.prismaNode('Contact', {
       description: 'Sensitive: needs the contacts:sensitive scope; without it, null and a FORBIDDEN error on this field.',
       authScopes: { 'contacts:sensitive': true },
     }),
-    externalRefs: t.relation('externalRefs', { type: ExternalRefType, description: "The contact's ids in other systems, by namespace then id.", query: { orderBy: [{ namespace: 'asc' }, { externalId: 'asc' }] } }),
-    companies: t.relation('companies', { query: byPosition, description: 'Company links, the primary one flagged.' }),
+    externalRefs: t.relation('externalRefs', {
+      type: ExternalRefType,
+      description: "The contact's ids in other systems, by namespace then id.",
+      query: { orderBy: [{ namespace: 'asc' }, { externalId: 'asc' }] },
+      extensions: { sql: childRows('external_refs', (r) => `${r}.namespace, ${r}.external_id`) },
+    }),
+    companies: t.relation('companies', { query: byPosition, extensions: { sql: childRows('contact_companies', byPositionSql) }, description: 'Company links, the primary one flagged.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the contact was created.' }),
-    createdBy: t.relation('createdBy', { type: UserNode, nullable: true, description: 'The user whose API key (or import) created the contact; null once that user is deleted.' }),
+    createdBy: t.relation('createdBy', { type: UserNode, nullable: true, extensions: { sql: userOf('created_by_id') }, description: 'The user whose API key (or import) created the contact; null once that user is deleted.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the contact last changed (a write that changes nothing leaves it).' }),
-    updatedBy: t.relation('updatedBy', { type: UserNode, nullable: true, description: 'The user whose write changed the contact last; null once that user is deleted.' }),
+    updatedBy: t.relation('updatedBy', { type: UserNode, nullable: true, extensions: { sql: userOf('updated_by_id') }, description: 'The user whose write changed the contact last; null once that user is deleted.' }),
     deletedAt: t.expose('deletedAt', { type: 'DateTime', nullable: true, description: 'When the contact was moved to the recycle bin; null when it is not in it.' }),
     version: t.exposeInt('version', { description: 'Starts at 1 and grows by one with every write that changes the contact; the change feed entries carry it.' }),
     etag: t.string({
       description: 'Changes with every write; send it back as `ifMatch` to update safely.',
       select: { version: true },
+      extensions: { sql: { value: (c) => `'W/"' || ${c}.version || '"'` } satisfies FieldSql },
       resolve: (c) => `W/"${c.version}"`,
     }),
   }),
@@ -211,6 +244,70 @@ export const ContactLookup = builder.inputType('ContactLookup', {
   }),
 });
 
+/**
+ * contact(by:) compiled: by id, one statement (a merged-away id reads its target); by email or
+ * external ref, the key's lookup and then that statement.
+ */
+const readContact: RootRead = async ({ args, nodes, tenant, statement, params, json }) => {
+  const by = args.by as { id?: string; email?: string; externalRef?: { namespace: string; externalId: string } };
+  if (Object.values(by).filter((key) => key != null).length !== 1) throw new NotCompiled('not exactly one key');
+  const includeDeleted = args.includeDeleted === true;
+  const contact = json('Contact', nodes, 'c');
+  let id: string | null;
+  if (by.id != null) {
+    id = decodeIdOf('Contact', by.id);
+  } else {
+    id = await contactIdBy(tenant, by, { includeDeleted });
+  }
+  if (!id) return null;
+  const organization = statement.param(tenant.organizationId, 'uuid');
+  const sql = `SELECT ${contact} AS json
+                 FROM contacts k JOIN contacts c ON c.organization_id = k.organization_id AND c.id = coalesce(k.merged_into_id, k.id)
+                WHERE k.organization_id = ${organization} AND k.id = ${statement.param(id, 'uuid')}${includeDeleted ? '' : ' AND c.deleted_at IS NULL'}`;
+  const [row] = await tenant.prisma.$queryRawUnsafe<{ json: unknown }[]>(sql, ...params);
+  return row?.json ?? null;
+};
+
+/**
+ * Contacts by id in one statement, in the ids' order: null for a missing, foreign or malformed
+ * id (null), a merged-away id as its target, one in the recycle bin only with `includeDeleted`.
+ */
+async function contactsById({ nodes, tenant, statement, params, json }: RootReadInput, ids: (string | null)[], includeDeleted: boolean) {
+  const contact = json('Contact', nodes, 'c');
+  const rows = await tenant.prisma.$queryRawUnsafe<{ n: bigint | number; json: unknown }[]>(
+    `SELECT e.n, ${contact} AS json
+       FROM unnest(${statement.param(ids.map((id) => id ?? NIL_UUID), 'uuid[]')}) WITH ORDINALITY e(id, n)
+       JOIN contacts k ON k.organization_id = ${statement.param(tenant.organizationId, 'uuid')} AND k.id = e.id
+       JOIN contacts c ON c.organization_id = k.organization_id AND c.id = coalesce(k.merged_into_id, k.id)${includeDeleted ? '' : ' WHERE c.deleted_at IS NULL'}`,
+    ...params,
+  );
+  const byPosition = new Map(rows.map((row) => [Number(row.n), row.json]));
+  return ids.map((_id, index) => byPosition.get(index + 1) ?? null);
+}
+
+/** nodes(ids:) compiled when every id is a contact's (or malformed): the ids are parsed as Pothos' decodeGlobalID does. */
+export const readContactNodes: RootRead = async (input) => {
+  const ids = input.args.ids as string[];
+  if (ids.length > MAX_PAGE_SIZE) throw new NotCompiled('more ids than nodes takes');
+  const decoded = ids.map((id) => decodeId(id) ?? { typename: 'Contact', id: NIL_UUID });
+  if (decoded.some((id) => id.typename !== 'Contact')) throw new NotCompiled('an id of another type');
+  return contactsById(input, decoded.map((id) => id.id), input.args.includeDeleted === true);
+};
+
+/** _entities compiled when every representation is a Contact's: as resolveById, outside the bin. */
+export const readContactEntities: RootRead = async (input) => {
+  const representations = input.args.representations as unknown[];
+  if (!input.tenant.scopes.has('contacts:read')) throw new NotCompiled('needs contacts:read');
+  const ids = representations.map((representation) => {
+    if (!representation || typeof representation !== 'object' || (representation as { __typename?: unknown }).__typename !== 'Contact') {
+      throw new NotCompiled('a representation of another type');
+    }
+    const { id } = representation as { id?: unknown };
+    return typeof id === 'string' ? decodeIdOf('Contact', id) : null;
+  });
+  return contactsById(input, ids, false);
+};
+
 builder.queryField('contact', (t) =>
   t.prismaField({
     type: ContactNode,
@@ -221,6 +318,7 @@ builder.queryField('contact', (t) =>
       by: t.arg({ type: ContactLookup, required: true, description: 'How to find the contact: exactly one of id, email or externalRef.' }),
       includeDeleted: t.arg.boolean({ defaultValue: false, description: 'Also answer a contact in the recycle bin.' }),
     },
+    extensions: { compiledRead: readContact },
     // The key is resolved on its unique index first: a read with the relations joined and the
     // key as a filter would walk the organisation's contacts until it met the match.
     resolve: async (query, _root, { by, includeDeleted }, { tenant }) =>

@@ -4,6 +4,7 @@ import { deleteMutationField, loadPayloadRecord, payloadOf, userErrorsField } fr
 import { deleteCustomField, updateCustomField } from './custom-field-lifecycle.js';
 import { GroupNode } from '../group/group.graphql.js';
 import { createCustomField } from './create-custom-field.js';
+import type { FieldSql } from '../../graphql/compiled-reads.js';
 
 export const CustomFieldTypeEnum = builder.enumType(CustomFieldType, {
   name: 'CustomFieldType',
@@ -31,7 +32,11 @@ export const CustomFieldNode = builder.prismaNode('CustomField', {
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The name as given (trimmed); unique within its group after trimming, collapsing whitespace and ignoring case.' }),
     type: t.expose('type', { type: CustomFieldTypeEnum, description: 'What the field holds; it never changes.' }),
-    group: t.relation('group', { type: GroupNode, description: 'The group the field belongs to; only its members hold values for it.' }),
+    group: t.relation('group', {
+      type: GroupNode,
+      description: 'The group the field belongs to; only its members hold values for it.',
+      extensions: { sql: { from: (f, group) => `FROM groups ${group} WHERE ${group}.organization_id = ${f}.organization_id AND ${group}.id = ${f}.group_id` } satisfies FieldSql },
+    }),
     options: t.exposeStringList('options', { description: 'The labels of a SINGLE_SELECT or MULTIPLE_SELECT field.' }),
   }),
 });

@@ -10,6 +10,7 @@ import { ContactNode } from '../contact/contact.graphql.js';
 import { ContactConnection, ContactFilter, ContactOrder, resolveContactConnection } from '../contact/contact-list.graphql.js';
 import { createGroup } from './create-group.js';
 import { changeMembership } from './group-membership.js';
+import { childRows } from '../../graphql/compiled-reads.js';
 
 export const GroupNode = builder.prismaNode('Group', {
   description: 'A named set of contacts; custom fields belong to groups.',
@@ -20,7 +21,11 @@ export const GroupNode = builder.prismaNode('Group', {
   findUnique: (id, context) => ({ id, organizationId: context.tenant.organizationId }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The name as given (trimmed); unique in the organisation after trimming, collapsing whitespace and ignoring case.' }),
-    customFields: t.relation('customFields', { description: "The group's custom fields, in their defined order.", query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
+    customFields: t.relation('customFields', {
+      description: "The group's custom fields, in their defined order.",
+      query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] },
+      extensions: { sql: childRows('custom_fields', (f) => `${f}.position, ${f}.id`, 'group_id') },
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the group was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the group last changed.' }),
     contacts: t.connection(
