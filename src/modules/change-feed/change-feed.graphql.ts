@@ -97,7 +97,7 @@ const readChangePage: RootRead = async ({ args, nodes, tenant, statement, params
       contactColumns += `, ${json('Contact', contact, 'c')} AS ${column}`;
     }
   }
-  const organization = statement.param(tenant.organizationId, 'uuid');
+  const organization = columns.size === 0 ? '' : statement.param(tenant.organizationId, 'uuid');
   const rows = await tenant.prisma.$queryRawUnsafe<(ChangeRow & Record<string, unknown>)[]>(
     columns.size === 0
       ? page.sql.text
