@@ -4,7 +4,6 @@ import { builder } from './builder.js';
 import { guardEntities } from './federation.js';
 import './user-errors.js';
 import './node.js';
-import { readContactEntities, readContactNodes } from '../modules/contact/contact.graphql.js';
 import '../modules/organization/organization.graphql.js';
 import '../modules/user/user.graphql.js';
 import '../modules/viewer/viewer.graphql.js';
@@ -19,6 +18,8 @@ import '../modules/group/group.graphql.js';
 import '../modules/custom-field/custom-field.graphql.js';
 import '../modules/custom-field/custom-field-value.graphql.js';
 import '../modules/contact/contact-relations.graphql.js';
+// after the concepts, so that the order of their fields stays the order they are imported in
+import { readContactEntities, readContactNodes } from '../modules/contact/contact.graphql.js';
 
 const subgraph = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.6',
