@@ -155,6 +155,21 @@ function literal(type: GraphQLInputType, value: unknown): string {
   return String(value);
 }
 
+/** The parts of a selection being built, and how deep the deepest one nests. */
+function builtParts() {
+  const parts: string[] = [];
+  let depth = 1;
+  return {
+    parts,
+    add(built: Built | null) {
+      if (!built) return;
+      parts.push(built.text);
+      depth = Math.max(depth, built.depth);
+    },
+    depthOf: () => depth,
+  };
+}
+
 export function createOperationGenerator({ schema, seed, pools, accept, invalidShare = 0.08 }: GeneratorOptions) {
   const r = seededRandom(seed);
   const query = schema.getQueryType()!;
@@ -291,13 +306,7 @@ export function createOperationGenerator({ schema, seed, pools, accept, invalidS
   /** A random selection set of `parent` whose fields nest at most `remaining` levels. */
   const selection = (draft: Draft, parent: GraphQLCompositeType, remaining: number, underAbstract: boolean): Built => {
     if (isAbstractType(parent)) return abstractSelection(draft, parent, remaining);
-    const parts: string[] = [];
-    let depth = 1;
-    const add = (built: Built | null) => {
-      if (!built) return;
-      parts.push(built.text);
-      depth = Math.max(depth, built.depth);
-    };
+    const { parts, add, depthOf } = builtParts();
     const all = Object.values(parent.getFields()).filter((f) => !f.name.startsWith('_') && needs(f) <= remaining);
     const usable = all.filter((f) => !isConnection(f) || r.chance(0.04));
     const size = r.chance(0.12) ? usable.length : r.int(1, Math.min(usable.length, parent === contactType ? 12 : 5));
@@ -340,7 +349,7 @@ export function createOperationGenerator({ schema, seed, pools, accept, invalidS
     }
     if (r.chance(parent === contactType ? 0.15 : 0.05)) add(spread(draft, parent, remaining, underAbstract));
     if (parts.length === 0) parts.push(isObjectType(parent) && 'id' in parent.getFields() ? 'id' : '__typename');
-    return { text: `{ ${r.sample(parts, parts.length).join(' ')} }`, depth };
+    return { text: `{ ${r.sample(parts, parts.length).join(' ')} }`, depth: depthOf() };
   };
 
   /** A named fragment on `on` (a new one, or one the operation has already), spread here. */
@@ -386,13 +395,7 @@ export function createOperationGenerator({ schema, seed, pools, accept, invalidS
   /** An interface's or union's selection: its own fields, __typename, fragments on its types. */
   const abstractSelection = (draft: Draft, parent: GraphQLCompositeType & { name: string }, remaining: number): Built => {
     const possible = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [];
-    const parts: string[] = [];
-    let depth = 1;
-    const add = (built: Built | null) => {
-      if (!built) return;
-      parts.push(built.text);
-      depth = Math.max(depth, built.depth);
-    };
+    const { parts, add, depthOf } = builtParts();
     if (r.chance(0.5)) add({ text: '__typename', depth: 1 });
     if (isInterfaceType(parent)) {
       for (const field of Object.values(parent.getFields())) {
@@ -420,7 +423,7 @@ export function createOperationGenerator({ schema, seed, pools, accept, invalidS
       add({ text: `... on ${object.name}${directive(draft)} ${sub.text}`, depth: sub.depth });
     }
     if (parts.length === 0) parts.push('__typename');
-    return { text: `{ ${parts.join(' ')} }`, depth };
+    return { text: `{ ${parts.join(' ')} }`, depth: depthOf() };
   };
 
   const contactLookup = (): Record<string, unknown> => {
