@@ -235,7 +235,8 @@ describe('_entities (what a gateway sends contactgraph)', () => {
   }`;
 
   const contactSelects = (statements: string[]) =>
-    statements.filter((sql) => /^\s*SELECT\b[\s\S]*\bFROM\s+"(?:\w+"\.")?contacts?"(?:\s|$)/i.test(sql));
+    // Prisma's `FROM "public"."contacts"`, or the compiled read's `JOIN contacts k`
+    statements.filter((sql) => /^\s*SELECT\b[\s\S]*\b(?:FROM|JOIN)\s+(?:"(?:\w+"\.")?contacts?"|contacts)(?:\s|$)/i.test(sql));
 
   it('resolves 20 contacts in one statement on the contact table, scoped to the caller, none in the bin', async () => {
     const representations = [
