@@ -21,7 +21,8 @@ import { CANONICAL, CONTACT_QUERY, LIST_QUERY } from './lib/queries.mjs';
 pg.types.setTypeParser(114, (value) => value);
 
 const KEY_PATTERN = /^cgk_[A-Za-z0-9_-]{43}$/;
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
+// JIT off, as on contactgraph's own pool (src/db/client.ts)
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10), options: '-c jit=off' });
 pool.on('error', () => {});
 
 const iso = (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
