@@ -35,6 +35,7 @@ function parseFeedCursor(cursor: string): [bigint, bigint] {
  * can never commit behind a cursor a reader already holds: polling with the last cursor
  * never misses or repeats an entry, whatever the concurrent writers do.
  */
+// The statement of such a page, and how to read its rows.
 export function changePageStatement(tenant: Tenant, args: { after?: string | null; first?: number | null }) {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
@@ -79,6 +80,7 @@ export interface ChangeRow {
   occurred_at: Date;
 }
 
+/** The page of changes `args` asks for, read by its one statement (as the compiled read wraps it). */
 export async function listChanges(tenant: Tenant, args: { after?: string | null; first?: number | null }) {
   const statement = changePageStatement(tenant, args);
   return statement.read(await tenant.prisma.$queryRaw<ChangeRow[]>(statement.sql));
