@@ -33,9 +33,9 @@ function parseFeedCursor(cursor: string): [bigint, bigint] {
  * The organisation's changes after `after`, in commit order. Entries are read in (txid, seq)
  * order and only from transactions older than every transaction still running, so an entry
  * can never commit behind a cursor a reader already holds: polling with the last cursor
- * never misses or repeats an entry, whatever the concurrent writers do.
+ * never misses or repeats an entry, whatever the concurrent writers do. This is the page's
+ * statement and how to read its rows.
  */
-// The statement of such a page, and how to read its rows.
 export function changePageStatement(tenant: Tenant, args: { after?: string | null; first?: number | null }) {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
