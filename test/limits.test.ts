@@ -222,6 +222,21 @@ describe('request body limit', () => {
       await server.close();
     }
   });
+  it('refuses a Content-Length that is not one byte count, and runs nothing', async () => {
+    const app = createApp({ db: h.db, log });
+    for (const length of ['33, 33', '-1', 'abc']) {
+      const response = await app.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': length, authorization: `Bearer ${owner.key}` },
+        body: '{"query":"{ viewer { scopes } }"}',
+      });
+      expect({ length, status: response.status, body: await response.json() }).toEqual({
+        length,
+        status: 400,
+        body: { errors: [{ message: 'The Content-Length header is not a byte count.', extensions: { code: 'BAD_REQUEST' } }] },
+      });
+    }
+  });
 });
 
 describe('rate limit per API key', () => {

@@ -20,6 +20,12 @@ export interface SqlSession {
 export interface SqlRunner extends SqlSession {
   /** runs `work` inside one transaction on one connection; rolls back when it throws */
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * One read statement of the compiled read path, outside Prisma: named (prepared once per
+   * connection) and reported to the statement listeners. Prisma's $queryRawUnsafe cost 554 µs
+   * of CPU per run of the contact-by-id statement, pg's named query 230 µs.
+   */
+  read<Row = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<Row[]>;
 }
 
 export interface Database {
@@ -45,21 +51,26 @@ function withStatementEvents(recordStatements: boolean | undefined) {
   return recordStatements ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
 }
 
+/** The listeners of every statement sent, through Prisma or `read`; `sent` tells them of one of `read`'s. */
 function statementHub(prisma: PrismaClient, enabled: boolean | undefined) {
   const listeners = new Set<(sql: string) => void>();
+  const sent = (sql: string) => {
+    for (const listener of listeners) listener(sql);
+  };
   if (enabled) {
-    (prisma as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on(
-      'query',
-      (event) => {
-        for (const listener of listeners) listener(event.query);
-      },
-    );
+    (prisma as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (event) => sent(event.query));
   }
-  return (listener: (sql: string) => void) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
+  return {
+    sent: enabled ? sent : () => {},
+    subscribe(listener: (sql: string) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
   };
 }
+
+/** A statement's name: one per text, so a connection parses and plans each text once. */
+const statementName = (sql: string) => `cg_${createHash('sha1').update(sql).digest('base64url')}`;
 
 /**
  * pglite-prisma-adapter's transactions have no savepoints, which Prisma's nested transactions
@@ -111,14 +122,19 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       await db.exec(script);
     },
   });
+  const statements = statementHub(prisma, options.recordStatements);
   return {
     kind: 'pglite',
     prisma,
     sql: {
       ...session(pglite),
       transaction: (work) => pglite.transaction((tx) => work(session(tx))),
+      async read<Row>(text: string, params: readonly unknown[]) {
+        statements.sent(text);
+        return (await pglite.query<Row>(text, [...params])).rows;
+      },
     },
-    onStatement: statementHub(prisma, options.recordStatements),
+    onStatement: statements.subscribe,
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -138,7 +154,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     // Named statements are parsed once per connection: later runs send only their parameters.
     // Prisma's statements for a page of contacts with its relations run to many kilobytes of
     // SQL, which PostgreSQL would otherwise receive and parse again on every request.
-    adapter: new PrismaPg(pool, { statementNameGenerator: ({ sql }) => `cg_${createHash('sha1').update(sql).digest('base64url')}` }),
+    adapter: new PrismaPg(pool, { statementNameGenerator: ({ sql }) => statementName(sql) }),
     ...withStatementEvents(options.recordStatements),
   });
   const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({
@@ -149,11 +165,16 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       await client.query(script);
     },
   });
+  const statements = statementHub(prisma, options.recordStatements);
   return {
     kind: 'postgres',
     prisma,
     sql: {
       ...session(pool),
+      async read<Row>(text: string, params: readonly unknown[]) {
+        statements.sent(text);
+        return (await pool.query({ name: statementName(text), text, values: [...params] })).rows as Row[];
+      },
       async transaction(work) {
         const client = await pool.connect();
         try {
@@ -169,7 +190,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
         }
       },
     },
-    onStatement: statementHub(prisma, options.recordStatements),
+    onStatement: statements.subscribe,
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -85,6 +85,8 @@ export interface RootReadInput {
   statement: SqlStatement;
   /** the parameters of `statement`, in placeholder order */
   params: unknown[];
+  /** runs the field's statement `sql` with `params` (outside Prisma: see SqlRunner.read) */
+  rows<Row>(sql: string): Promise<Row[]>;
   /** the JSON of the selection below `nodes` on `type`, over the row aliased `row` */
   json(type: string, nodes: readonly FieldNode[], row: string): string;
   /** the fields selected below `nodes` on `type`, by response key */
@@ -317,7 +319,7 @@ function answerOf(schema: GraphQLSchema, args: { document: unknown; operationNam
   }
   if (!roots) return undefined;
   const fields = roots;
-  const answer = async ({ tenant }: Context) => {
+  const answer = async ({ tenant, db }: Context) => {
     const scopes = `${signature}|${[...tenant.scopes].sort().join(' ')}`;
     let memo = operation.compiled.get(scopes);
     if (!memo) operation.compiled.set(scopes, (memo = new Map()));
@@ -338,6 +340,7 @@ function answerOf(schema: GraphQLSchema, args: { document: unknown; operationNam
           tenant,
           statement: { param },
           params,
+          rows: (sql) => db.sql.read(sql, params),
           json: (type, below, row) => {
             const template = remembered(memo, `json ${type} ${row} ${nodesKey(below)}`, () => compiler.objectJson(compiler.objectType(type), below, row));
             return template.includes(VIEWER) ? template.replaceAll(VIEWER, (viewer ??= param(tenant.userId))) : template;

@@ -82,7 +82,7 @@ const ContactChangesPage = builder
  * selected below, the contact's JSON beside its entry (a merged-away contact as the one it was
  * merged into, as the loader does; null once purged), in one statement.
  */
-const readChangePage: RootRead = async ({ args, nodes, tenant, statement, params, json, subFields, serialize }) => {
+const readChangePage: RootRead = async ({ args, nodes, tenant, statement, params, rows: run, json, subFields, serialize }) => {
   const pageFields = subFields('ContactChangesPage', nodes);
   const page = changePageStatement(tenant, args as { after?: string | null; first?: number | null });
   params.push(...page.sql.values);
@@ -98,14 +98,13 @@ const readChangePage: RootRead = async ({ args, nodes, tenant, statement, params
     }
   }
   const organization = columns.size === 0 ? '' : statement.param(tenant.organizationId, 'uuid');
-  const rows = await tenant.prisma.$queryRawUnsafe<(ChangeRow & Record<string, unknown>)[]>(
+  const rows = await run<ChangeRow & Record<string, unknown>>(
     columns.size === 0
       ? page.sql.text
       : `SELECT p.*${contactColumns} FROM (${page.sql.text}) p
            LEFT JOIN contacts s ON s.organization_id = ${organization} AND s.id = p.contact_id::uuid
            LEFT JOIN contacts c ON c.organization_id = ${organization} AND c.id = coalesce(s.merged_into_id, s.id)
           ORDER BY p.txid, p.seq`,
-    ...params,
   );
   const { entries, hasMore } = page.read(rows);
   const origin = (entry: ChangeEntry, below: FieldNode[]) =>

@@ -146,7 +146,7 @@ export async function resolveContactConnection(
  * its id, in one statement (its count too when totalCount is selected); the connection around
  * the contacts is put together here, in the selection's order.
  */
-const readContactConnection: RootRead = async ({ args, nodes, tenant, statement, params, json, subFields }) => {
+const readContactConnection: RootRead = async ({ args, nodes, tenant, statement, params, rows: run, json, subFields }) => {
   const connection = subFields('ContactConnection', nodes);
   const selected = (fields: Map<string, FieldNode[]>, name: string) => [...fields].filter(([, below]) => below[0]!.name.value === name);
   const page = contactPageStatement(tenant, pageOptions(args as ConnectionArgs, {}, selected(connection, 'totalCount').length > 0));
@@ -161,11 +161,10 @@ const readContactConnection: RootRead = async ({ args, nodes, tenant, statement,
       nodeColumns += `, ${json('Contact', node, 'c')} AS ${column}`;
     }
   }
-  const rows = await tenant.prisma.$queryRawUnsafe<(ContactPageRow & Record<string, unknown>)[]>(
+  const rows = await run<ContactPageRow & Record<string, unknown>>(
     `SELECT p.*${nodeColumns} FROM (${page.sql.text}) p
        LEFT JOIN contacts c ON c.organization_id = ${statement.param(tenant.organizationId, 'uuid')} AND c.id = p.id::uuid
       ORDER BY ${page.order}`,
-    ...params,
   );
   const answered = page.read(rows);
   const rowById = new Map(rows.map((row) => [row.id, row]));

@@ -248,7 +248,7 @@ export const ContactLookup = builder.inputType('ContactLookup', {
  * contact(by:) compiled: by id, one statement (a merged-away id reads its target); by email or
  * external ref, the key's lookup and then that statement.
  */
-const readContact: RootRead = async ({ args, nodes, tenant, statement, params, json }) => {
+const readContact: RootRead = async ({ args, nodes, tenant, statement, rows, json }) => {
   const by = args.by as { id?: string; email?: string; externalRef?: { namespace: string; externalId: string } };
   if (Object.values(by).filter((key) => key != null).length !== 1) throw new NotCompiled('not exactly one key');
   const includeDeleted = args.includeDeleted === true;
@@ -264,7 +264,7 @@ const readContact: RootRead = async ({ args, nodes, tenant, statement, params, j
   const sql = `SELECT ${contact} AS json
                  FROM contacts k JOIN contacts c ON c.organization_id = k.organization_id AND c.id = coalesce(k.merged_into_id, k.id)
                 WHERE k.organization_id = ${organization} AND k.id = ${statement.param(id, 'uuid')}${includeDeleted ? '' : ' AND c.deleted_at IS NULL'}`;
-  const [row] = await tenant.prisma.$queryRawUnsafe<{ json: unknown }[]>(sql, ...params);
+  const [row] = await rows<{ json: unknown }>(sql);
   return row?.json ?? null;
 };
 
@@ -272,16 +272,15 @@ const readContact: RootRead = async ({ args, nodes, tenant, statement, params, j
  * Contacts by id in one statement, in the ids' order: null for a missing, foreign or malformed
  * id (null), a merged-away id as its target, one in the recycle bin only with `includeDeleted`.
  */
-async function contactsById({ nodes, tenant, statement, params, json }: RootReadInput, ids: (string | null)[], includeDeleted: boolean) {
+async function contactsById({ nodes, tenant, statement, rows, json }: RootReadInput, ids: (string | null)[], includeDeleted: boolean) {
   const contact = json('Contact', nodes, 'c');
-  const rows = await tenant.prisma.$queryRawUnsafe<{ n: bigint | number; json: unknown }[]>(
+  const found = await rows<{ n: string | number; json: unknown }>(
     `SELECT e.n, ${contact} AS json
        FROM unnest(${statement.param(ids.map((id) => id ?? NIL_UUID), 'uuid[]')}) WITH ORDINALITY e(id, n)
        JOIN contacts k ON k.organization_id = ${statement.param(tenant.organizationId, 'uuid')} AND k.id = e.id
        JOIN contacts c ON c.organization_id = k.organization_id AND c.id = coalesce(k.merged_into_id, k.id)${includeDeleted ? '' : ' WHERE c.deleted_at IS NULL'}`,
-    ...params,
   );
-  const byPosition = new Map(rows.map((row) => [Number(row.n), row.json]));
+  const byPosition = new Map(found.map((row) => [Number(row.n), row.json]));
   return ids.map((_id, index) => byPosition.get(index + 1) ?? null);
 }
 
