@@ -29,7 +29,7 @@ import { createUser } from '../dist/modules/user/user.js';
 import { createApp } from '../dist/yoga.js';
 import { CONTACT_TABLES, contactInputAt, rowsFor } from './lib/data.mjs';
 import { bodies, CANONICAL, checkResponse, CONTACT_QUERY, CREATE_CONTACT, CURSORS_QUERY, LIST_FILTERS, seedOf } from './lib/operations.mjs';
-import { cpuTicks, postgresSampler, processSampler } from './lib/proc.mjs';
+import { cpuTicks, postgresSampler, processSampler, rssMB } from './lib/proc.mjs';
 import { createRandom } from './lib/prng.mjs';
 import { insertRows, seed } from './lib/seed.mjs';
 
@@ -358,7 +358,10 @@ server.once('exit', (code, signal) => {
 });
 const baseUrl = `http://127.0.0.1:${port}`;
 await waitFor(`${baseUrl}/readyz`);
-log(`contactgraph serving at ${baseUrl} (pid ${server.pid})`);
+// idle after start: ready, a second later, before any GraphQL request
+await new Promise((resolve) => setTimeout(resolve, 1000));
+const idleRssMB = rssMB(server.pid);
+log(`contactgraph serving at ${baseUrl} (pid ${server.pid}; idle RSS ${idleRssMB?.toFixed(0)} MB)`);
 
 let raw;
 let rawUrl;
@@ -597,6 +600,7 @@ const notes = [
     ? `**contactgraph / raw-SQL req/s: ${ratios.map((r) => `${r.label} ${fmt(r.reqPerSec, 2)}`).join(', ')}** (the reference's answers were checked equal to contactgraph's before measuring: ${Object.entries(equality.compared).map(([what, n]) => `${what} ${n}`).join(', ')}; it sends every statement named and prepared)`
     : 'No raw-SQL reference on PGlite (its data folder serves one process).',
   `Reads vary: (a)/(a100) each ask a random page of the canonical query's selection and order (bench/lib/queries.mjs LIST_QUERY) — a fifth from the start, the rest after a random cursor contactgraph gave out for that list — with the canonical tag filter alone (half), plus a search (${LIST_FILTERS.filter((f) => f.search).map((f) => JSON.stringify(f.search)).join(', ')}; a quarter) or a type (a quarter); (b) a random seeded id; (e) a random position of the feed. One seeded PRNG per operation and phase (warm-up, measurement), so contactgraph and the reference get the same requests in the same order.`,
+  `Idle RSS after start (\`contactgraph serve\` ready, a second later, before any GraphQL request): ${fmt(idleRssMB, 0)} MB.`,
   coldStart ? `Cold start (\`contactgraph serve\` on an existing PGlite data folder, spawn → first 200 on /healthz): median ${coldStart.medianMs} ms (runs: ${coldStart.runsMs.join(', ')} ms).` : null,
   `Data: ${contactCount.toLocaleString('en')} contacts seeded in ${seedS.toFixed(1)} s (+${verification.contacts.length} written by createContact to check the seeder against), each with 1–3 of 2,000 companies, 2 emails, 1 phone, 2 of 20 groups, 3 custom values (TEXT, NUMBER, SINGLE_SELECT), 1 external ref; half have an address, 30 % a URL. Seed ${'20261122'}.`,
   `Load: autocannon, ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up, loopback; req/s counts checked 200 answers without errors. Statements/request: counted in-process (Prisma query events, authentication included; Prisma reports a transaction's COMMIT but not its BEGIN, so writes make one round trip more); the reference server sends 2 (the key, then the page or the contact). Server CPU ms/request = server CPU time / answered requests (less sensitive to other load than req/s).`,
@@ -616,6 +620,7 @@ const json = {
   ratio,
   ratios,
   coldStart,
+  idleRssMB,
   operations: rows,
   statements,
   totalSeconds: (performance.now() - benchStarted) / 1000,

@@ -22,8 +22,6 @@ export async function serve(config: Config = loadConfig()) {
   const { applied } = await migrate(db.sql);
   if (applied.length > 0) log.info({ applied }, 'applied migrations');
   const demoKey = config.databaseUrl ? null : await seedDemoIfEmpty(db);
-  // Start Prisma's query engine now rather than on the first request.
-  void db.prisma.$connect().catch((error) => log.error({ error }, 'database connection failed'));
 
   const events = createChangeEvents(config.redisUrl, log);
   const redis = config.redisUrl && config.rateLimitPoints > 0 ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;

@@ -219,7 +219,7 @@ export function createApp({
   const persistedQueries = createInMemoryAPQStore();
   const costOf = createCostCalculator(schema, limits.tokens);
   // A warm key costs no statement: this app's own cache, never shared with another app.
-  const apiKeys = createApiKeyCache(db.prisma, apiKeyCache);
+  const apiKeys = createApiKeyCache(db, apiKeyCache);
   // One authentication per HTTP request: the key budgets and each operation of a batch share it.
   const callers = new WeakMap<Request, ReturnType<typeof callerFromRequest>>();
   const callerOf = (request: Request) => {

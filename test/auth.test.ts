@@ -108,7 +108,7 @@ describe('the key cache: a warm key costs no statement', () => {
   it('trusts an entry for KEY_CACHE_TTL_MS (1 s) at most, then asks the database again', async () => {
     expect(KEY_CACHE_TTL_MS).toBeLessThanOrEqual(1000);
     const caller = await h.organization();
-    const cache = createApiKeyCache(h.db.prisma, { ttlMs: 100 });
+    const cache = createApiKeyCache(h.db, { ttlMs: 100 });
     const lookups = async () => keyLookups((await h.statementsOf(() => cache.authenticate(caller.key))).statements).length;
     expect(await lookups()).toBe(1);
     expect(await lookups()).toBe(0);
@@ -119,7 +119,7 @@ describe('the key cache: a warm key costs no statement', () => {
   it('holds at most maxEntries keys, dropping the oldest', async () => {
     const org = await h.organization();
     const keys = await Promise.all([1, 2, 3].map(async () => (await createApiKey(h.db.prisma, { organizationId: org.organizationId, userId: org.userId, scopes: ['contacts:read'] })).key));
-    const cache = createApiKeyCache(h.db.prisma, { maxEntries: 2 });
+    const cache = createApiKeyCache(h.db, { maxEntries: 2 });
     const lookups = async (key: string) => {
       const { result, statements } = await h.statementsOf(() => cache.authenticate(key));
       expect(result?.organizationId).toBe(org.organizationId);

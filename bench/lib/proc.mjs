@@ -32,6 +32,12 @@ function statusKb(pid, name) {
   }
 }
 
+/** The resident memory of `pid` now, in MB; null when the process is gone */
+export function rssMB(pid) {
+  const kb = statusKb(pid, 'VmRSS');
+  return kb === null ? null : kb / 1024;
+}
+
 /** Samples one process from start() to stop(). */
 export function processSampler(pid) {
   let started;
