@@ -21,9 +21,10 @@ export interface SqlRunner extends SqlSession {
   /** runs `work` inside one transaction on one connection; rolls back when it throws */
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /**
-   * One read statement of the compiled read path, outside Prisma: named (prepared once per
-   * connection) and reported to the statement listeners. Prisma's $queryRawUnsafe cost 554 µs
-   * of CPU per run of the contact-by-id statement, pg's named query 230 µs.
+   * One read statement outside Prisma (the compiled read path's, the API key lookup), reported
+   * to the statement listeners; on PostgreSQL named, so each connection prepares it once.
+   * Prisma's $queryRawUnsafe cost 554 µs of CPU per run of the contact-by-id statement, pg's
+   * named query 230 µs. JSON columns arrive parsed; a bigint may arrive as a string.
    */
   read<Row = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<Row[]>;
 }
