@@ -3,7 +3,7 @@ import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError, getOperationAST, OperationTypeNode, parse } from 'graphql';
-import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, createYoga, type GraphQLParams, maskError, type Plugin } from 'graphql-yoga';
 import pLimit from 'p-limit';
 import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
@@ -224,9 +224,29 @@ export function createApp({
   const callers = new WeakMap<Request, ReturnType<typeof callerFromRequest>>();
   const callerOf = (request: Request) => {
     let caller = callers.get(request);
-    if (!caller) callers.set(request, (caller = callerFromRequest(request, apiKeys)));
+    if (!caller) {
+      // a fault is logged once per request, however many operations and hooks ask
+      caller = callerFromRequest(request, apiKeys).catch((error: unknown) => {
+        if (error instanceof GraphQLError) throw error;
+        const requestId = requestIds.get(request);
+        log.error({ err: error, requestId }, 'fault while authenticating');
+        throw faultError(error, requestId);
+      });
+      callers.set(request, caller);
+    }
     return caller;
   };
+  const contextOf = async (request: Request): Promise<Context> => {
+    const requestId = requestIds.get(request) ?? randomUUID();
+    const caller = await callerOf(request);
+    // each operation of a batch has its own loaders: a write in one must not leave another's stale
+    const tenant = createTenant(caller, db.prisma, events);
+    return { tenant, bulkWrites, db, log: log.child({ requestId }), requestId };
+  };
+  // an operation a key's turn must wrap runs through the executor (useKeyBudgets' onExecute)
+  const takesNoTurn = (_request: Request, params: GraphQLParams) =>
+    typeof params.query === 'string' &&
+    (costOf(params.query, params.operationName ?? undefined, (params.variables ?? {}) as Record<string, unknown>) ?? Infinity) < concurrency!.cost;
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -257,7 +277,7 @@ export function createApp({
       useAPQ({ store: persistedQueries }),
       ...useQueryLimits(limits, costOf, persistedQueries),
       // before the key budgets, so that their turns wrap the compiled answer too
-      ...(compiledReads ? [useCompiledReads(schema, compiledReads)] : []),
+      ...(compiledReads ? [useCompiledReads(schema, compiledReads, { contextOf, mayAnswerEarly: concurrency && takesNoTurn })] : []),
       ...(rateLimit || concurrency
         ? [
             useKeyBudgets({
@@ -278,20 +298,7 @@ export function createApp({
         return clientError(original) ?? maskError(error, message, isDev);
       },
     },
-    context: async ({ request }) => {
-      const requestId = requestIds.get(request) ?? randomUUID();
-      let caller: Awaited<ReturnType<typeof callerFromRequest>>;
-      try {
-        caller = await callerOf(request);
-      } catch (error) {
-        if (error instanceof GraphQLError) throw error;
-        log.error({ err: error, requestId }, 'fault while authenticating');
-        throw faultError(error, requestId);
-      }
-      // each operation of a batch has its own loaders: a write in one must not leave another's stale
-      const tenant = createTenant(caller, db.prisma, events);
-      return { tenant, bulkWrites, db, log: log.child({ requestId }), requestId };
-    },
+    context: ({ request }) => contextOf(request),
   });
 }
 
