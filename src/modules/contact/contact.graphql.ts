@@ -248,7 +248,7 @@ export const ContactLookup = builder.inputType('ContactLookup', {
  * contact(by:) compiled: by id, one statement (a merged-away id reads its target); by email or
  * external ref, the key's lookup and then that statement.
  */
-const readContact: RootRead = async ({ args, nodes, tenant, statement, rows, json }) => {
+const readContact: RootRead = async ({ args, nodes, tenant, statement, rows, json, remember }) => {
   const by = args.by as { id?: string; email?: string; externalRef?: { namespace: string; externalId: string } };
   if (Object.values(by).filter((key) => key != null).length !== 1) throw new NotCompiled('not exactly one key');
   const includeDeleted = args.includeDeleted === true;
@@ -261,9 +261,10 @@ const readContact: RootRead = async ({ args, nodes, tenant, statement, rows, jso
   }
   if (!id) return null;
   const organization = statement.param(tenant.organizationId, 'uuid');
-  const sql = `SELECT ${contact} AS json
+  const contactId = statement.param(id, 'uuid');
+  const sql = remember(`contact ${includeDeleted}`, () => `SELECT ${contact} AS json
                  FROM contacts k JOIN contacts c ON c.organization_id = k.organization_id AND c.id = coalesce(k.merged_into_id, k.id)
-                WHERE k.organization_id = ${organization} AND k.id = ${statement.param(id, 'uuid')}${includeDeleted ? '' : ' AND c.deleted_at IS NULL'}`;
+                WHERE k.organization_id = ${organization} AND k.id = ${contactId}${includeDeleted ? '' : ' AND c.deleted_at IS NULL'}`);
   const [row] = await rows<{ json: unknown }>(sql);
   return row?.json ?? null;
 };
