@@ -27,11 +27,12 @@ import { createApiKey } from '../dist/modules/api-key/api-key.js';
 import { createOrganization } from '../dist/modules/organization/organization.js';
 import { createUser } from '../dist/modules/user/user.js';
 import { createApp } from '../dist/yoga.js';
-import { CONTACT_TABLES, contactInputAt, rowsFor } from './lib/data.mjs';
+import { CONTACT_TABLES, contactInputAt, idAt, rowsFor } from './lib/data.mjs';
 import { bodies, CANONICAL, checkResponse, CONTACT_QUERY, CREATE_CONTACT, CURSORS_QUERY, LIST_FILTERS, seedOf } from './lib/operations.mjs';
 import { cpuTicks, postgresSampler, processSampler, rssMB } from './lib/proc.mjs';
 import { createRandom } from './lib/prng.mjs';
 import { insertRows, seed } from './lib/seed.mjs';
+import { batchRows, indexCosts, writeBatches, writeContacts } from './lib/write-reference.mjs';
 
 const ROOT = path.resolve(new URL('..', import.meta.url).pathname);
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -308,6 +309,7 @@ const OPERATIONS = [
   { name: 'contact', label: '(b) contact(by: {id}), all fields' },
   { name: 'createContact', label: '(c) createContact, 3 companies by name' },
   { name: 'createContacts', label: '(d) createContacts, 500 items' },
+  { name: 'upsertContacts', label: '(d″) upsertContacts, 500 items: 250 updates by external ref, 250 new' },
   { name: 'changes', label: '(e) contactChanges(first: 100)' },
 ];
 
@@ -497,7 +499,7 @@ async function measure(op, { url = baseUrl, pid = server.pid, label = op.label, 
     sampleErrors: errors.slice(0, 3),
     responsesChecked: checked,
   };
-  if (op.name === 'createContacts') row.contactsPerSec = row.reqPerSec * 500;
+  if (op.name === 'createContacts' || op.name === 'upsertContacts') row.contactsPerSec = row.reqPerSec * 500;
   log(`  ${resultKey}: ${row.reqPerSec.toFixed(1)} req/s, p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, CPU ${usage.cpuPct?.toFixed(0)} %, peak RSS ${usage.peakRssMB.toFixed(0)} MB${errors.length ? `, ${errors.length} bad responses (${errors[0]})` : ''}`);
   return row;
 }
@@ -527,10 +529,66 @@ rows.push({
   statementsPerRequest: statements.createContacts.count,
 });
 rows.push({ ...(await measure(byName.createContacts, { warm: 0 })), statementsPerRequest: statements.createContacts.count });
-await pgClient?.end();
+rows.push({ ...(await measure(byName.upsertContacts, { warm: 0 })), statementsPerRequest: statements.upsertContacts.count });
 shuttingDown = true;
 await stop(server);
 if (raw) await stop(raw);
+
+// ---------------------------------------------------------------------------------------------
+// 4b. The raw write reference (PostgreSQL only): the rows of (c) and (d)'s own inputs, written by
+// plain pg with the server stopped (bench/lib/write-reference.mjs)
+
+let writeReference = null;
+if (databaseUrl) {
+  log('raw write reference: the rows of (c) and (d), written by plain pg…');
+  const random = createRandom(seedOf('write-reference'));
+  const context = { ...seeded.context, random, newId: (ms) => idAt(random, ms, seeded.context.salt) };
+  const pgSampler = postgresSampler(pgClient, databaseName);
+  let streams = 0;
+  /** `count` batches of createContacts' 500 items (fresh emails and refs), as rows by table */
+  const makeBatches = async (count = 10) => {
+    const next = make.stream('createContacts', seedOf('createContacts', 'reference', streams++));
+    const batches = [];
+    for (let i = 0; i < count; i += 1) batches.push(await batchRows(JSON.parse(next()).variables.input.contacts, context));
+    return batches;
+  };
+  const nextCreate = make.stream('createContact', seedOf('createContact', 'reference'));
+  const single = await writeContacts({
+    url: databaseUrl,
+    inputs: Array.from({ length: 3000 }, () => JSON.parse(nextCreate()).variables.input),
+    context,
+    connections: CONNECTIONS,
+    pgSampler,
+  });
+  log(`  (c) one contact per transaction: ${single.contactsPerSec.toFixed(0)} contacts/s, p99 ${single.latencyMs.p99.toFixed(1)} ms`);
+  const bulk = {};
+  for (const method of ['insert', 'copy']) {
+    bulk[method] = await writeBatches({ url: databaseUrl, batches: await makeBatches(20), connections: CONNECTIONS, method, pgSampler });
+    log(`  (d) ${method}: ${bulk[method].contactsPerSec.toFixed(0)} contacts/s`);
+  }
+  const method = bulk.copy.contactsPerSec > bulk.insert.contactsPerSec ? 'copy' : 'insert';
+  log(`index costs (the reference's ${method}, 20 batches a run)…`);
+  const indexes = await indexCosts({ url: databaseUrl, admin: pgClient, makeBatches: () => makeBatches(20), connections: CONNECTIONS, method, pgSampler, log });
+  writeReference = { single, bulk, method, indexes };
+  const referenceRow = (key, label, result, perRequest, statementsPerRequest) => ({
+    key,
+    label,
+    connections: CONNECTIONS,
+    reqPerSec: result.contactsPerSec / perRequest,
+    contactsPerSec: perRequest > 1 ? result.contactsPerSec : undefined,
+    latencyMs: result.latencyMs ?? { p50: null, p90: null, p99: null },
+    statementsPerRequest,
+    serverCpuPct: null,
+    peakRssMB: null,
+    serverCpuMsPerRequest: result.cpuMsPerContact * perRequest,
+    dbCpuPct: result.dbCpuPct,
+  });
+  rows.push(referenceRow('createContact-raw-sql', "(c′) createContact's rows, raw write reference (a transaction per contact)", single, 1, round(single.statementsPerContact)));
+  for (const m of ['insert', 'copy']) {
+    rows.push(referenceRow(`createContacts-raw-sql-${m}`, `(d ${m}) createContacts' rows, raw write reference, ${m === 'copy' ? 'COPY' : 'multi-row INSERT'} per table${m === method ? ' (the faster: the reference)' : ''}`, bulk[m], 500, round(bulk[m].statementsPerBatch)));
+  }
+}
+await pgClient?.end();
 
 // ---------------------------------------------------------------------------------------------
 // 5. Cold start on an existing PGlite data folder
@@ -577,6 +635,16 @@ const ratios = Object.entries(REFERENCE).flatMap(([name, reference]) => {
     theirs: theirs.reqPerSec,
   }];
 });
+if (writeReference) {
+  for (const [name, referenceKey, label] of [
+    ['createContact', 'createContact-raw-sql', '(c) / (c′)'],
+    ['createContacts', `createContacts-raw-sql-${writeReference.method}`, `(d) / (d ${writeReference.method})`],
+  ]) {
+    const ours = rows.find((r) => r.key === name);
+    const theirs = rows.find((r) => r.key === referenceKey);
+    ratios.push({ key: name, label, reqPerSec: ours.reqPerSec / theirs.reqPerSec, serverCpuMsPerRequest: ours.serverCpuMsPerRequest / theirs.serverCpuMsPerRequest, ours: ours.reqPerSec, theirs: theirs.reqPerSec });
+  }
+}
 const ratio = ratios.find((r) => r.key === 'list')?.reqPerSec ?? null;
 const table = [
   '| operation | req/s | p50 ms | p90 ms | p99 ms | statements/request | server CPU % | peak RSS MB | server CPU ms/request |' + (databaseUrl ? ' PostgreSQL CPU % |' : ''),
@@ -594,11 +662,27 @@ const ratioTable = ratios.length
       ...ratios.map((r) => `| ${r.label} | ${fmt(r.reqPerSec, 2)} (${fmt(r.ours)} vs ${fmt(r.theirs)}) | ${fmt(r.serverCpuMsPerRequest, 1)} |`),
     ].join('\n')
   : null;
+// each index group's share of the reference's write time: 1 − (rate with it) / (rate without it)
+const indexTable = writeReference
+  ? (() => {
+      const { baselines, results } = writeReference.indexes;
+      const span = (values, digits) => `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)}`;
+      return [
+        `| the reference's write (${writeReference.method === 'copy' ? 'COPY' : 'multi-row INSERT'}, 20 batches of 500, ${CONNECTIONS} connections) without | contacts/s | PostgreSQL CPU ms/contact | share of the write's time (against the runs with everything on either side) |`,
+        '| --- | ---: | ---: | ---: |',
+        `| nothing (${baselines.length} runs, one before each below and one after) | ${span(baselines.map((b) => b.contactsPerSec), 0)} | ${span(baselines.map((b) => b.dbCpuMsPerContact), 3)} | — |`,
+        ...results.map((r) => `| ${r.group} | ${fmt(r.contactsPerSec, 0)} | ${fmt(r.dbCpuMsPerContact, 3)} | ${fmt(r.shareOfWriteTime * 100, 0)} % |`),
+      ].join('\n');
+    })()
+  : null;
 const seedS = seeded.timings.totalMs / 1000;
 const notes = [
   ratios.length
     ? `**contactgraph / raw-SQL req/s: ${ratios.map((r) => `${r.label} ${fmt(r.reqPerSec, 2)}`).join(', ')}** (the reference's answers were checked equal to contactgraph's before measuring: ${Object.entries(equality.compared).map(([what, n]) => `${what} ${n}`).join(', ')}; it sends every statement named and prepared)`
     : 'No raw-SQL reference on PGlite (its data folder serves one process).',
+  writeReference
+    ? `Raw write reference (PostgreSQL, the server stopped): the rows contactgraph writes for the same inputs (bench/lib/data.mjs rowsFor, checked row for row against createContact above), written by plain pg over ${CONNECTIONS} connections, nothing validated or looked up but (c)'s companies. (c′): 3,000 createContact inputs, a transaction each — the companies by name created when missing and read back in one statement, then one multi-row INSERT per table. (d insert) / (d copy): 20 batches of createContacts' 500 items, a transaction each, one multi-row INSERT or one COPY per table; the faster is the reference. Its CPU ms/request is the writing script's. Index costs: fresh batches with each group dropped in turn and put back after.`
+    : null,
   `Reads vary: (a)/(a100) each ask a random page of the canonical query's selection and order (bench/lib/queries.mjs LIST_QUERY) — a fifth from the start, the rest after a random cursor contactgraph gave out for that list — with the canonical tag filter alone (half), plus a search (${LIST_FILTERS.filter((f) => f.search).map((f) => JSON.stringify(f.search)).join(', ')}; a quarter) or a type (a quarter); (b) a random seeded id; (e) a random position of the feed. One seeded PRNG per operation and phase (warm-up, measurement), so contactgraph and the reference get the same requests in the same order.`,
   `Idle RSS after start (\`contactgraph serve\` ready, a second later, before any GraphQL request): ${fmt(idleRssMB, 0)} MB.`,
   coldStart ? `Cold start (\`contactgraph serve\` on an existing PGlite data folder, spawn → first 200 on /healthz): median ${coldStart.medianMs} ms (runs: ${coldStart.runsMs.join(', ')} ms).` : null,
@@ -608,7 +692,7 @@ const notes = [
   ...rows.filter((r) => r.ok === 0).map((r) => `${r.label}: no request completed within ${r.durationS} s at ${r.connections} connection(s) (autocannon drops requests still in flight at the end).`),
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.postgres}; load average at start ${machine.loadAverageAtStart.join(' / ')} (other work shares this machine: treat numbers as noisy).`,
 ].filter(Boolean);
-const tables = ratioTable ? `${table}\n\n${ratioTable}` : table;
+const tables = [table, ratioTable, indexTable].filter(Boolean).join('\n\n');
 const markdown = `# contactgraph benchmark\n\n${new Date().toISOString()} — \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`\n\n${tables}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 const json = {
   date: new Date().toISOString(),
@@ -621,6 +705,7 @@ const json = {
   ratios,
   coldStart,
   idleRssMB,
+  writeReference,
   operations: rows,
   statements,
   totalSeconds: (performance.now() - benchStarted) / 1000,

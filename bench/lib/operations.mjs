@@ -21,6 +21,13 @@ export const CREATE_CONTACTS = `mutation($input: CreateContactsInput!) {
   }
 }`;
 
+export const UPSERT_CONTACTS = `mutation($input: UpsertContactsInput!) {
+  upsertContacts(input: $input) {
+    results { clientRef action contact { id } userErrors { code field message } }
+    userErrors { code field message }
+  }
+}`;
+
 export const CONTACT_CHANGES = `query($after: String) {
   contactChanges(after: $after, first: 100) {
     changes {
@@ -65,6 +72,7 @@ export function seedOf(...parts) {
 export function bodies({ cat, contactIds, feedCursors, listPools, firstIndex = 1_000_000, runTag = Date.now().toString(36) }) {
   let nextIndex = firstIndex;
   let newCompanies = 0;
+  let syncs = 0;
 
   /** a contact input as seeded, with fresh identifiers; `companies` replaces its companies */
   const freshInput = (companies) => {
@@ -109,6 +117,23 @@ export function bodies({ cat, contactIds, feedCursors, listPools, firstIndex = 1
       const contacts = Array.from({ length: 500 }, (_, i) => ({ clientRef: String(i), ...freshInput() }));
       return JSON.stringify({ query: CREATE_CONTACTS, variables: { input: { contacts } } });
     },
+    upsertContacts: () => {
+      // a sync job's batch: 250 seeded contacts sent again by their CRM ref with two fields
+      // changed (the next 250 of the seeded ones, so that concurrent batches touch different
+      // contacts), then 250 new ones by a fresh ref
+      const sync = ++syncs;
+      const updates = Array.from({ length: 250 }, (_, i) => {
+        const index = ((sync - 1) * 250 + i) % contactIds.length;
+        const { externalRefs, ...input } = contactInputAt(index, cat).input;
+        return { by: { externalRef: externalRefs[0] }, ...input, description: `synced ${runTag} ${sync}`, jobTitle: `Buyer ${sync % 7}` };
+      });
+      const creates = Array.from({ length: 250 }, () => {
+        const { externalRefs, ...input } = freshInput();
+        return { by: { externalRef: externalRefs[0] }, ...input };
+      });
+      const contacts = [...updates, ...creates].map((item, i) => ({ clientRef: String(i), ...item }));
+      return JSON.stringify({ query: UPSERT_CONTACTS, variables: { input: { contacts } } });
+    },
   };
 
   return {
@@ -129,6 +154,7 @@ export function checkResponse(name, status, body) {
       return body.includes('"contact":{') ? null : 'contact not found';
     case 'createContact':
     case 'createContacts':
+    case 'upsertContacts':
       return /"userErrors":\[\{/.test(body) ? `userErrors: ${body.slice(0, 300)}` : null;
     case 'changes':
       return body.includes('"changeType"') ? null : 'empty change page';
