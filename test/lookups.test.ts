@@ -223,6 +223,40 @@ if (databaseKind === 'postgres') describe(`the lookup statement's plan at ${SEED
     }
   });
 
+  it("checks a bulk create's external refs with one probe of the unique index per ref, whatever the statistics", async () => {
+    const sent: { sql: string; params: unknown[] }[] = [];
+    const prisma = h.db.prisma as unknown as { $on(event: 'query', cb: (e: { query: string; params: string }) => void): void };
+    let recording = true;
+    prisma.$on('query', (e) => {
+      if (recording) sent.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] });
+    });
+    const contacts = Array.from({ length: 200 }, (_, i) => ({ lastName: `Bulk${i}`, externalRefs: [{ namespace: 'crm', externalId: `B-${i}` }] }));
+    const res = await owner.gql(
+      graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { message } } } }'),
+      { input: { contacts } },
+    );
+    recording = false;
+    expect(res.data!.createContacts.results.flatMap((r) => r.userErrors)).toEqual([]);
+    const reads = sent.filter(({ sql }) => /^\s*SELECT/i.test(sql) && /\bexternal_refs\b/.test(sql));
+    expect(reads).toHaveLength(1);
+    const client = new pg.Client({ connectionString: h.db.url });
+    await client.connect();
+    try {
+      // the generic plan: what PostgreSQL would run after any number of runs, for any refs
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      const { sql, params } = reads[0]!;
+      await client.query(`PREPARE bulk_refs AS ${sql}`);
+      const values = params.map((value) => client.escapeLiteral(Array.isArray(value) ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}` : String(value)));
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE bulk_refs(${values.join(', ')})`);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index (Only )?Scan using external_refs_organization_id_owner_type_namespace_external_key on external_refs/);
+      expect(plan).toMatch(/Nested Loop[\s\S]*Function Scan on k[\s\S]*Index Cond: .*\(\(namespace\)::text = k\.namespace\) AND \(\(external_id\)::text = k\.external_id\)/);
+      expect(plan).not.toMatch(/Seq Scan|Filter:/);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('uses the unique indexes of companies and external_refs for a company by name and by ref, and never walks companies', async () => {
     const [byName] = await plansOf(COMPANY, { by: { name: 'Lookup Works' } }, 'companies');
     expect(byName).toMatch(/Index (Only )?Scan using companies_organization_id_normalized_name_key on companies/);
