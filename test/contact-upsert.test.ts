@@ -164,6 +164,67 @@ describe('upsertContacts', () => {
     expect(d).toMatchObject({ clientRef: 'd', action: null, contact: null, userErrors: [{ code: 'VALIDATION', field: ['firstName'] }] });
   });
 
+  it('creates the items no contact holds together: 200 new items and 2 updates in a few dozen statements', async () => {
+    const first = await upsert({ by: { externalRef: sfRef('T-OLD-1') }, firstName: 'Old', lastName: 'One' });
+    const second = await upsert({ by: { email: 'old.two@together.example' }, firstName: 'Old', lastName: 'Two' });
+    const contacts = [
+      { clientRef: 'old-1', by: { externalRef: sfRef('T-OLD-1') }, lastName: 'Renamed' },
+      ...Array.from({ length: 200 }, (_, i) => ({ clientRef: `new-${i}`, by: { externalRef: sfRef(`T-NEW-${i}`) }, firstName: 'New', lastName: `N${i}` })),
+      { clientRef: 'old-2', by: { email: 'OLD.TWO@together.example' }, lastName: 'Renamed' },
+    ];
+    const { result: res, statements } = await h.statementsOf(() => owner.gql(BULK, { input: { contacts } }));
+    expect(res.errors).toBeUndefined();
+    const results = res.data!.upsertContacts.results;
+    expect(results[0]).toMatchObject({ clientRef: 'old-1', action: 'UPDATED', contact: { id: first.contact!.id, lastName: 'Renamed' } });
+    expect(results[201]).toMatchObject({ clientRef: 'old-2', action: 'UPDATED', contact: { id: second.contact!.id, lastName: 'Renamed' } });
+    expect(results.slice(1, 201).map((r) => [r.clientRef, r.action, r.contact?.lastName, r.userErrors])).toEqual(
+      Array.from({ length: 200 }, (_, i) => [`new-${i}`, 'CREATED', `N${i}`, []]),
+    );
+    // each new contact is found by its ref afterwards: a second pass updates all 200, creating none
+    const again = await owner.gql(BULK, { input: { contacts: contacts.slice(1, 201).map((c) => ({ ...c, lastName: `${c.lastName}b` })) } });
+    expect(again.data!.upsertContacts.results.map((r) => r.action)).toEqual(Array(200).fill('UPDATED'));
+    expect(new Set(again.data!.upsertContacts.results.map((r) => r.contact!.id))).toEqual(new Set(results.slice(1, 201).map((r) => r.contact!.id)));
+    // one by one, the 200 creates alone were about ten statements each
+    expect(statements.length).toBeLessThan(50);
+  });
+
+  it('a new item whose email a later item looks up: the later item updates that contact, as in input order', async () => {
+    const res = await owner.gql(BULK, {
+      input: {
+        contacts: [
+          { clientRef: 'a', by: { externalRef: sfRef('T-ORDER-A') }, lastName: 'Alpha', emails: [{ address: 'order@together.example' }] },
+          { clientRef: 'x', by: { externalRef: sfRef('T-ORDER-X') }, lastName: 'Other' },
+          { clientRef: 'b', by: { email: 'Order@Together.example' }, lastName: 'Beta' },
+        ],
+      },
+    });
+    const [a, x, b] = res.data!.upsertContacts.results;
+    expect(a).toMatchObject({ action: 'CREATED', userErrors: [] });
+    expect(x).toMatchObject({ action: 'CREATED', userErrors: [] });
+    expect(b).toMatchObject({ action: 'UPDATED', contact: { id: a!.contact!.id, lastName: 'Beta' }, userErrors: [] });
+  });
+
+  it('an update that gives up an email lets a later new item take it; a new item cannot take one an earlier one took', async () => {
+    const holder = await upsert({ by: { externalRef: sfRef('T-FREE-H') }, lastName: 'Holder', emails: [{ address: 'free@together.example' }] });
+    const res = await owner.gql(BULK, {
+      input: {
+        contacts: [
+          { clientRef: 'taker-too-early', by: { externalRef: sfRef('T-FREE-0') }, lastName: 'Early', emails: [{ address: 'free@together.example' }] },
+          { clientRef: 'holder', by: { externalRef: sfRef('T-FREE-H') }, emails: [{ address: 'kept@together.example' }] },
+          { clientRef: 'taker', by: { externalRef: sfRef('T-FREE-1') }, lastName: 'Taker', emails: [{ address: 'free@together.example' }] },
+          { clientRef: 'second-taker', by: { externalRef: sfRef('T-FREE-2') }, lastName: 'Second', emails: [{ address: 'free@together.example' }] },
+        ],
+      },
+    });
+    const [early, updated, taker, second] = res.data!.upsertContacts.results;
+    expect(early).toMatchObject({ action: null, contact: null, userErrors: [{ code: 'DUPLICATE', field: ['emails', '0', 'address'] }] });
+    expect(updated).toMatchObject({ action: 'UPDATED', contact: { id: holder.contact!.id }, userErrors: [] });
+    expect(taker).toMatchObject({ action: 'CREATED', contact: { lastName: 'Taker' }, userErrors: [] });
+    expect(second).toMatchObject({ action: null, contact: null, userErrors: [{ code: 'DUPLICATE', field: ['emails', '0', 'address'] }] });
+    const found = await owner.gql(graphql('query($email: String!) { contact(by: { email: $email }) { id } }'), { email: 'free@together.example' });
+    expect(found.data!.contact).toEqual({ id: taker!.contact!.id });
+  });
+
   it('refuses more than 500 items', async () => {
     const res = await owner.gql(BULK, { input: { contacts: Array.from({ length: 501 }, (_, i) => ({ by: { externalRef: sfRef(`M${i}`) }, firstName: 'M' })) } });
     expect(res.data!.upsertContacts).toEqual({ results: [], userErrors: [{ code: 'LIMIT_EXCEEDED', field: ['contacts'] }] });
