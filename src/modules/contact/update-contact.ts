@@ -124,17 +124,18 @@ export async function rewriteContact(
   });
   if (count === 0) throw new VersionRace();
   const { idByName } = await ensureCompanies(tx, organizationId, [next]);
-  const where = { organizationId, contactId: { in: [current.id, ...absorbed] } };
-  await Promise.all([
-    tx.contactEmail.deleteMany({ where }),
-    tx.contactPhone.deleteMany({ where }),
-    tx.contactAddress.deleteMany({ where }),
-    tx.contactUrl.deleteMany({ where }),
-    tx.contactCompany.deleteMany({ where }),
-    tx.groupMembership.deleteMany({ where }),
-    tx.customFieldValue.deleteMany({ where }),
-    tx.externalRef.deleteMany({ where }),
-  ]);
+  // One statement, not a deleteMany per table: eight round trips through Prisma were about a
+  // third of an update's statements (the items of a bulk upsert run one after another).
+  const contactIds = [current.id, ...absorbed];
+  await tx.$executeRaw`
+    WITH emails AS (DELETE FROM contact_emails WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
+         phones AS (DELETE FROM contact_phones WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
+         addresses AS (DELETE FROM contact_addresses WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
+         urls AS (DELETE FROM contact_urls WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
+         companies AS (DELETE FROM contact_companies WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
+         memberships AS (DELETE FROM group_memberships WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
+         custom_values AS (DELETE FROM custom_field_values WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[]))
+    DELETE FROM external_refs WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])`;
   await insertChildren(tx, tenant, [next], idByName);
 }
 
