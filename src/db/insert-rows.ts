@@ -28,10 +28,11 @@ export interface InsertPart<Row = Record<string, unknown>> extends InsertOptions
 }
 
 /** One INSERT per shape of row (the fields given): its text, given the placeholder of its rows' JSON. */
-function statementsOf(part: InsertPart): { text: (placeholder: string) => string; json: string }[] {
+/** Rows grouped by shape (the fields given), each group's rows as the JSON of their columns. */
+function shapesOf(rows: Record<string, unknown>[]): { columns: { field: string; column: string }[]; json: string }[] {
   // A write of 500 contacts shapes thousands of rows: plain loops, columns named once per shape.
   const shapes = new Map<string, { fields: string[]; columns: string[]; rows: Record<string, unknown>[] }>();
-  for (const row of part.rows) {
+  for (const row of rows) {
     const fields: string[] = [];
     for (const field in row) if (row[field] !== undefined) fields.push(field);
     const key = fields.join(',');
@@ -41,17 +42,24 @@ function statementsOf(part: InsertPart): { text: (placeholder: string) => string
     for (let i = 0; i < fields.length; i += 1) shaped[shape.columns[i]!] = row[fields[i]!];
     shape.rows.push(shaped);
   }
+  return [...shapes.values()].map(({ fields, columns, rows: shaped }) => ({
+    columns: fields.map((field, i) => ({ field, column: columns[i]! })),
+    json: JSON.stringify(shaped),
+  }));
+}
+
+function statementsOf(part: InsertPart): { text: (placeholder: string) => string; json: string }[] {
   const returning = part.returning?.length
     ? ` RETURNING ${part.returning.map((field) => `${quote(columnOf(field))} AS ${quote(field)}`).join(', ')}`
     : '';
-  return [...shapes.values()].map(({ columns: names, rows }) => {
-    const columns = names.map(quote).join(', ');
+  return shapesOf(part.rows).map(({ columns: shape, json }) => {
+    const columns = shape.map(({ column }) => quote(column)).join(', ');
     return {
       text: (placeholder) =>
         `INSERT INTO ${quote(part.table)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${quote(part.table)}, ${placeholder}::json)` +
         (part.onConflictDoNothing ? ' ON CONFLICT DO NOTHING' : '') +
         returning,
-      json: JSON.stringify(rows),
+      json,
     };
   });
 }
@@ -75,6 +83,38 @@ export async function insertRows<Row extends Record<string, unknown> = Record<st
     else await client.$executeRawUnsafe(text('$1'), json);
   }
   return inserted;
+}
+
+export interface UpdateOptions {
+  /** the fields that name a row (and guard it: a version, say); matched, not set */
+  match: string[];
+  /** more assignments, SQL over the table's row as `t` (e.g. `"version" = t."version" + 1`) */
+  set?: string[];
+  /** a further condition, SQL over `t` */
+  where?: string;
+}
+
+/**
+ * Updates rows with one `UPDATE … FROM json_populate_recordset($1)` per shape of row: each
+ * row's other fields (keyed by Prisma field name; an absent or undefined one stays as it is)
+ * are set on the row its `match` fields name. Returns the `match` fields of the rows updated
+ * (a guard that failed leaves its row out).
+ */
+export async function updateRows(client: Client, table: string, rows: Record<string, unknown>[], options: UpdateOptions): Promise<Record<string, unknown>[]> {
+  const matched = new Set(options.match);
+  const updated: Record<string, unknown>[] = [];
+  for (const { columns, json } of shapesOf(rows)) {
+    const assignments = [
+      ...columns.filter((c) => !matched.has(c.field)).map((c) => `${quote(c.column)} = n.${quote(c.column)}`),
+      ...(options.set ?? []),
+    ];
+    const conditions = [...options.match.map((field) => `t.${quote(columnOf(field))} = n.${quote(columnOf(field))}`), ...(options.where ? [options.where] : [])];
+    const text =
+      `UPDATE ${quote(table)} AS t SET ${assignments.join(', ')} FROM json_populate_recordset(NULL::${quote(table)}, $1::json) AS n ` +
+      `WHERE ${conditions.join(' AND ')} RETURNING ${options.match.map((field) => `t.${quote(columnOf(field))} AS ${quote(field)}`).join(', ')}`;
+    updated.push(...(await client.$queryRawUnsafe<Record<string, unknown>[]>(text, json)));
+  }
+  return updated;
 }
 
 /**

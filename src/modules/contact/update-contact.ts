@@ -12,8 +12,9 @@ import { comparableScalars, storedScalars } from './contact-fields.js';
 import { type ContactFieldsInput, MAX_CUSTOM_VALUES, storedPhoneText } from './contact-input.js';
 import { type PreparedContact, prepareContact } from './prepare-contact.js';
 import { requireSensitiveScope } from './contact-sensitive.js';
-import type { Tx } from '../change-feed/write-transaction.js';
+import type { Feed, Tx } from '../change-feed/write-transaction.js';
 import { ensureCompanies, insertChildren, WriteConflict } from './write-contacts.js';
+import { updateRows } from '../../db/insert-rows.js';
 
 /** how often an update without ifMatch is re-applied when another writer got in first */
 const MAX_ATTEMPTS = 10;
@@ -96,37 +97,49 @@ export function changedFields(before: PreparedContact, after: PreparedContact): 
 
 const withPatchPath = (failures: Failure[]) => failures.map((f) => ({ ...f, path: ['patch', ...(f.path ?? [])] }));
 
+/** One contact's rewrite: `next` over the contact as read (`current`). */
+export interface ContactRewrite {
+  current: { id: string; version: number };
+  next: PreparedContact;
+  /** contacts whose child rows are cleared first, so their emails and refs can move over (a merge's sources) */
+  absorbed?: string[];
+  /** take the contact out of the recycle bin in the same statement */
+  revive?: boolean;
+}
+
 /**
- * Writes `next` over the contact as read (`current`): one version-guarded UPDATE (VersionRace
- * when another writer got in first), then its child rows rewritten. The child rows of
- * `absorbed` contacts are cleared first, so their emails and refs can move over; `revive`
- * takes the contact out of the recycle bin in the same statement.
+ * Writes contacts over the versions read: one version-guarded UPDATE each (VersionRace when
+ * another writer got in first), then their child rows rewritten, all of them at once.
  */
-export async function rewriteContact(
-  tx: Tx,
-  tenant: Tenant,
-  current: { id: string; version: number },
-  next: PreparedContact,
-  options: { absorbed?: string[]; revive?: boolean } = {},
-) {
+export async function rewriteContacts(tx: Tx, tenant: Tenant, rewrites: ContactRewrite[]) {
   const { organizationId } = tenant;
-  const absorbed = options.absorbed ?? [];
-  const { count } = await tx.contact.updateMany({
-    where: { id: current.id, organizationId, version: current.version, mergedIntoId: null, ...(options.revive ? {} : { deletedAt: null }) },
-    data: {
+  const updatedAt = new Date();
+  // one UPDATE for all (per shape of row), not one per contact: a bulk upsert updates hundreds
+  for (const revive of [false, true]) {
+    const group = rewrites.filter((rewrite) => Boolean(rewrite.revive) === revive);
+    if (group.length === 0) continue;
+    const rows = group.map(({ current, next }) => ({
       ...next.row,
       createdById: undefined,
-      ...(options.revive ? { deletedAt: null } : {}),
-      version: { increment: 1 },
+      ...(revive ? { deletedAt: null } : {}),
+      id: current.id,
+      organizationId,
+      version: current.version,
       updatedById: tenant.userId,
-      updatedAt: new Date(),
-    },
-  });
-  if (count === 0) throw new VersionRace();
-  const { idByName } = await ensureCompanies(tx, organizationId, [next]);
+      updatedAt,
+    }));
+    const updated = await updateRows(tx, 'contacts', rows, {
+      match: ['id', 'organizationId', 'version'],
+      set: ['"version" = t."version" + 1'],
+      where: `t."merged_into_id" IS NULL${revive ? '' : ' AND t."deleted_at" IS NULL'}`,
+    });
+    if (updated.length < group.length) throw new VersionRace();
+  }
+  const nexts = rewrites.map(({ next }) => next);
+  const { idByName } = await ensureCompanies(tx, organizationId, nexts);
   // One statement, not a deleteMany per table: eight round trips through Prisma were about a
-  // third of an update's statements (the items of a bulk upsert run one after another).
-  const contactIds = [current.id, ...absorbed];
+  // third of an update's statements.
+  const contactIds = rewrites.flatMap(({ current, absorbed }) => [current.id, ...(absorbed ?? [])]);
   await tx.$executeRaw`
     WITH emails AS (DELETE FROM contact_emails WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
          phones AS (DELETE FROM contact_phones WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
@@ -136,8 +149,12 @@ export async function rewriteContact(
          memberships AS (DELETE FROM group_memberships WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])),
          custom_values AS (DELETE FROM custom_field_values WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[]))
     DELETE FROM external_refs WHERE organization_id = ${organizationId}::uuid AND contact_id = ANY(${contactIds}::uuid[])`;
-  await insertChildren(tx, tenant, [next], idByName);
+  await insertChildren(tx, tenant, nexts, idByName);
 }
+
+/** rewriteContacts for one contact (a merge's target, with its sources `absorbed`). */
+export const rewriteContact = (tx: Tx, tenant: Tenant, current: { id: string; version: number }, next: PreparedContact, options: { absorbed?: string[]; revive?: boolean } = {}) =>
+  rewriteContacts(tx, tenant, [{ current, next, ...options }]);
 
 export interface UpdateOutcome {
   id: string;
@@ -220,50 +237,79 @@ async function keptValues(tenant: Tenant, current: CurrentContact, input: Update
     .map((v) => ({ fieldId: v.fieldId, value: v.value as StoredValue }));
 }
 
-async function applyPatch(tenant: Tenant, id: string, input: UpdateInput): Promise<Result<UpdateOutcome>> {
-  const { organizationId } = tenant;
-  for (let attempt = 1; ; attempt += 1) {
-    const current = await tenant.prisma.contact.findFirst({ ...currentContactQuery, where: { id, organizationId, mergedIntoId: null } });
-    if (!current) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
-    const reviving = Boolean(input.revive && current.deletedAt);
-    if (current.deletedAt && !reviving) {
-      return fail({ code: 'CONTACT_DELETED', message: 'the contact is in the recycle bin; restore it first', path: ['id'] });
-    }
-    if (input.ifMatch != null && input.ifMatch !== etagOf(current)) {
-      return fail({ code: 'STALE_ETAG', message: `the contact changed: its etag is now ${etagOf(current)}`, path: ['ifMatch'] });
-    }
-    // `null` is no way around it: it would reset the type to GENERAL.
-    if (input.patch.type !== undefined && input.patch.type !== current.type) {
-      return fail({ code: 'VALIDATION', message: `the type of a contact cannot change (it is ${current.type})`, path: ['patch', 'type'] });
-    }
-    const [was, will] = await Promise.all([
-      // Its custom values are compared as stored (as the kept ones are), not validated again.
-      prepareContact(tenant, { ...currentAsInput(current), customFieldValues: [] }, { selfId: current.id }),
-      prepareContact(tenant, patchedInput(current, input), { selfId: current.id }),
-    ]);
-    if (!will.ok) return fail(...withPatchPath(will.failures));
-    const next = will.value;
-    next.customValues.push(...(await keptValues(tenant, current, input, next)));
-    if (next.customValues.length > MAX_CUSTOM_VALUES) {
-      return fail({ code: 'VALIDATION', message: `a contact holds at most ${MAX_CUSTOM_VALUES} custom values`, path: ['patch', 'customFieldValues'] });
-    }
-    if (was.ok) was.value.customValues = current.customFieldValues.map((v) => ({ fieldId: v.fieldId, value: v.value as StoredValue }));
-    const changed = [...(reviving ? ['deletedAt'] : []), ...(was.ok ? changedFields(was.value, next) : Object.keys(input.patch))];
-    if (changed.length === 0) return ok({ id: current.id, changedFields: [] });
-    const changeType = reviving ? 'RESTORED' : 'UPDATED';
-    // What the write named: the upsert's lookup ref and the refs the patch lists (then all the contact's).
-    const namespaces = [
-      ...(input.lookup?.externalRef ? [input.lookup.externalRef.namespace] : []),
-      ...(input.patch.externalRefs != null ? next.externalRefs.map((r) => r.namespace) : []),
-    ];
+/** What a patch makes of a contact as read: the contact to write and what changed (nothing: no write). */
+export interface PlannedUpdate {
+  current: CurrentContact;
+  next: PreparedContact;
+  changed: string[];
+  reviving: boolean;
+  /** the external-ref namespaces the write names: the upsert's lookup ref and the refs the patch lists (then all the contact's) */
+  namespaces: string[];
+}
 
+/** Reads contacts by id as a patch applies to them (none merged away). */
+export const readCurrentContacts = (tenant: Tenant, ids: string[]) =>
+  tenant.prisma.contact.findMany({ ...currentContactQuery, where: { id: { in: ids }, organizationId: tenant.organizationId, mergedIntoId: null } });
+
+/** The patch over the contact as read (null: none with this id): validated and resolved, or the failures that refuse it. */
+export async function planPatch(tenant: Tenant, current: CurrentContact | null, input: UpdateInput): Promise<Result<PlannedUpdate>> {
+  if (!current) return fail({ code: 'NOT_FOUND', message: 'no contact with this id', path: ['id'] });
+  const reviving = Boolean(input.revive && current.deletedAt);
+  if (current.deletedAt && !reviving) {
+    return fail({ code: 'CONTACT_DELETED', message: 'the contact is in the recycle bin; restore it first', path: ['id'] });
+  }
+  if (input.ifMatch != null && input.ifMatch !== etagOf(current)) {
+    return fail({ code: 'STALE_ETAG', message: `the contact changed: its etag is now ${etagOf(current)}`, path: ['ifMatch'] });
+  }
+  // `null` is no way around it: it would reset the type to GENERAL.
+  if (input.patch.type !== undefined && input.patch.type !== current.type) {
+    return fail({ code: 'VALIDATION', message: `the type of a contact cannot change (it is ${current.type})`, path: ['patch', 'type'] });
+  }
+  const [was, will] = await Promise.all([
+    // Its custom values are compared as stored (as the kept ones are), not validated again.
+    prepareContact(tenant, { ...currentAsInput(current), customFieldValues: [] }, { selfId: current.id }),
+    prepareContact(tenant, patchedInput(current, input), { selfId: current.id }),
+  ]);
+  if (!will.ok) return fail(...withPatchPath(will.failures));
+  const next = will.value;
+  next.customValues.push(...(await keptValues(tenant, current, input, next)));
+  if (next.customValues.length > MAX_CUSTOM_VALUES) {
+    return fail({ code: 'VALIDATION', message: `a contact holds at most ${MAX_CUSTOM_VALUES} custom values`, path: ['patch', 'customFieldValues'] });
+  }
+  if (was.ok) was.value.customValues = current.customFieldValues.map((v) => ({ fieldId: v.fieldId, value: v.value as StoredValue }));
+  const changed = [...(reviving ? ['deletedAt'] : []), ...(was.ok ? changedFields(was.value, next) : Object.keys(input.patch))];
+  const namespaces = [
+    ...(input.lookup?.externalRef ? [input.lookup.externalRef.namespace] : []),
+    ...(input.patch.externalRefs != null ? next.externalRefs.map((r) => r.namespace) : []),
+  ];
+  return ok({ current, next, changed, reviving, namespaces });
+}
+
+/** Writes planned updates that change something, with their feed entries (in the caller's writeTransaction). */
+export async function writePlannedUpdates(tx: Tx, tenant: Tenant, feed: Feed, plans: PlannedUpdate[]) {
+  await rewriteContacts(tx, tenant, plans.map(({ current, next, reviving }) => ({ current, next, revive: reviving })));
+  feed.record(
+    ...plans.map(({ current, changed, reviving, namespaces }) => ({
+      contactId: current.id,
+      changeType: reviving ? ('RESTORED' as const) : ('UPDATED' as const),
+      changedFields: changed,
+      version: current.version + 1,
+      namespaces,
+    })),
+  );
+}
+
+async function applyPatch(tenant: Tenant, id: string, input: UpdateInput): Promise<Result<UpdateOutcome>> {
+  for (let attempt = 1; ; attempt += 1) {
+    const [current] = await readCurrentContacts(tenant, [id]);
+    const planned = await planPatch(tenant, current ?? null, input);
+    if (!planned.ok) return planned;
+    const plan = planned.value;
+    if (plan.changed.length === 0) return ok({ id, changedFields: [] });
     try {
-      const written = await writeTransaction(tenant, async (tx, feed) => {
-        await rewriteContact(tx, tenant, current, next, { revive: reviving });
-        feed.record({ contactId: current.id, changeType, changedFields: changed, version: current.version + 1, namespaces });
-      });
+      const written = await writeTransaction(tenant, (tx, feed) => writePlannedUpdates(tx, tenant, feed, [plan]));
       if (!written.ok) return written;
-      return ok({ id: current.id, changedFields: changed });
+      return ok({ id, changedFields: plan.changed });
     } catch (error) {
       if (error instanceof WriteConflict) return fail(...withPatchPath(error.failures.get(0) ?? []));
       if (!(error instanceof VersionRace)) throw error;

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../db/client.js';
 import { createTenant, type Tenant } from '../../tenant/tenant.js';
-import { encodeId } from '../common/ids.js';
+import { decodeIdOf, encodeId } from '../common/ids.js';
 import { fail, type Failure, FailureAbort, ok, type Result } from '../common/result.js';
 import { writeTransaction } from '../change-feed/write-transaction.js';
 import { ILL_FORMED_TEXT, illFormedPaths } from '../common/validation.js';
@@ -10,7 +10,8 @@ import type { ContactFieldsInput } from './contact-input.js';
 import { type ContactLookupInput, findContactBy } from './contact-lookup.js';
 import { createContact, createContacts, MAX_BATCH } from './create-contact.js';
 import { requireSensitiveScope } from './contact-sensitive.js';
-import { updateContact } from './update-contact.js';
+import { planPatch, type PlannedUpdate, readCurrentContacts, type UpdateInput, type UpdateOutcome, updateContact, VersionRace, writePlannedUpdates } from './update-contact.js';
+import { WriteConflict } from './write-contacts.js';
 
 export type UpsertAction = 'CREATED' | 'UPDATED' | 'REVIVED' | 'NOOP';
 
@@ -89,53 +90,149 @@ export async function upsertContact(
       continue;
     }
     // Out of the recycle bin and updated in one transaction, with one RESTORED feed entry.
-    const updated = await updateContact(tenant, {
-      id: encodeId('Contact', found.id),
-      patch: input.fields,
-      replaceCustomFieldValues: input.replaceCustomFieldValues,
-      revive: true,
-      lookup: { externalRef: ref, email: input.by.email },
-    });
-    if (!updated.ok) {
-      // A patch error is the client's: report it at its place in this input (fields at the top).
-      return fail(...updated.failures.map((f) => ({ ...f, path: f.path?.[0] === 'patch' ? f.path.slice(1) : f.path })));
-    }
-    const revived = updated.value.changedFields.includes('deletedAt');
-    const action: UpsertAction = revived ? 'REVIVED' : updated.value.changedFields.length > 0 ? 'UPDATED' : 'NOOP';
-    return ok({ id: found.id, action, changedFields: updated.value.changedFields.filter((f) => f !== 'deletedAt') });
+    return upsertOutcomeOf(found.id, await updateContact(tenant, updateOf(input, found.id, ref)));
   }
 }
 
+/** The update an upsert makes of the contact its lookup found. */
+const updateOf = (input: UpsertInput, id: string, ref: ExternalRefValue | null): UpdateInput => ({
+  id: encodeId('Contact', id),
+  patch: input.fields,
+  replaceCustomFieldValues: input.replaceCustomFieldValues,
+  revive: true,
+  lookup: { externalRef: ref, email: input.by.email },
+});
+
+/** An update's outcome as the upsert's: its action, and a patch error at its place in the upsert's input (fields at the top). */
+function upsertOutcomeOf(id: string, updated: Result<UpdateOutcome>): Result<UpsertOutcome> {
+  if (!updated.ok) return fail(...updated.failures.map((f) => ({ ...f, path: f.path?.[0] === 'patch' ? f.path.slice(1) : f.path })));
+  const revived = updated.value.changedFields.includes('deletedAt');
+  const action: UpsertAction = revived ? 'REVIVED' : updated.value.changedFields.length > 0 ? 'UPDATED' : 'NOOP';
+  return ok({ id, action, changedFields: updated.value.changedFields.filter((f) => f !== 'deletedAt') });
+}
+
+/** An email's and an external ref's key among the unique values a contact holds. */
+const emailKey = (address: string) => `email ${normalizeEmail(address)}`;
+const refKey = (ref: ExternalRefValue) => `ref ${externalRefKey(ref)}`;
+
+/** The emails and refs fields would give a contact (a superset: one the input fails to validate is counted too). */
+function keysOfFields(fields: ContactFieldsInput): string[] {
+  const refs = (fields.externalRefs ?? []).flatMap((r) => {
+    const parsed = externalRefSchema.safeParse(r);
+    return parsed.success ? [refKey(parsed.data)] : [];
+  });
+  return [...(fields.emails ?? []).map((e) => emailKey(e.address)), ...(fields.email ? [emailKey(fields.email)] : []), ...refs];
+}
+
+const keysOfContact = (contact: { emails: { address: string }[]; externalRefs: { namespace: string; externalId: string }[] }) => [
+  ...contact.emails.map((e) => emailKey(e.address)),
+  ...contact.externalRefs.flatMap((r) => {
+    const parsed = externalRefSchema.safeParse(r);
+    return parsed.success ? [refKey(parsed.data)] : [];
+  }),
+];
+
 /**
- * The items an upsert of the batch would create: a well-formed lookup by external ref or email
- * that no contact holds and no other item of the batch names, with the fields to create it with.
- * The holders are read with the request's loaders: one statement for all refs, one for all emails.
+ * Applies the items of a bulk upsert together when their order cannot matter: each names a
+ * different contact (or a different missing one), and no email or external ref is held after the
+ * write by two of them, or given up by one and taken by another. Then the missing contacts are
+ * created as createContacts creates a batch, and the found ones updated with one read and one
+ * write for all (one at a time, an item costs about a dozen statements). The answer is each
+ * item's outcome, or undefined for an item that must run on its own after all (in input order):
+ * all of them when the items are not independent, a create a duplicate refused (another writer
+ * may have created the contact meanwhile), updates a concurrent writer got in between.
  */
-async function itemsToCreate(tenant: Tenant, items: UpsertInput[]): Promise<{ index: number; fields: ContactFieldsInput }[]> {
-  const keyed = items.map((item, index) => {
-    if (item.by.id != null) return null;
+async function upsertTogether(tenant: Tenant, items: UpsertInput[]): Promise<(Result<UpsertOutcome> | undefined)[]> {
+  const results = new Array<Result<UpsertOutcome> | undefined>(items.length);
+  const alone = () => results.fill(undefined);
+  if (items.length < 2) return alone();
+  // 1. what each item's lookup names: its key, and the contact holding it. An item refused
+  // before its lookup, or whose id names no contact, writes nothing: upsertContact answers it.
+  const lookups = items.map((item) => {
     const checked = checkedLookup(item);
     if (!checked.ok) return null;
     const { ref } = checked.value;
-    if (ref) return { index, ref, key: `ref ${externalRefKey(ref)}` };
-    return item.by.email != null ? { index, ref, key: `email ${normalizeEmail(item.by.email)}` } : null;
+    if (item.by.id != null) {
+      const id = decodeIdOf('Contact', item.by.id);
+      return id ? { ref, key: `id ${id}`, id } : null;
+    }
+    if (ref) return { ref, key: refKey(ref) };
+    return item.by.email != null ? { ref, key: emailKey(item.by.email) } : null;
   });
-  const named = new Map<string, number>();
-  for (const item of keyed) if (item) named.set(item.key, (named.get(item.key) ?? 0) + 1);
-  const once = keyed.filter((item) => item !== null && named.get(item.key) === 1) as { index: number; ref: ExternalRefValue | null; key: string }[];
+  const keys = lookups.flatMap((lookup) => (lookup ? [lookup.key] : []));
+  if (new Set(keys).size < keys.length) return alone();
+  const { loaders } = tenant;
   const holders = await Promise.all(
-    once.map(({ index, ref }) => (ref ? tenant.loaders.contactIdByExternalRef.load(ref) : tenant.loaders.emailHolder.load(normalizeEmail(items[index]!.by.email!)))),
+    lookups.map(async (lookup, index) => {
+      if (!lookup) return undefined;
+      if (lookup.id) return lookup.id;
+      if (lookup.ref) return (await loaders.contactIdByExternalRef.load(lookup.ref))?.contactId ?? null;
+      return (await loaders.emailHolder.load(normalizeEmail(items[index]!.by.email!)))?.contactId ?? null;
+    }),
   );
-  return once.filter((_, k) => holders[k] === null).map(({ index, ref }) => ({ index, fields: fieldsToCreate(items[index]!, ref) }));
+  const targets = holders.filter((id): id is string => typeof id === 'string');
+  if (new Set(targets).size < targets.length) return alone();
+  // 2. the updates planned against the contacts as they are (a merged-away or missing id is left to upsertContact)
+  const currents = new Map((await readCurrentContacts(tenant, targets)).map((c) => [c.id, c]));
+  const updates = holders.flatMap((id, index) => {
+    const current = typeof id === 'string' ? currents.get(id) : undefined;
+    return current ? [{ index, id: current.id, current }] : [];
+  });
+  const plans = await Promise.all(updates.map((u) => planPatch(tenant, u.current, updateOf(items[u.index]!, u.id, lookups[u.index]!.ref))));
+  // 3. independent: no unique value held by two items afterwards, none given up by one and taken by another
+  const held = new Map<string, number>();
+  const given = new Set<string>();
+  const hold = (keys: string[], index: number) => {
+    for (const key of keys) {
+      if ((held.get(key) ?? index) !== index) return false;
+      held.set(key, index);
+    }
+    return true;
+  };
+  const creates = holders.flatMap((id, index) => (id === null ? [{ index, fields: fieldsToCreate(items[index]!, lookups[index]!.ref) }] : []));
+  if (creates.length + updates.length < 2) return alone();
+  for (const { index, fields } of creates) if (!hold(keysOfFields(fields), index)) return alone();
+  for (const [k, plan] of plans.entries()) {
+    const { index, current } = updates[k]!;
+    const before = keysOfContact(current);
+    // a refused patch keeps what the contact holds
+    const after = plan.ok ? keysOfContact({ emails: plan.value.next.emails, externalRefs: plan.value.next.externalRefs }) : before;
+    if (!hold(after, index)) return alone();
+    for (const key of before) if (!after.includes(key)) given.add(key);
+  }
+  for (const key of given) if (held.has(key)) return alone();
+  // 4. the creates, written together
+  if (creates.length > 0) {
+    const created = await createContacts(tenant, creates.map(({ fields }) => fields), { allOrNone: false });
+    created.forEach((result, k) => {
+      if (result.ok) results[creates[k]!.index] = ok({ id: result.value.id!, action: 'CREATED', changedFields: [] });
+      else if (!result.failures.some((f) => f.code === 'DUPLICATE')) results[creates[k]!.index] = result;
+    });
+  }
+  // 5. the updates, written together
+  const writes: { index: number; plan: PlannedUpdate }[] = [];
+  plans.forEach((plan, k) => {
+    const { index, id } = updates[k]!;
+    if (!plan.ok) results[index] = upsertOutcomeOf(id, plan);
+    else if (plan.value.changed.length === 0) results[index] = upsertOutcomeOf(id, ok({ id, changedFields: [] }));
+    else writes.push({ index, plan: plan.value });
+  });
+  if (writes.length > 0) {
+    try {
+      const written = await writeTransaction(tenant, (tx, feed) => writePlannedUpdates(tx, tenant, feed, writes.map((w) => w.plan)));
+      if (written.ok) for (const { index, plan } of writes) results[index] = upsertOutcomeOf(plan.current.id, ok({ id: plan.current.id, changedFields: plan.changed }));
+    } catch (error) {
+      // rolled back: each runs on its own, as updateContact retries or answers it
+      if (!(error instanceof WriteConflict) && !(error instanceof VersionRace)) throw error;
+    }
+  }
+  return results;
 }
 
 /**
- * upsertContact for up to MAX_BATCH items, each succeeding or failing on its own, items naming
- * the same contact applied in input order. The items that create a contact no other item names
- * are created first, together, as createContacts creates a batch (shared lookups, one write: a
- * create one at a time costs about ten statements); the others, and any of those a duplicate
- * refused (an email or ref another item or contact holds), then run one after another in input
- * order, as upsertContact runs them.
+ * upsertContact for up to MAX_BATCH items, each succeeding or failing on its own, as if applied
+ * one after another in input order: together when their order cannot matter (upsertTogether),
+ * else, and for what that leaves, one by one.
  */
 export async function upsertContacts(
   tenant: Tenant,
@@ -145,15 +242,7 @@ export async function upsertContacts(
   requireSensitiveScope(tenant, items.map(({ fields }, index) => ({ path: ['contacts', index], fields })));
   return ok(
     await inOneTransaction(tenant, async (inside) => {
-      const results = new Array<Result<UpsertOutcome> | undefined>(items.length);
-      const creates = await itemsToCreate(inside, items);
-      if (creates.length > 1) {
-        const created = await createContacts(inside, creates.map(({ fields }) => fields), { allOrNone: false });
-        created.forEach((result, k) => {
-          if (result.ok) results[creates[k]!.index] = ok({ id: result.value.id!, action: 'CREATED', changedFields: [] });
-          else if (!result.failures.some((f) => f.code === 'DUPLICATE')) results[creates[k]!.index] = result;
-        });
-      }
+      const results = await upsertTogether(inside, items);
       for (const [index, item] of items.entries()) results[index] ??= await upsertContact(inside, item);
       return results as Result<UpsertOutcome>[];
     }),
