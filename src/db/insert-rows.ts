@@ -27,7 +27,6 @@ export interface InsertPart<Row = Record<string, unknown>> extends InsertOptions
   rows: Record<string, unknown>[];
 }
 
-/** One INSERT per shape of row (the fields given): its text, given the placeholder of its rows' JSON. */
 /** Rows grouped by shape (the fields given), each group's rows as the JSON of their columns. */
 function shapesOf(rows: Record<string, unknown>[]): { columns: { field: string; column: string }[]; json: string }[] {
   // A write of 500 contacts shapes thousands of rows: plain loops, columns named once per shape.
@@ -48,6 +47,7 @@ function shapesOf(rows: Record<string, unknown>[]): { columns: { field: string; 
   }));
 }
 
+/** One INSERT per shape of row (the fields given): its text, given the placeholder of its rows' JSON. */
 function statementsOf(part: InsertPart): { text: (placeholder: string) => string; json: string }[] {
   const returning = part.returning?.length
     ? ` RETURNING ${part.returning.map((field) => `${quote(columnOf(field))} AS ${quote(field)}`).join(', ')}`

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../db/client.js';
-import type { Contact } from '../db/generated/prisma/client.js';
+import type { Company, Contact } from '../db/generated/prisma/client.js';
 import { normalizeEmail } from '../modules/common/emails.js';
 import { normalizeName } from '../modules/common/names.js';
 import { type ExternalRefValue, externalRefKey } from '../modules/common/external-ref.js';
@@ -70,10 +70,10 @@ export function createLoaders(prisma: PrismaClient, organizationId: string, view
     companyByExternalRef: loaderOf(
       async (refs: readonly ExternalRefValue[]) => {
         const found = await refsOf(prisma, organizationId, 'COMPANY', refs);
-        if (found.length === 0) return [];
-        const companies = new Map((await prisma.company.findMany({ where: idsOf(found.map((row) => row.ownerId)) })).map((c) => [c.id, c]));
-        return found.flatMap((row) => {
-          const company = companies.get(row.ownerId);
+        const companies: (Company | null | Error)[] = await loaders.companyById.loadMany(found.map((row) => row.ownerId));
+        return found.flatMap((row, i) => {
+          const company = companies[i];
+          if (company instanceof Error) throw company;
           return company ? [{ ref: { namespace: row.namespace, externalId: row.externalId }, company }] : [];
         });
       },

@@ -115,22 +115,21 @@ function upsertOutcomeOf(id: string, updated: Result<UpdateOutcome>): Result<Ups
 const emailKey = (address: string) => `email ${normalizeEmail(address)}`;
 const refKey = (ref: ExternalRefValue) => `ref ${externalRefKey(ref)}`;
 
-/** The emails and refs fields would give a contact (a superset: one the input fails to validate is counted too). */
-function keysOfFields(fields: ContactFieldsInput): string[] {
-  const refs = (fields.externalRefs ?? []).flatMap((r) => {
-    const parsed = externalRefSchema.safeParse(r);
-    return parsed.success ? [refKey(parsed.data)] : [];
-  });
-  return [...(fields.emails ?? []).map((e) => emailKey(e.address)), ...(fields.email ? [emailKey(fields.email)] : []), ...refs];
-}
-
-const keysOfContact = (contact: { emails: { address: string }[]; externalRefs: { namespace: string; externalId: string }[] }) => [
-  ...contact.emails.map((e) => emailKey(e.address)),
-  ...contact.externalRefs.flatMap((r) => {
+/** The emails and external refs a contact holds, as keys (a ref that does not parse holds none). */
+const keysOf = (emails: readonly string[], refs: readonly { namespace: string; externalId: string }[]) => [
+  ...emails.map(emailKey),
+  ...refs.flatMap((r) => {
     const parsed = externalRefSchema.safeParse(r);
     return parsed.success ? [refKey(parsed.data)] : [];
   }),
 ];
+
+/** The keys fields would give a contact (a superset: an email the input fails to validate is counted too). */
+const keysOfFields = (fields: ContactFieldsInput) =>
+  keysOf([...(fields.emails ?? []).map((e) => e.address), ...(fields.email ? [fields.email] : [])], fields.externalRefs ?? []);
+
+const keysOfContact = (contact: { emails: { address: string }[]; externalRefs: { namespace: string; externalId: string }[] }) =>
+  keysOf(contact.emails.map((e) => e.address), contact.externalRefs);
 
 /**
  * Applies the items of a bulk upsert together when their order cannot matter: each names a
@@ -196,7 +195,7 @@ async function upsertTogether(tenant: Tenant, items: UpsertInput[]): Promise<(Re
     const { index, current } = updates[k]!;
     const before = keysOfContact(current);
     // a refused patch keeps what the contact holds
-    const after = plan.ok ? keysOfContact({ emails: plan.value.next.emails, externalRefs: plan.value.next.externalRefs }) : before;
+    const after = plan.ok ? keysOfContact(plan.value.next) : before;
     if (!hold(after, index)) return alone();
     for (const key of before) if (!after.includes(key)) given.add(key);
   }
