@@ -22,6 +22,7 @@ import pg from 'pg';
 import { openDatabase } from '../dist/db/client.js';
 import { migrate } from '../dist/db/migrator.js';
 import { SCOPES } from '../dist/tenant/tenant.js';
+import { encodeId } from '../dist/modules/common/ids.js';
 import { createLogger } from '../dist/logger.js';
 import { createApiKey } from '../dist/modules/api-key/api-key.js';
 import { createOrganization } from '../dist/modules/organization/organization.js';
@@ -33,6 +34,7 @@ import { cpuTicks, postgresSampler, processSampler, rssMB } from './lib/proc.mjs
 import { createRandom } from './lib/prng.mjs';
 import { insertRows, seed } from './lib/seed.mjs';
 import { batchRows, indexCosts, writeBatches, writeContacts } from './lib/write-reference.mjs';
+import { writeCreateFile, writeUpsertFile } from './lib/import-file.mjs';
 
 const ROOT = path.resolve(new URL('..', import.meta.url).pathname);
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -45,6 +47,8 @@ const { values: options } = parseArgs({
     contacts: { type: 'string', default: '10000' },
     pglite: { type: 'boolean', default: false },
     'skip-cold-start': { type: 'boolean', default: false },
+    'import-rows': { type: 'string', default: '100000' },
+    'upsert-rows': { type: 'string', default: '20000' },
   },
   strict: true,
 });
@@ -54,6 +58,10 @@ const contactCount = Number(options.contacts);
 if (!(duration > 0 && duration <= 20)) fail(`--duration must be in (0, 20] seconds, got ${options.duration}`);
 if (!(warmup >= 0 && warmup <= 10)) fail(`--warmup must be in [0, 10] seconds, got ${options.warmup}`);
 if (!(Number.isInteger(contactCount) && contactCount >= 200)) fail(`--contacts must be an integer ≥ 200, got ${options.contacts}`);
+const importRows = Number(options['import-rows']);
+const upsertRows = Number(options['upsert-rows']);
+if (!(Number.isInteger(importRows) && importRows >= 0)) fail(`--import-rows must be an integer ≥ 0 (0: no import runs), got ${options['import-rows']}`);
+if (!(Number.isInteger(upsertRows) && upsertRows >= 0 && upsertRows <= 2 * importRows)) fail(`--upsert-rows must be an integer in [0, 2 × --import-rows], got ${options['upsert-rows']}`);
 
 const benchStarted = performance.now();
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -588,6 +596,62 @@ if (databaseUrl) {
     rows.push(referenceRow(`createContacts-raw-sql-${m}`, `(d ${m}) createContacts' rows, raw write reference, ${m === 'copy' ? 'COPY' : 'multi-row INSERT'} per table${m === method ? ' (the faster: the reference)' : ''}`, bulk[m], 500, round(bulk[m].statementsPerBatch)));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4c. The import CLI (PostgreSQL only): a CSV of `importRows` new contacts into an empty
+// organisation, then `upsertRows` rows by external ref, half of them updating those contacts
+
+let imports = null;
+if (databaseUrl && importRows > 0) {
+  const importOrg = await createOrganization(db.prisma, `Bench import ${new Date().toISOString()}`);
+  await createUser(db.prisma, { organizationId: importOrg.id, email: 'import@example.com', fullName: 'Import User' });
+  const importDir = mkdtempSync(path.join(os.tmpdir(), 'contactgraph-bench-import-'));
+  const runImport = async (label, file, rowCount, extra = []) => {
+    const pgSampler = postgresSampler(pgClient, databaseName);
+    await pgSampler.start();
+    const started = performance.now();
+    const child = spawn(process.execPath, ['bin/contactgraph.js', 'import', file, '--org', encodeId('Organization', importOrg.id), '--stats', ...extra], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.resume();
+    const [code] = await once(child, 'exit');
+    const seconds = (performance.now() - started) / 1000;
+    const dbUsage = await pgSampler.stop();
+    if (code !== 0) fail(`${label}: the import exited with ${code}:\n${stdout}`);
+    const count = (what) => Number(new RegExp(`^\\s+${what}\\s+(\\d+)$`, 'm').exec(stdout)?.[1]);
+    const result = {
+      label,
+      rows: rowCount,
+      seconds,
+      rowsPerSec: rowCount / seconds,
+      created: count('created'),
+      updated: count('updated'),
+      unchanged: count('unchanged'),
+      failed: count('failed'),
+      peakRssMB: Number(/^peak RSS: ([\d.]+) MB$/m.exec(stdout)?.[1]),
+      dbCpuPct: dbUsage.cpuPct,
+    };
+    log(`  ${label}: ${result.rowsPerSec.toFixed(0)} rows/s (${seconds.toFixed(1)} s), created ${result.created}, updated ${result.updated}, peak RSS ${result.peakRssMB} MB, PostgreSQL CPU ${dbUsage.cpuPct.toFixed(0)} %`);
+    return result;
+  };
+  log(`import CLI: ${importRows.toLocaleString('en')} new rows, then ${upsertRows.toLocaleString('en')} by external ref…`);
+  const createFile = path.join(importDir, 'create.csv');
+  await writeCreateFile(createFile, importRows, seedOf('import', 'create'));
+  imports = [await runImport(`import, ${importRows.toLocaleString('en')} new rows`, createFile, importRows)];
+  assert.equal(imports[0].created, importRows, 'every row of the create file is created');
+  if (upsertRows > 0) {
+    const upsertFile = path.join(importDir, 'upsert.csv');
+    await writeUpsertFile(upsertFile, upsertRows, importRows, seedOf('import', 'upsert'));
+    const upserted = await runImport(`import --upsert-by externalRef:crm, ${upsertRows.toLocaleString('en')} rows (half updates)`, upsertFile, upsertRows, ['--upsert-by', 'externalRef:crm']);
+    assert.equal(upserted.created + upserted.updated + upserted.unchanged, upsertRows, 'every row of the upsert file is applied');
+    imports.push(upserted);
+  }
+  rmSync(importDir, { recursive: true, force: true });
+}
 await pgClient?.end();
 
 // ---------------------------------------------------------------------------------------------
@@ -675,6 +739,13 @@ const indexTable = writeReference
       ].join('\n');
     })()
   : null;
+const importTable = imports
+  ? [
+      '| the import CLI (a CSV into an empty organisation: 2 emails, a phone, 2 of 5,000 companies by name, a tag, a title and a ref per row) | rows/s | seconds | created | updated | unchanged | peak RSS MB | PostgreSQL CPU % |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...imports.map((r) => `| ${r.label} | ${fmt(r.rowsPerSec, 0)} | ${fmt(r.seconds)} | ${r.created} | ${r.updated} | ${r.unchanged} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.dbCpuPct, 0)} |`),
+    ].join('\n')
+  : null;
 const seedS = seeded.timings.totalMs / 1000;
 const notes = [
   ratios.length
@@ -692,7 +763,7 @@ const notes = [
   ...rows.filter((r) => r.ok === 0).map((r) => `${r.label}: no request completed within ${r.durationS} s at ${r.connections} connection(s) (autocannon drops requests still in flight at the end).`),
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.postgres}; load average at start ${machine.loadAverageAtStart.join(' / ')} (other work shares this machine: treat numbers as noisy).`,
 ].filter(Boolean);
-const tables = [table, ratioTable, indexTable].filter(Boolean).join('\n\n');
+const tables = [table, ratioTable, indexTable, importTable].filter(Boolean).join('\n\n');
 const markdown = `# contactgraph benchmark\n\n${new Date().toISOString()} — \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`\n\n${tables}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 const json = {
   date: new Date().toISOString(),
@@ -706,6 +777,7 @@ const json = {
   coldStart,
   idleRssMB,
   writeReference,
+  imports,
   operations: rows,
   statements,
   totalSeconds: (performance.now() - benchStarted) / 1000,

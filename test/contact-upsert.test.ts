@@ -223,6 +223,21 @@ describe('upsertContacts', () => {
     expect(new Set(updates.map((c) => `${c.version} ${c.changedFields.join(',')}`))).toEqual(new Set(['2 lastName,fullName']));
   });
 
+  it('an item naming a contact an earlier item named starts a second run: both runs together, in input order', async () => {
+    const contacts = [
+      ...Array.from({ length: 100 }, (_, i) => ({ clientRef: `a${i}`, by: { externalRef: sfRef(`T-RUN-${i}`) }, firstName: 'Run', lastName: `A${i}` })),
+      { clientRef: 'again', by: { externalRef: sfRef('T-RUN-5') }, lastName: 'Second' },
+      ...Array.from({ length: 99 }, (_, i) => ({ clientRef: `b${i}`, by: { externalRef: sfRef(`T-RUN-${100 + i}`) }, firstName: 'Run', lastName: `B${i}` })),
+    ];
+    const { result: res, statements } = await h.statementsOf(() => owner.gql(BULK, { input: { contacts } }));
+    expect(res.errors).toBeUndefined();
+    const results = res.data!.upsertContacts.results;
+    expect(results.map((r) => r.action)).toEqual([...Array(100).fill('CREATED'), 'UPDATED', ...Array(99).fill('CREATED')]);
+    expect(results[100]).toMatchObject({ clientRef: 'again', contact: { id: results[5]!.contact!.id, lastName: 'Second' }, userErrors: [] });
+    // applied one by one, the call would send about two thousand
+    expect(statements.length).toBeLessThan(30);
+  });
+
   it('two concurrent calls updating the same 60 contacts, each a different field: every change is kept', async () => {
     const seeded = await owner.gql(BULK, {
       input: { contacts: Array.from({ length: 60 }, (_, i) => ({ by: { externalRef: sfRef(`T-CONC-${i}`) }, lastName: `C${i}` })) },

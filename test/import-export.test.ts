@@ -212,6 +212,36 @@ describe('contactgraph import', () => {
     });
   });
 
+  it('--upsert-by applies the rows naming one contact in file order; a custom value without groups keeps the contact\'s groups', async () => {
+    await withDb((db) => organization(db, 'InOrder'));
+    const csv = file('in-order.csv', [
+      'firstName,lastName,groups,externalRef.crm,field:Tier',
+      'Ord,One,Board,ORD-1,',
+      'Ord,Two,,ORD-2,',
+      ',Renamed,,ORD-1,Gold',
+      'Ord,Three,,ORD-3,',
+      ',Again,,ORD-1,',
+      'Ord,Four,,ORD-2,Silver',
+    ].join('\n'));
+    const result = await cli('import', csv, '--org', 'InOrder', '--upsert-by', 'externalRef:crm');
+    expect(result.stdout).toMatch(/created {4}3\n {2}updated {4}3\n {2}unchanged {2}0\n {2}failed {5}0/);
+    await withDb(async (db) => {
+      const org = await db.prisma.organization.findUniqueOrThrow({ where: { name: 'InOrder' } });
+      const contacts = await db.prisma.contact.findMany({
+        where: { organizationId: org.id },
+        include: { externalRefs: true, groups: { include: { group: true } }, customFieldValues: true },
+        orderBy: { lastName: 'asc' },
+      });
+      expect(contacts.map((c) => [c.externalRefs.map((r) => r.externalId), c.lastName, c.version, c.groups.map((m) => m.group.name).sort(), c.customFieldValues.length])).toEqual([
+        [['ORD-1'], 'Again', 3, ['Board', 'VIP'], 1],
+        [['ORD-2'], 'Four', 2, ['VIP'], 1],
+        [['ORD-3'], 'Three', 1, [], 0],
+      ]);
+      const changes = await db.prisma.contactChange.findMany({ where: { organizationId: org.id, contactId: contacts[0]!.id }, orderBy: { seq: 'asc' } });
+      expect(changes.map((c) => [c.changeType, c.version])).toEqual([['CREATED', 1], ['UPDATED', 2], ['UPDATED', 3]]);
+    });
+  });
+
   it('--upsert-by email names no namespace in the change origin (the row lists no refs)', async () => {
     await withDb(async (db) => {
       const { tenant } = await organization(db, 'ByEmail');

@@ -11,8 +11,8 @@ import type { ContactFieldsInput } from '../modules/contact/contact-input.js';
 import { createContacts } from '../modules/contact/create-contact.js';
 import { SENSITIVE_SCOPE } from '../modules/contact/contact-sensitive.js';
 import { refreshContactStatistics } from '../modules/contact/write-contacts.js';
-import { type ContactLookupInput, findContactBy } from '../modules/contact/contact-lookup.js';
-import { inOneTransaction, upsertContact } from '../modules/contact/upsert-contact.js';
+import type { ContactLookupInput } from '../modules/contact/contact-lookup.js';
+import { inOneTransaction, type UpsertInput, upsertInOrder } from '../modules/contact/upsert-contact.js';
 import { externalRefSchema } from '../modules/common/external-ref.js';
 import { findUserByEmail } from '../modules/user/user.js';
 import { endStream, FatalError, findOrganization, openConfiguredDatabase, reporting, writeTo } from './command.js';
@@ -151,46 +151,36 @@ class ImportRun {
   }
 
   private async upsert(batch: SourceRow[], key: UpsertKey) {
-    // One after another in one transaction, as upsertContacts does: rows naming the same
-    // contact apply in order, and an unexpected fault rolls back the whole batch.
-    await inOneTransaction(this.tenant, (tenant) => this.upsertRows(tenant, batch, key));
-  }
-
-  private async upsertRows(tenant: Tenant, batch: SourceRow[], key: UpsertKey) {
+    const items: { row: SourceRow; item: UpsertInput }[] = [];
+    const refused = new Map<SourceRow, RowFailure[]>();
     for (const row of batch) {
       if (!row.input || row.failures.length > 0) {
-        await this.fail(row, row.failures);
+        refused.set(row, row.failures);
         continue;
       }
       const by = lookupOf(row.input, key);
       if ('code' in by) {
-        await this.fail(row, [by]);
+        refused.set(row, [by]);
         continue;
       }
-      if (!row.namedGroups && Array.isArray(row.input.groups)) {
-        // The row gave custom values but no groups: keep the contact's groups, add the fields'.
-        row.input.groups = [...new Set([...(await currentGroups(tenant, by)), ...(row.input.groups as string[])])];
-      }
-      const result = await upsertContact(tenant, { by, fields: row.input as ContactFieldsInput });
-      if (!result.ok) await this.fail(row, result.failures);
+      // The row gave custom values but no groups: the contact keeps its groups and joins the fields'.
+      const { groups, ...fields } = row.input;
+      const addGroups = !row.namedGroups && Array.isArray(groups) ? (groups as string[]) : undefined;
+      items.push({ row, item: { by, fields: (addGroups ? fields : row.input) as ContactFieldsInput, addGroups } });
+    }
+    // In one transaction, as upsertContacts: rows naming the same contact apply in file order,
+    // and an unexpected fault rolls back the whole batch.
+    const results = await inOneTransaction(this.tenant, (inside) => upsertInOrder(inside, items.map(({ item }) => item)));
+    const resultOf = new Map(items.map(({ row }, index) => [row, results[index]!]));
+    for (const row of batch) {
+      const result = resultOf.get(row);
+      if (!result) await this.fail(row, refused.get(row)!);
+      else if (!result.ok) await this.fail(row, result.failures);
       else if (result.value.action === 'CREATED') this.created += 1;
       else if (result.value.action === 'NOOP') this.unchanged += 1;
       else this.updated += 1;
     }
   }
-
-}
-
-async function currentGroups(tenant: Tenant, by: ContactLookupInput): Promise<string[]> {
-  const { organizationId, prisma } = tenant;
-  const found = await findContactBy(tenant, by, { followMerges: false });
-  if (!found) return [];
-  const memberships = await prisma.groupMembership.findMany({
-    where: { organizationId, contactId: found.id },
-    select: { groupId: true },
-    orderBy: { createdAt: 'asc' },
-  });
-  return memberships.map((m) => encodeId('Group', m.groupId));
 }
 
 function printSummary(run: ImportRun, options: ImportOptions, organization: { id: string; name: string }, seconds: number, out: (line: string) => void) {
@@ -260,15 +250,12 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
     let fatal: Error | null = null;
     try {
       let batch: SourceRow[] = [];
-      let batches = 0;
       for await (const row of rows) {
         batch.push(row);
         if (batch.length >= options.batchSize) {
           await run.handle(batch);
           batch = [];
-          // after batches 1, 2, 4, 8, …: each time the rows imported have doubled
-          batches += 1;
-          if ((batches & (batches - 1)) === 0) await refreshContactStatistics(db.prisma);
+          await refreshContactStatistics(db.prisma);
           collect();
           progress.update({ rows: run.rows, bytesRead: stream.bytesRead });
         }

@@ -171,6 +171,8 @@ export interface UpdateInput {
   revive?: boolean;
   /** upsert: the lookup that found the contact. It stays on the contact, and its namespace is named by the write. */
   lookup?: { externalRef?: ExternalRefValue | null; email?: string | null };
+  /** group ids the contact joins besides those it is in (or the patch's `groups`) */
+  addGroups?: string[];
 }
 
 /**
@@ -205,6 +207,7 @@ function patchedInput(current: CurrentContact, input: UpdateInput): ContactField
   if (!('fullName' in patch) && NAME_FIELDS.some((f) => f !== 'fullName' && f in patch) && !current.fullNameExplicit) {
     delete merged.fullName;
   }
+  if (input.addGroups) merged.groups = [...new Set([...(merged.groups ?? []), ...input.addGroups])];
   // The values the patch names; the contact's others are added once these are resolved (keptValues).
   merged.customFieldValues = patch.customFieldValues ?? [];
   // An upsert never removes the key it found the contact by (the next upsert would create a duplicate).

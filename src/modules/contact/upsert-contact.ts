@@ -34,6 +34,8 @@ export interface UpsertInput {
   fields: ContactFieldsInput;
   /** on update, `fields.customFieldValues` become all the contact's values (as updateContact's) */
   replaceCustomFieldValues?: boolean | null;
+  /** group ids the contact joins besides those it is in (or `fields.groups`): an import row's custom values' groups */
+  addGroups?: string[];
 }
 
 /**
@@ -68,6 +70,7 @@ function fieldsToCreate(input: UpsertInput, ref: ExternalRefValue | null): Conta
   if (input.by.email && !fields.email && !(fields.emails ?? []).some((e) => normalizeEmail(e.address) === normalizeEmail(input.by.email!))) {
     fields.email = input.by.email;
   }
+  if (input.addGroups) fields.groups = [...new Set([...(fields.groups ?? []), ...input.addGroups])];
   return fields;
 }
 
@@ -101,6 +104,7 @@ const updateOf = (input: UpsertInput, id: string, ref: ExternalRefValue | null):
   replaceCustomFieldValues: input.replaceCustomFieldValues,
   revive: true,
   lookup: { externalRef: ref, email: input.by.email },
+  addGroups: input.addGroups,
 });
 
 /** An update's outcome as the upsert's: its action, and a patch error at its place in the upsert's input (fields at the top). */
@@ -131,6 +135,38 @@ const keysOfFields = (fields: ContactFieldsInput) =>
 const keysOfContact = (contact: { emails: { address: string }[]; externalRefs: { namespace: string; externalId: string }[] }) =>
   keysOf(contact.emails.map((e) => e.address), contact.externalRefs);
 
+/** An item's lookup as a key (an id, a ref or an email), or null when the item is refused before its lookup. */
+function lookupKeyOf(item: UpsertInput): { ref: ExternalRefValue | null; key: string; id?: string } | null {
+  const checked = checkedLookup(item);
+  if (!checked.ok) return null;
+  const { ref } = checked.value;
+  if (item.by.id != null) {
+    const id = decodeIdOf('Contact', item.by.id);
+    return id ? { ref, key: `id ${id}`, id } : null;
+  }
+  if (ref) return { ref, key: refKey(ref) };
+  return item.by.email != null ? { ref, key: emailKey(item.by.email) } : null;
+}
+
+/** The input cut into consecutive runs in which no two items look up the same key. */
+function runsOfDistinctLookups(items: UpsertInput[]): UpsertInput[][] {
+  const runs: UpsertInput[][] = [];
+  let run: UpsertInput[] = [];
+  let keys = new Set<string>();
+  for (const item of items) {
+    const key = lookupKeyOf(item)?.key;
+    if (key !== undefined && keys.has(key)) {
+      runs.push(run);
+      run = [];
+      keys = new Set();
+    }
+    run.push(item);
+    if (key !== undefined) keys.add(key);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
 /**
  * Applies the items of a bulk upsert together when their order cannot matter: each names a
  * different contact (or a different missing one), and no email or external ref is held after the
@@ -147,17 +183,7 @@ async function upsertTogether(tenant: Tenant, items: UpsertInput[]): Promise<(Re
   if (items.length < 2) return alone();
   // 1. what each item's lookup names: its key, and the contact holding it. An item refused
   // before its lookup, or whose id names no contact, writes nothing: upsertContact answers it.
-  const lookups = items.map((item) => {
-    const checked = checkedLookup(item);
-    if (!checked.ok) return null;
-    const { ref } = checked.value;
-    if (item.by.id != null) {
-      const id = decodeIdOf('Contact', item.by.id);
-      return id ? { ref, key: `id ${id}`, id } : null;
-    }
-    if (ref) return { ref, key: refKey(ref) };
-    return item.by.email != null ? { ref, key: emailKey(item.by.email) } : null;
-  });
+  const lookups = items.map(lookupKeyOf);
   const keys = lookups.flatMap((lookup) => (lookup ? [lookup.key] : []));
   if (new Set(keys).size < keys.length) return alone();
   const { loaders } = tenant;
@@ -239,13 +265,22 @@ export async function upsertContacts(
 ): Promise<Result<Result<UpsertOutcome>[]>> {
   if (items.length > MAX_BATCH) return fail({ code: 'LIMIT_EXCEEDED', message: `at most ${MAX_BATCH} contacts per call`, path: ['contacts'] });
   requireSensitiveScope(tenant, items.map(({ fields }, index) => ({ path: ['contacts', index], fields })));
-  return ok(
-    await inOneTransaction(tenant, async (inside) => {
-      const results = await upsertTogether(inside, items);
-      for (const [index, item] of items.entries()) results[index] ??= await upsertContact(inside, item);
-      return results as Result<UpsertOutcome>[];
-    }),
-  );
+  return ok(await inOneTransaction(tenant, (inside) => upsertInOrder(inside, items)));
+}
+
+/**
+ * Upserts with the outcome of applying them one after another in input order (in the caller's
+ * inOneTransaction): each run of items that look up different contacts goes through
+ * upsertTogether, and what that leaves one by one. A sync file that names a contact twice so
+ * costs one more run, not the whole batch applied one by one.
+ */
+export async function upsertInOrder(inside: Tenant, items: UpsertInput[]): Promise<Result<UpsertOutcome>[]> {
+  const results: Result<UpsertOutcome>[] = [];
+  for (const run of runsOfDistinctLookups(items)) {
+    const together = await upsertTogether(inside, run);
+    for (const [index, item] of run.entries()) results.push(together[index] ?? (await upsertContact(inside, item)));
+  }
+  return results;
 }
 
 /**
