@@ -193,6 +193,31 @@ describe('contactgraph import', () => {
     });
   });
 
+  it('a row repeating an email or ref of a row in the batch before fails as DUPLICATE, the earlier row written (batches validated while the one before is written)', async () => {
+    await withDb((db) => organization(db, 'Batches'));
+    const rows = Array.from({ length: 10 }, (_, i) => [
+      `First,A${i},a${i}@batches.example,B-${i}`,
+      `Second,B${i},a${i}@batches.example,B-${i}-other`,
+      `Third,C${i},c${i}@batches.example,B-${i}`,
+    ]).flat();
+    const rejects = path.join(dir, 'batches-rejects.jsonl');
+    const result = await cli('import', file('batches.csv', ['firstName,lastName,email,externalRef.crm', ...rows].join('\n')), '--org', 'Batches', '--batch-size', '1', '--reject-file', rejects);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/created {4}10\n[\s\S]*failed {5}20/);
+    const rejected = readFileSync(rejects, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(rejected.map((r) => [r.line, r.errors.map((e: { code: string; column: string }) => `${e.code} ${e.column}`)])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [
+        [3 + 3 * i, ['DUPLICATE email']],
+        [4 + 3 * i, ['DUPLICATE externalRef.crm']],
+      ]).flat(),
+    );
+    await withDb(async (db) => {
+      const org = await db.prisma.organization.findUniqueOrThrow({ where: { name: 'Batches' } });
+      const contacts = await db.prisma.contact.findMany({ where: { organizationId: org.id }, orderBy: { lastName: 'asc' } });
+      expect(contacts.map((c) => c.lastName)).toEqual(Array.from({ length: 10 }, (_, i) => `A${i}`));
+    });
+  });
+
   it('--upsert-by externalRef:crm updates the contacts a re-import names, creates the new ones', async () => {
     const rows = CRM_CSV.split('\n');
     rows[2] = 'Charles,Babbage,charles@example.com,,,Babbage & Co,Inventor,,,CRM-2,,,,,,'; // jobTitle added

@@ -56,12 +56,14 @@ function claimWithinBatch(prepared: PreparedContact[], claimed: Map<string, numb
  * Creates contacts: each is validated and resolved (lookups shared by the whole batch through
  * the request's loaders), then all valid ones are written in one transaction. Without
  * `allOrNone` an item's failures keep only that item out; with it, any failure writes nothing.
- * `extra` runs inside the write's transaction (idempotency records).
+ * `extra` runs inside the write's transaction (idempotency records). `writeAfter`: the write
+ * waits for it (an import validates its next batch while the one before is written; a value an
+ * earlier batch took meanwhile is a conflict its retry sees).
  */
 export async function createContacts(
   tenant: Tenant,
   inputs: ContactFieldsInput[],
-  options: { allOrNone: boolean; dryRun?: boolean; extra?: (tx: Tx, created: CreatedContact[]) => Promise<void> },
+  options: { allOrNone: boolean; dryRun?: boolean; extra?: (tx: Tx, created: CreatedContact[]) => Promise<void>; writeAfter?: Promise<unknown> },
 ): Promise<Result<CreatedContact>[]> {
   requireSensitiveScope(tenant, inputs.map((fields, index) => ({ path: ['contacts', index], fields })));
   for (let attempt = 1; ; attempt += 1) {
@@ -77,6 +79,7 @@ export async function createContacts(
       const seen = new Set<string>();
       return answer(prepared.map((contact) => (contact ? { id: null, companyResolutions: dryRunResolutions(contact, seen) } : null)));
     }
+    await options.writeAfter;
     if ((options.allOrNone && writable.length < inputs.length) || writable.length === 0) {
       // nothing is written: the valid items of an all-or-none batch are not created either
       return failures.map((itemFailures) => fail(...itemFailures));
