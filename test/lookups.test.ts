@@ -224,41 +224,53 @@ if (databaseKind === 'postgres') describe(`the lookup statement's plan at ${SEED
     }
   });
 
-  it("checks a bulk create's external refs with one probe of the unique index per ref, whatever the statistics", async () => {
+  it("checks a bulk create's external refs, emails and company names through their unique indexes, whatever the statistics", async () => {
     const sent: { sql: string; params: unknown[] }[] = [];
     const prisma = h.db.prisma as unknown as { $on(event: 'query', cb: (e: { query: string; params: string }) => void): void };
     let recording = true;
     prisma.$on('query', (e) => {
       if (recording) sent.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] });
     });
-    const contacts = Array.from({ length: 200 }, (_, i) => ({ lastName: `Bulk${i}`, externalRefs: [{ namespace: 'crm', externalId: `B-${i}` }] }));
+    const contacts = Array.from({ length: 200 }, (_, i) => ({
+      lastName: `Bulk${i}`,
+      externalRefs: [{ namespace: 'crm', externalId: `B-${i}` }],
+      emails: [{ address: `bulk${i}@lookups.example` }],
+      companies: [{ company: { name: `Bulk Company ${i % 20}` } }],
+    }));
     const res = await owner.gql(
       graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { id } userErrors { message } } } }'),
       { input: { contacts } },
     );
     recording = false;
     expect(res.data!.createContacts.results.flatMap((r) => r.userErrors)).toEqual([]);
-    const reads = sent.filter(({ sql }) => /^\s*SELECT/i.test(sql) && /\bexternal_refs\b/.test(sql));
-    expect(reads).toHaveLength(1);
+    const lookups = {
+      external_refs: { index: 'external_refs_organization_id_owner_type_namespace_external_key', cond: /Index Cond: .*\(\(namespace\)::text = k\.namespace\) AND \(\(external_id\)::text = k\.external_id\)/ },
+      contact_emails: { index: 'contact_emails_organization_id_address_normalized_key', cond: /Index Cond: .*\(\(address_normalized\)::text = k\.address\)/ },
+      companies: { index: 'companies_organization_id_normalized_name_key', cond: /Index Cond: .*\(\(normalized_name\)::text = k\.name\)/ },
+    };
     const client = new pg.Client({ connectionString: h.db.url });
     await client.connect();
     try {
-      // the generic plan (what PostgreSQL runs after any number of runs, for any refs), and the
-      // custom plans of its first runs, for this organisation and for one the statistics do not
-      // know yet (created after the last ANALYZE, as one a first import fills)
-      const { sql, params } = reads[0]!;
-      await client.query(`PREPARE bulk_refs AS ${sql}`);
-      const literal = (value: unknown) => client.escapeLiteral(Array.isArray(value) ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}` : String(value));
-      const organizationAt = params.findIndex((value) => value === owner.organizationId);
-      expect(organizationAt).toBeGreaterThanOrEqual(0);
-      for (const [mode, organizationId] of [['force_generic_plan', owner.organizationId], ['force_custom_plan', owner.organizationId], ['force_custom_plan', randomUUID()]] as const) {
-        await client.query(`SET plan_cache_mode = ${mode}`);
-        const values = params.map((value, index) => literal(index === organizationAt ? organizationId : value));
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE bulk_refs(${values.join(', ')})`);
-        const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-        expect(plan).toMatch(/Index (Only )?Scan using external_refs_organization_id_owner_type_namespace_external_key on external_refs/);
-        expect(plan).toMatch(/Nested Loop[\s\S]*Function Scan on k[\s\S]*Index Cond: .*\(\(namespace\)::text = k\.namespace\) AND \(\(external_id\)::text = k\.external_id\)/);
-        expect(plan).not.toMatch(/Seq Scan|Filter:/);
+      for (const [table, expected] of Object.entries(lookups)) {
+        const reads = sent.filter(({ sql }) => /^\s*SELECT/i.test(sql) && new RegExp(`\\bFROM ${table} [a-z]\\b`).test(sql));
+        expect(reads, table).toHaveLength(1);
+        // the generic plan (what PostgreSQL runs after any number of runs, for any values), and
+        // the custom plans of its first runs, for this organisation and for one the statistics
+        // do not know yet (created after the last ANALYZE, as one a first import fills)
+        const { sql, params } = reads[0]!;
+        await client.query(`PREPARE bulk_${table} AS ${sql}`);
+        const literal = (value: unknown) => client.escapeLiteral(Array.isArray(value) ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}` : String(value));
+        const organizationAt = params.findIndex((value) => value === owner.organizationId);
+        expect(organizationAt).toBeGreaterThanOrEqual(0);
+        for (const [mode, organizationId] of [['force_generic_plan', owner.organizationId], ['force_custom_plan', owner.organizationId], ['force_custom_plan', randomUUID()]] as const) {
+          await client.query(`SET plan_cache_mode = ${mode}`);
+          const values = params.map((value, index) => literal(index === organizationAt ? organizationId : value));
+          const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE bulk_${table}(${values.join(', ')})`);
+          const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+          expect(plan, `${table}, ${mode}`).toMatch(new RegExp(`Index (Only )?Scan using ${expected.index} on ${table}`));
+          expect(plan, `${table}, ${mode}`).toMatch(expected.cond);
+          expect(plan, `${table}, ${mode}`).not.toMatch(/Seq Scan|Filter:/);
+        }
       }
     } finally {
       await client.end();

@@ -66,9 +66,15 @@ export function createLoaders(prisma: PrismaClient, organizationId: string, view
     // A merged contact's id loads the contact it was merged into.
     contactById: new DataLoader<string, Contact | null>((ids) => loadFollowingMerges(ids, (keys) => prisma.contact.findMany({ where: idsOf(keys) }))),
     companyById: loaderOf((ids: readonly string[]) => prisma.company.findMany({ where: idsOf(ids) }), (c) => c.id),
+    /** which company has a name (normalised), if any: a probe of the unique index per name, as in refsOf */
     companyByName: loaderOf(
-      (names: readonly string[]) =>
-        prisma.company.findMany({ where: { organizationId, normalizedName: { in: names.map(normalizeName) } } }),
+      (names: readonly string[]) => prisma.$queryRaw<{ id: string; normalizedName: string }[]>`
+        SELECT c.id, k.name AS "normalizedName"
+          FROM unnest(${names.map(normalizeName)}::text[]) AS k(name)
+         CROSS JOIN LATERAL (
+           SELECT c.id::text FROM companies c
+            WHERE c.organization_id = (SELECT ${organizationId}::uuid) AND c.normalized_name = k.name
+            LIMIT 1) c`,
       (c) => c.normalizedName,
       (name: string) => normalizeName(name),
     ),
@@ -91,13 +97,15 @@ export function createLoaders(prisma: PrismaClient, organizationId: string, view
       (row) => externalRefKey(row.ref),
       externalRefKey,
     ),
-    /** which contact holds an email address (normalised), if any */
+    /** which contact holds an email address (normalised), if any: a probe of the unique index per address, as in refsOf */
     emailHolder: loaderOf(
-      (addresses: readonly string[]) =>
-        prisma.contactEmail.findMany({
-          where: { organizationId, addressNormalized: { in: [...addresses] } },
-          select: { addressNormalized: true, contactId: true },
-        }),
+      (addresses: readonly string[]) => prisma.$queryRaw<{ addressNormalized: string; contactId: string }[]>`
+        SELECT k.address AS "addressNormalized", e.contact_id AS "contactId"
+          FROM unnest(${[...addresses]}::text[]) AS k(address)
+         CROSS JOIN LATERAL (
+           SELECT e.contact_id::text FROM contact_emails e
+            WHERE e.organization_id = (SELECT ${organizationId}::uuid) AND e.address_normalized = k.address
+            LIMIT 1) e`,
       (row) => row.addressNormalized,
     ),
     groupById: loaderOf((ids: readonly string[]) => prisma.group.findMany({ where: idsOf(ids) }), (g) => g.id),
