@@ -44,9 +44,9 @@ describe('createContacts (bulk)', () => {
     expect(results.filter((r: { companyResolutions: { action: string }[] }) => r.companyResolutions[0]!.action === 'CREATED')).toHaveLength(1);
     // The whole batch is a fixed number of statements, not one per item: with the key warm (no
     // auth statement), the shared lookups (companies, emails), the new company's INSERT, one
-    // INSERT of the contacts with everything they own, COMMIT, and the read-back (contacts, then
-    // their companies).
-    expect(statements.length).toBe(7);
+    // INSERT of the contacts with everything they own, COMMIT, and the read-back of the contacts
+    // with their companies (`companyResolutions { company { id } }` is answered unread).
+    expect(statements.length).toBe(6);
   });
 
   describe('bulk writes at once in one process (BULK_CONCURRENCY)', () => {
@@ -80,6 +80,25 @@ describe('createContacts (bulk)', () => {
       const { secondLookup, firstCommit } = await twoBatchesAgainst(post(h.app), 'two');
       expect(secondLookup).toBeLessThan(firstCommit);
     });
+  });
+
+  it('answers a payload selecting only `contact { id }` from the write, reading no contact back; any other field reads it', async () => {
+    const contacts = Array.from({ length: 50 }, (_, i) => ({ firstName: 'Unread', lastName: `U${i}` }));
+    const idOnly = graphql('mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { __typename id } } } }');
+    const { result, statements } = await h.statementsOf(() => owner.gql(idOnly, { input: { contacts } }));
+    const ids = result.data!.createContacts.results.map((r) => r.contact!.id);
+    expect(ids).toHaveLength(50);
+    expect(result.data!.createContacts.results.every((r) => r.contact!.__typename === 'Contact')).toBe(true);
+    expect(statements.filter((sql) => /^SELECT\b[\s\S]*\bFROM "public"."contacts"/.test(sql))).toEqual([]);
+    // the ids are the contacts written
+    const read = await owner.gql(graphql('query($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { id lastName } } }'), { ids });
+    expect(read.data!.nodes.map((n) => (n as { lastName: string }).lastName)).toEqual(contacts.map((c) => c.lastName));
+    // a field besides id, or a fragment, reads the contacts back
+    for (const selection of ['id lastName', '... on Contact { id }']) {
+      const text = `mutation($input: CreateContactsInput!) { createContacts(input: $input) { results { contact { ${selection} } } } }`;
+      const again = await h.statementsOf(() => owner.gql(graphql(text), { input: { contacts: [{ firstName: 'Read', lastName: selection }] } }));
+      expect(again.statements.filter((sql) => /^SELECT\b[\s\S]*\bFROM "public"."contacts"/.test(sql)), selection).toHaveLength(1);
+    }
   });
 
   it('keeps a failing item out and writes the others; error paths start at the item', async () => {

@@ -1,4 +1,5 @@
 import type { SchemaTypes } from '@pothos/core';
+import { type GraphQLResolveInfo, Kind } from 'graphql';
 import type { Failure, Result } from '../modules/common/result.js';
 import { builder } from './builder.js';
 import type { Scope, Tenant } from '../tenant/tenant.js';
@@ -33,11 +34,21 @@ export async function batchPayloadOf<T extends { id: string | null }>(
   return { results: result.value.map((item, index) => ({ ...payloadFrom(item), clientRef: clientRefs[index] ?? null })), failures: [] };
 }
 
-/** Loads the record a payload names, with exactly the fields the client selected, in the tenant. */
+/** Whether a field selects nothing of its object but `id` (and `__typename`). */
+const selectsOnlyId = (info: GraphQLResolveInfo) =>
+  info.fieldNodes.every(
+    (node) => node.selectionSet?.selections.every((s) => s.kind === Kind.FIELD && (s.name.value === 'id' || s.name.value === '__typename')) ?? false,
+  );
+
+/**
+ * Loads the record a payload names, with exactly the fields the client selected, in the tenant;
+ * a selection of its `id` alone is answered from the payload, unread (a bulk write's `contact {
+ * id }` read all 500 contacts back: in-process, 290–326 ms of CPU per 500-item createContacts before).
+ */
 export const loadPayloadRecord =
   (model: RecordModel) =>
-  (query: object, payload: { id: string | null }, _args: unknown, { tenant }: Context) =>
-    readRecord(model, query, tenant, payload.id);
+  (query: object, payload: { id: string | null }, _args: unknown, { tenant }: Context, info: GraphQLResolveInfo) =>
+    payload.id !== null && selectsOnlyId(info) ? ({ ...query, id: payload.id } as never) : readRecord(model, query, tenant, payload.id);
 
 /** The `userErrors` field every payload has. */
 export const userErrorsField = <Types extends SchemaTypes, Parent extends { failures: Failure[] }>(

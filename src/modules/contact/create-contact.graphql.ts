@@ -27,7 +27,7 @@ const CompanyResolution = builder.objectRef<CompanyResolutionShape>('CompanyReso
       type: 'Company',
       nullable: true,
       description: 'Null only in a dry run, for a company that would be created.',
-      resolve: (query, r, args, context) => loadPayloadRecord('company')(query, { id: r.companyId }, args, context),
+      resolve: (query, r, args, context, info) => loadPayloadRecord('company')(query, { id: r.companyId }, args, context, info),
     }),
     name: t.exposeString('name', { nullable: true, description: 'In a dry run, the name of a company that would be created.' }),
   }),
