@@ -255,7 +255,7 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
     const collect = fullCollector();
     let fatal: Error | null = null;
     // At most two batches at once: one written while the next is read and validated, which
-    // overlaps Node's work with PostgreSQL's (100,000 rows: 1,666 → 1,842–1,963 rows/s).
+    // overlaps Node's work with PostgreSQL's (20,000 rows: 1,666 → 1,842–1,963 rows/s).
     let inFlight = Promise.resolve();
     try {
       let batch: SourceRow[] = [];
