@@ -30,7 +30,7 @@ import { createUser } from '../dist/modules/user/user.js';
 import { createApp } from '../dist/yoga.js';
 import { CONTACT_TABLES, contactInputAt, idAt, rowsFor } from './lib/data.mjs';
 import { bodies, CANONICAL, checkResponse, CONTACT_QUERY, CREATE_CONTACT, CURSORS_QUERY, LIST_FILTERS, seedOf } from './lib/operations.mjs';
-import { clockTicks, cpuTicks, postgresSampler, processSampler, rssMB } from './lib/proc.mjs';
+import { cpuTicks, postgresSampler, processSampler, rssMB } from './lib/proc.mjs';
 import { createRandom } from './lib/prng.mjs';
 import { insertRows, seed } from './lib/seed.mjs';
 import { batchRows, indexCosts, writeBatches, writeContacts } from './lib/write-reference.mjs';
@@ -608,22 +608,10 @@ if (databaseUrl && importRows > 0) {
   await createUser(importDb.prisma, { organizationId: importOrg.id, email: 'import@example.com', fullName: 'Import User' });
   await importDb.close();
   const importDir = mkdtempSync(path.join(os.tmpdir(), 'contactgraph-bench-import-'));
-  // The import's backends come and go with it: their CPU is polled every 200 ms while it runs
-  // (the ones that start meanwhile counted from 0; a backend's last 200 ms may be missed).
-  const backendTicks = async (seen, fresh = true) => {
-    const { rows } = await pgClient.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [databaseName]);
-    for (const { pid } of rows) {
-      const ticks = cpuTicks(pid);
-      if (ticks === null) continue;
-      const entry = seen.get(pid) ?? { first: fresh ? 0 : ticks, last: ticks };
-      entry.last = ticks;
-      seen.set(pid, entry);
-    }
-  };
   const runImport = async (label, file, rowCount, extra = []) => {
-    const seen = new Map();
-    await backendTicks(seen, false);
-    const poll = setInterval(() => void backendTicks(seen), 200);
+    // the import's backends come and go with it
+    const pgSampler = postgresSampler(pgClient, databaseName, { pollMs: 200 });
+    await pgSampler.start();
     const started = performance.now();
     const child = spawn(process.execPath, ['bin/contactgraph.js', 'import', file, '--org', encodeId('Organization', importOrg.id), '--stats', ...extra], {
       cwd: ROOT,
@@ -635,8 +623,7 @@ if (databaseUrl && importRows > 0) {
     child.stderr.resume();
     const [code] = await once(child, 'exit');
     const seconds = (performance.now() - started) / 1000;
-    clearInterval(poll);
-    const dbTicks = [...seen.values()].reduce((sum, { first, last }) => sum + last - first, 0);
+    const dbUsage = await pgSampler.stop();
     if (code !== 0) fail(`${label}: the import exited with ${code}:\n${stdout}`);
     const count = (what) => Number(new RegExp(`^\\s+${what}\\s+(\\d+)$`, 'm').exec(stdout)?.[1]);
     const result = {
@@ -649,7 +636,7 @@ if (databaseUrl && importRows > 0) {
       unchanged: count('unchanged'),
       failed: count('failed'),
       peakRssMB: Number(/^peak RSS: ([\d.]+) MB$/m.exec(stdout)?.[1]),
-      dbCpuPct: (dbTicks / clockTicks / seconds) * 100,
+      dbCpuPct: dbUsage.cpuPct,
     };
     log(`  ${label}: ${result.rowsPerSec.toFixed(0)} rows/s (${seconds.toFixed(1)} s), created ${result.created}, updated ${result.updated}, peak RSS ${result.peakRssMB} MB, PostgreSQL CPU ${result.dbCpuPct.toFixed(0)} %`);
     return result;

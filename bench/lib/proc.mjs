@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-export let clockTicks = 100;
+let clockTicks = 100;
 try {
   clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 } catch {
@@ -78,26 +78,38 @@ export function processSampler(pid) {
 
 /**
  * CPU of the PostgreSQL backends serving one database (by pg_stat_activity), summed: the
- * database's share of the work. Backends that end during the run lose their last ticks.
+ * database's share of the work. Backends that end during the run lose their last ticks, or,
+ * with `pollMs` (for a client process whose backends come and go with it), only those since
+ * their last poll; backends that start meanwhile count from 0.
  */
-export function postgresSampler(client, database) {
-  let before;
+export function postgresSampler(client, database, { pollMs } = {}) {
+  let seen;
   let started;
-  const snapshot = async () => {
+  let timer;
+  const sample = async (fresh) => {
     const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
-    return new Map(rows.map(({ pid }) => [pid, cpuTicks(pid)]).filter(([, ticks]) => ticks !== null));
+    for (const { pid } of rows) {
+      const ticks = cpuTicks(pid);
+      if (ticks === null) continue;
+      const entry = seen.get(pid) ?? { first: fresh ? 0 : ticks, last: ticks };
+      entry.last = ticks;
+      seen.set(pid, entry);
+    }
   };
   return {
     async start() {
-      before = await snapshot();
+      seen = new Map();
+      await sample(false);
       started = performance.now();
+      if (pollMs) timer = setInterval(() => void sample(true), pollMs);
     },
     async stop() {
       const wallS = (performance.now() - started) / 1000;
-      const after = await snapshot();
+      clearInterval(timer);
+      await sample(true);
       let ticks = 0;
-      for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
-      return { cpuPct: (ticks / clockTicks / wallS) * 100, backends: after.size };
+      for (const { first, last } of seen.values()) ticks += last - first;
+      return { cpuPct: (ticks / clockTicks / wallS) * 100, backends: seen.size };
     },
   };
 }

@@ -148,27 +148,30 @@ function lookupKeyOf(item: UpsertInput): { ref: ExternalRefValue | null; key: st
   return item.by.email != null ? { ref, key: emailKey(item.by.email) } : null;
 }
 
+/** An item with its lookup key (lookupKeyOf). */
+type KeyedItem = { item: UpsertInput; lookup: ReturnType<typeof lookupKeyOf> };
+
 /** The input cut into consecutive runs in which no two items look up the same key. */
-function runsOfDistinctLookups(items: UpsertInput[]): UpsertInput[][] {
-  const runs: UpsertInput[][] = [];
-  let run: UpsertInput[] = [];
+function runsOfDistinctLookups(items: UpsertInput[]): KeyedItem[][] {
+  const runs: KeyedItem[][] = [];
+  let run: KeyedItem[] = [];
   let keys = new Set<string>();
   for (const item of items) {
-    const key = lookupKeyOf(item)?.key;
-    if (key !== undefined && keys.has(key)) {
+    const lookup = lookupKeyOf(item);
+    if (lookup && keys.has(lookup.key)) {
       runs.push(run);
       run = [];
       keys = new Set();
     }
-    run.push(item);
-    if (key !== undefined) keys.add(key);
+    run.push({ item, lookup });
+    if (lookup) keys.add(lookup.key);
   }
   if (run.length > 0) runs.push(run);
   return runs;
 }
 
 /**
- * Applies the items of a bulk upsert together when their order cannot matter: each names a
+ * Applies a run of a bulk upsert's items (no two looking up one key) together when their order cannot matter: each names a
  * different contact (or a different missing one), and no email or external ref is held after the
  * write by two of them, or given up by one and taken by another. Then the missing contacts are
  * created as createContacts creates a batch, and the found ones updated with one read and one
@@ -177,15 +180,14 @@ function runsOfDistinctLookups(items: UpsertInput[]): UpsertInput[][] {
  * all of them when the items are not independent, a create a duplicate refused (another writer
  * may have created the contact meanwhile), updates a concurrent writer got in between.
  */
-async function upsertTogether(tenant: Tenant, items: UpsertInput[]): Promise<(Result<UpsertOutcome> | undefined)[]> {
+async function upsertTogether(tenant: Tenant, run: KeyedItem[]): Promise<(Result<UpsertOutcome> | undefined)[]> {
+  const items = run.map(({ item }) => item);
   const results = new Array<Result<UpsertOutcome> | undefined>(items.length);
   const alone = () => results.fill(undefined);
   if (items.length < 2) return alone();
-  // 1. what each item's lookup names: its key, and the contact holding it. An item refused
-  // before its lookup, or whose id names no contact, writes nothing: upsertContact answers it.
-  const lookups = items.map(lookupKeyOf);
-  const keys = lookups.flatMap((lookup) => (lookup ? [lookup.key] : []));
-  if (new Set(keys).size < keys.length) return alone();
+  // 1. what each item's lookup names (its key, distinct in a run), and the contact holding it. An
+  // item refused before its lookup, or whose id names no contact, writes nothing: upsertContact answers it.
+  const lookups = run.map(({ lookup }) => lookup);
   const { loaders } = tenant;
   const holders = await Promise.all(
     lookups.map(async (lookup, index) => {
@@ -278,7 +280,7 @@ export async function upsertInOrder(inside: Tenant, items: UpsertInput[]): Promi
   const results: Result<UpsertOutcome>[] = [];
   for (const run of runsOfDistinctLookups(items)) {
     const together = await upsertTogether(inside, run);
-    for (const [index, item] of run.entries()) results.push(together[index] ?? (await upsertContact(inside, item)));
+    for (const [index, { item }] of run.entries()) results.push(together[index] ?? (await upsertContact(inside, item)));
   }
   return results;
 }
