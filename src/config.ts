@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { type DatabaseOptions, DEFAULT_STATEMENT_TIMEOUTS, type StatementTimeouts } from './db/client.js';
 import { DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
+import { DEFAULT_EXACT_COUNT_LIMIT, type TenantSettings } from './tenant/tenant.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './graphql/limits.js';
 import type { ConcurrencyOptions } from './graphql/rate-limit.js';
 
@@ -34,6 +36,11 @@ export interface Config {
   concurrency: ConcurrencyOptions | undefined;
   /** bulk writes (createContacts, upsertContacts) one process runs at once; more wait their turn */
   bulkConcurrency: number;
+  /** PostgreSQL connections of a process at most */
+  databasePoolSize: number;
+  statementTimeouts: StatementTimeouts;
+  /** contacts a list counts one by one before its totalCount becomes an estimate */
+  exactCountLimit: number;
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -122,5 +129,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWindowSeconds: positive('RATE_LIMIT_WINDOW_SECONDS', 60),
     concurrency: concurrencyOf(env),
     bulkConcurrency: positive('BULK_CONCURRENCY', DEFAULT_BULK_CONCURRENCY),
+    databasePoolSize: positive('DATABASE_POOL_SIZE', 10),
+    statementTimeouts: {
+      read: integer('STATEMENT_TIMEOUT_READ_MS', env.STATEMENT_TIMEOUT_READ_MS, DEFAULT_STATEMENT_TIMEOUTS.read),
+      write: integer('STATEMENT_TIMEOUT_WRITE_MS', env.STATEMENT_TIMEOUT_WRITE_MS, DEFAULT_STATEMENT_TIMEOUTS.write),
+      bulk: integer('STATEMENT_TIMEOUT_BULK_MS', env.STATEMENT_TIMEOUT_BULK_MS, DEFAULT_STATEMENT_TIMEOUTS.bulk),
+      export: integer('STATEMENT_TIMEOUT_EXPORT_MS', env.STATEMENT_TIMEOUT_EXPORT_MS, DEFAULT_STATEMENT_TIMEOUTS.export),
+    },
+    exactCountLimit: integer('TOTAL_COUNT_EXACT_LIMIT', env.TOTAL_COUNT_EXACT_LIMIT, DEFAULT_EXACT_COUNT_LIMIT),
   };
 }
+
+/**
+ * How the configured database is opened: PostgreSQL with the pool's size and `statementTimeoutMs`
+ * as every connection's default (the reads' unless given), or the embedded PGlite.
+ */
+export function databaseOptions(config: Config, statementTimeoutMs = config.statementTimeouts.read): DatabaseOptions {
+  return config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize, statementTimeoutMs } : { dataDir: config.dataDir };
+}
+
+/** The tenants' settings the configuration gives. */
+export const tenantSettings = (config: Config): TenantSettings => ({ exactCountLimit: config.exactCountLimit, statementTimeouts: config.statementTimeouts });

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Config, loadConfig } from './config.js';
+import { type Config, databaseOptions, loadConfig, tenantSettings } from './config.js';
 import { openDatabase } from './db/client.js';
 import { seedDemoIfEmpty } from './modules/organization/organization-demo.js';
 import { migrate } from './db/migrator.js';
@@ -16,7 +16,7 @@ export async function serve(config: Config = loadConfig()) {
   const log = createLogger(config.logLevel);
   // The database opens (PGlite compiles its WebAssembly) while the schema is built.
   const [db, { createApp }] = await Promise.all([
-    openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }),
+    openDatabase(databaseOptions(config)),
     import('./yoga.js'),
   ]);
   const { applied } = await migrate(db.sql);
@@ -33,7 +33,7 @@ export async function serve(config: Config = loadConfig()) {
   }
   const rateLimit =
     config.rateLimitPoints > 0 ? createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis }) : undefined;
-  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit, concurrency: config.concurrency, bulkConcurrency: config.bulkConcurrency });
+  const yoga = createApp({ db, log, events, maxBodyBytes: config.maxBodyBytes, graphiql: config.graphiql, limits: config.limits, rateLimit, concurrency: config.concurrency, bulkConcurrency: config.bulkConcurrency, tenantSettings: tenantSettings(config) });
   const server = createServer(
     {
       headersTimeout: config.headersTimeoutSeconds * 1000,

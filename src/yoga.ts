@@ -9,7 +9,7 @@ import type { Database } from './db/client.js';
 import { pendingMigrationNames } from './db/migrator.js';
 import { graphiqlOptions, renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
 import { type Context, DEFAULT_BULK_CONCURRENCY } from './graphql/context.js';
-import { createTenant } from './tenant/tenant.js';
+import { createTenant, DEFAULT_TENANT_SETTINGS, type TenantSettings } from './tenant/tenant.js';
 import { unauthenticated } from './graphql/errors.js';
 import { clientError, faultError, useFaults } from './graphql/faults.js';
 import { createCostCalculator, DEFAULT_LIMITS, operationCostsOf, type QueryLimits, useQueryLimits } from './graphql/limits.js';
@@ -40,6 +40,8 @@ export interface AppOptions {
   apiKeyCache?: ApiKeyCacheOptions;
   /** hot reads answered by one SQL statement per root field (on by default); false: every read runs through the resolvers */
   compiledReads?: CompiledReadsOptions | false;
+  /** how the tenants' reads and writes are bounded (TOTAL_COUNT_EXACT_LIMIT, the statement timeouts) */
+  tenantSettings?: TenantSettings;
 }
 
 const json = (status: number, body: unknown) =>
@@ -214,6 +216,7 @@ export function createApp({
   bulkConcurrency = DEFAULT_BULK_CONCURRENCY,
   apiKeyCache,
   compiledReads = {},
+  tenantSettings = DEFAULT_TENANT_SETTINGS,
 }: AppOptions) {
   const bulkWrites = pLimit(bulkConcurrency);
   const persistedQueries = createInMemoryAPQStore();
@@ -240,7 +243,7 @@ export function createApp({
     const requestId = requestIds.get(request) ?? randomUUID();
     const caller = await callerOf(request);
     // each operation of a batch has its own loaders: a write in one must not leave another's stale
-    const tenant = createTenant(caller, db.prisma, events);
+    const tenant = createTenant({ ...caller, settings: tenantSettings }, db.prisma, events);
     return { tenant, bulkWrites, db, log: log.child({ requestId }), requestId };
   };
   // an operation a key's turn must wrap runs through the executor (useKeyBudgets' onExecute)

@@ -113,7 +113,7 @@ describe('paging through 250 contacts', () => {
     expect(first.result.data!.contacts.edges).toHaveLength(5);
     const contactReads = (statements: string[]) => statements.filter((sql) => /FROM contacts c/.test(sql));
     expect(contactReads(first.statements)).toHaveLength(1);
-    expect(contactReads(first.statements)[0]).toMatch(/count\(\*\)/);
+    expect(contactReads(first.statements)[0]).toMatch(/AS total/);
     // past the last contact: no edges, and the count still there
     const last = await walk({ field: 'LAST_NAME', direction: 'ASC' }, false, 84, { tags: ['third'] });
     expect(last).toHaveLength(84);
@@ -123,7 +123,7 @@ describe('paging through 250 contacts', () => {
     // not selected: not counted
     const uncounted = await h.statementsOf(() => owner.gql(COUNTED, { withCount: false }));
     expect(uncounted.result.data!.contacts).not.toHaveProperty('n');
-    expect(contactReads(uncounted.statements).filter((sql) => /count\(\*\)/.test(sql))).toEqual([]);
+    expect(contactReads(uncounted.statements).filter((sql) => /AS total/.test(sql))).toEqual([]);
   });
 
   it.each([0, 101, -1])('rejects first: %i with an error, never a silent clamp', async (first) => {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config.js';
+import { databaseOptions, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { DataDirInUse } from '../db/data-dir-lock.js';
 import { migrate } from '../db/migrator.js';
@@ -27,9 +27,10 @@ export function formatOf(file: string): Format | null {
   return null;
 }
 
-export async function openConfiguredDatabase(): Promise<Database> {
+/** The configured database, migrated; an export's statements may run for STATEMENT_TIMEOUT_EXPORT_MS. */
+export async function openConfiguredDatabase(purpose: 'import' | 'export'): Promise<Database> {
   const config = loadConfig();
-  const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  const db = await openDatabase(databaseOptions(config, purpose === 'export' ? config.statementTimeouts.export : undefined));
   try {
     await migrate(db.sql);
   } catch (error) {

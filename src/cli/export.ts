@@ -36,7 +36,7 @@ function parseExportArgs(args: string[]) {
 
 async function runExport(args: string[]): Promise<number> {
   const options = parseExportArgs(args);
-  const db = await openConfiguredDatabase();
+  const db = await openConfiguredDatabase('export');
   let output: WriteStream | null = null;
   try {
     const organization = await findOrganization(db, options.org);

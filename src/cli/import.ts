@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, readFileSync, statSync, type Write
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { CsvError } from 'csv-parse';
-import { loadConfig } from '../config.js';
+import { loadConfig, tenantSettings } from '../config.js';
 import { createTenant, SCOPES, type Tenant } from '../tenant/tenant.js';
 import { encodeId } from '../modules/common/ids.js';
 import { createChangeEvents } from '../tenant/change-events.js';
@@ -222,8 +222,9 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
     throw new FatalError(`cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
 
-  const db = await openConfiguredDatabase();
-  const events = createChangeEvents(loadConfig().redisUrl);
+  const db = await openConfiguredDatabase('import');
+  const config = loadConfig();
+  const events = createChangeEvents(config.redisUrl);
   try {
     const organization = await findOrganization(db, options.org);
     const user = options.user
@@ -240,7 +241,7 @@ async function runImport(args: string[], out: (line: string) => void): Promise<n
     // domain's ssn rule then holds here too (rows naming ssn were refused above already).
     const scopes = new Set(SCOPES.filter((scope) => options.allowSensitive || scope !== SENSITIVE_SCOPE));
     const tenant = createTenant(
-      { organizationId: organization.id, userId: user.id, apiKeyId: IMPORT_ORIGIN, apiKeyPrefix: IMPORT_ORIGIN, scopes },
+      { organizationId: organization.id, userId: user.id, apiKeyId: IMPORT_ORIGIN, apiKeyPrefix: IMPORT_ORIGIN, scopes, settings: tenantSettings(config) },
       db.prisma,
       events,
     );

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { databaseOptions, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { DataDirInUse } from '../db/data-dir-lock.js';
 import { migrate, MigrationError } from '../db/migrator.js';
@@ -36,7 +36,7 @@ function required(values: Record<string, string | boolean | undefined>, name: st
 
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  const db = await openDatabase(databaseOptions(config));
   try {
     await migrate(db.sql);
     return await work(db);
@@ -78,7 +78,7 @@ export async function run(argv: string[], out = (line: string) => console.log(li
     }
     case 'migrate': {
       const config = loadConfig();
-      const db = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+      const db = await openDatabase(databaseOptions(config));
       try {
         const { applied, total } = await migrate(db.sql);
         out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : `up to date (${total} migration(s))`);

@@ -38,6 +38,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Milliseconds a statement may run, by request class (0: no limit): `read` is every
+ * connection's default, the others are set by the transactions of writes and bulk writes;
+ * `export` is the CLI export's connections' default. PGlite enforces none of them.
+ */
+export interface StatementTimeouts {
+  read: number;
+  write: number;
+  bulk: number;
+  export: number;
+}
+
+export const DEFAULT_STATEMENT_TIMEOUTS: StatementTimeouts = { read: 5_000, write: 5_000, bulk: 60_000, export: 60_000 };
+
 export interface DatabaseOptions {
   /** PostgreSQL connection string; without it, PGlite */
   url?: string;
@@ -45,7 +59,10 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** emit Prisma's query events so statements can be counted (tests, benchmarks) */
   recordStatements?: boolean;
+  /** PostgreSQL connections at most (DATABASE_POOL_SIZE); 10 by default */
   poolSize?: number;
+  /** every connection's statement_timeout in ms (0: none, PostgreSQL's default) */
+  statementTimeoutMs?: number;
 }
 
 function withStatementEvents(recordStatements: boolean | undefined) {
@@ -160,7 +177,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // JIT off: a compiled read's statement (a page's JSON: hundreds of expressions) is estimated
   // above jit_above_cost, and PostgreSQL spent 111 ms of 144 compiling it to machine code on
   // every run (EXPLAIN ANALYZE: 331 functions), for a statement that runs in 30 ms without.
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, options: '-c jit=off' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    options: `-c jit=off${options.statementTimeoutMs === undefined ? '' : ` -c statement_timeout=${options.statementTimeoutMs}`}`,
+  });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
   const prisma = new PrismaClient({

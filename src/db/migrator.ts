@@ -85,6 +85,8 @@ export interface MigrateResult {
  */
 export async function migrate(sql: SqlRunner, migrations = readMigrations()): Promise<MigrateResult> {
   return sql.transaction(async (session) => {
+    // an index built over a large table may take minutes: no statement timeout of the reads here
+    await session.exec('SET LOCAL statement_timeout = 0');
     await session.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await session.exec(CREATE_BOOKKEEPING_TABLE);
     const pending = pendingMigrations(await readApplied(session), migrations);

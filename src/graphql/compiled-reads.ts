@@ -1,6 +1,7 @@
 import { collectFields, collectSubFields } from '@graphql-tools/utils';
 import {
   type DocumentNode,
+  type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
   getArgumentValues,
@@ -28,6 +29,7 @@ import { ID_PREFIXES, type NodeTypename } from '../modules/common/ids.js';
 import { ArgumentError } from '../modules/common/result.js';
 import type { Tenant } from '../tenant/tenant.js';
 import type { Context } from './context.js';
+import { faultError, isStatementTimeout } from './faults.js';
 
 // The compiled read path. A read whose every root field declares `extensions.compiledRead`, and
 // whose every selected field below declares how SQL reads it (`extensions.sql`, or a Prisma
@@ -393,13 +395,21 @@ function rootFieldsOf(schema: GraphQLSchema, query: GraphQLObjectType, operation
   return roots;
 }
 
-/** The answer's data, or undefined when the resolvers must answer: they say why a refusal is one, or read what is not compiled. */
-async function dataOf(answer: Answer, context: Context, options: CompiledReadsOptions, early: boolean) {
+/**
+ * The answer's result, or undefined when the resolvers must answer: they say why a refusal is
+ * one, or read what is not compiled. A statement cancelled by its timeout is answered as such
+ * here: the resolvers would only wait as long again.
+ */
+async function resultOf(answer: Answer, context: Context, options: CompiledReadsOptions, early: boolean): Promise<ExecutionResult | undefined> {
   try {
     const data = await answer(context);
     if (data) options.onAnswer?.(answer.rootFields, early);
-    return data;
+    return data && { data };
   } catch (error) {
+    if (isStatementTimeout(error)) {
+      context.log.warn({ err: error, requestId: context.requestId, rootFields: answer.rootFields }, 'statement timeout');
+      return { data: null, errors: [faultError(error, context.requestId)] };
+    }
     if (!(error instanceof NotCompiled) && !(error instanceof ArgumentError)) options.onError?.(error);
     return undefined;
   }
@@ -435,8 +445,7 @@ export function useCompiledReads(schema: GraphQLSchema, options: CompiledReadsOp
       // the executor's path answers the refusal (UNAUTHENTICATED) or the fault
       return undefined;
     }
-    const data = await dataOf(answer, context, options, true);
-    return data && { data };
+    return resultOf(answer, context, options, true);
   };
   return {
     onParams({ paramsHandler, setParamsHandler }) {
@@ -453,14 +462,14 @@ export function useCompiledReads(schema: GraphQLSchema, options: CompiledReadsOp
       if (!answer) return;
       setExecuteFn(async (execution) => {
         const context = execution.contextValue as Context & { params?: GraphQLParams };
-        const data = await dataOf(answer, context, options, false);
-        if (!data) return executeFn(execution);
+        const result = await resultOf(answer, context, options, false);
+        if (!result) return executeFn(execution);
         const text = context.params?.query;
         if (early && text && text.length <= TEXT_CHARS && !validated.has(text)) {
           if (validated.size >= TEXTS) validated.delete(validated.keys().next().value!);
           validated.set(text, execution.document);
         }
-        return { data };
+        return result;
       });
     },
   };

@@ -47,13 +47,28 @@ function isConflict(error: unknown): boolean {
   return false;
 }
 
+/** PostgreSQL cancelled a statement that ran past its statement_timeout (57014, query_canceled). */
+export function isStatementTimeout(error: unknown): boolean {
+  for (const { code, originalCode, message } of chainOf(error)) {
+    if (code === '57014' || originalCode === '57014') return true;
+    if (typeof message === 'string' && /canceling statement due to statement timeout/.test(message)) return true;
+  }
+  return false;
+}
+
 /**
  * The one place an unexpected error becomes what a client sees: a database that cannot be
- * reached is SERVICE_UNAVAILABLE (HTTP 503), a write that lost a race with a concurrent delete
- * or insert is CONFLICT (worth retrying), anything else INTERNAL_SERVER_ERROR; never a
- * message, SQL or stack of the original. The request id ties it to the server's log.
+ * reached is SERVICE_UNAVAILABLE (HTTP 503), a statement that ran past its time is
+ * STATEMENT_TIMEOUT, a write that lost a race with a concurrent delete or insert is CONFLICT
+ * (worth retrying), anything else INTERNAL_SERVER_ERROR; never a message, SQL or stack of the
+ * original. The request id ties it to the server's log.
  */
 export function faultError(error: unknown, requestId: string | undefined): GraphQLError {
+  if (isStatementTimeout(error)) {
+    return new GraphQLError('The database took longer than this server allows for one statement of this request, and it was cancelled (nothing it would have written was kept); narrow it (a filter, a smaller page or batch) or retry later.', {
+      extensions: { code: 'STATEMENT_TIMEOUT', ...(requestId ? { requestId } : {}) },
+    });
+  }
   if (!isUnavailable(error) && isConflict(error)) {
     return new GraphQLError('A record this request refers to changed meanwhile (deleted or taken by a concurrent request); retry.', {
       extensions: { code: 'CONFLICT', ...(requestId ? { requestId } : {}) },

@@ -41,13 +41,13 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
  * A fresh database of the project's kind for one test file, so files run in parallel without
  * seeing each other: an in-memory PGlite, or a new database on the PostgreSQL test server.
  */
-export async function openTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(options: { migrated?: boolean; statementTimeoutMs?: number; poolSize?: number } = {}): Promise<TestDatabase> {
   let db: Database;
   let url: string | undefined;
   let drop = async () => {};
   if (databaseKind === 'postgres') {
     ({ url, drop } = await createPostgresDatabase());
-    db = await openDatabase({ url, recordStatements: true, poolSize: 20 });
+    db = await openDatabase({ url, recordStatements: true, poolSize: options.poolSize ?? 20, statementTimeoutMs: options.statementTimeoutMs });
   } else {
     db = await openDatabase({ recordStatements: true });
   }

@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { SCOPES, type Scope } from '../../src/tenant/tenant.js';
+import { SCOPES, type Scope, type TenantSettings } from '../../src/tenant/tenant.js';
 import { createLogger } from '../../src/logger.js';
 import { type ApiKeyCacheOptions, createApiKey } from '../../src/modules/api-key/api-key.js';
 import { createOrganization } from '../../src/modules/organization/organization.js';
@@ -33,9 +33,11 @@ let counter = 0;
  * One test file's world: its own database, the real app (through `yoga.fetch`), and helpers
  * to make organisations with real API keys and to count the SQL an operation sends.
  */
-export async function createHarness(options: { apiKeyCache?: ApiKeyCacheOptions; compiledReads?: CompiledReadsOptions | false } = {}) {
-  const db: TestDatabase = await openTestDatabase();
-  const app = createApp({ db, log: createLogger('silent'), apiKeyCache: options.apiKeyCache, compiledReads: options.compiledReads });
+export async function createHarness(
+  options: { apiKeyCache?: ApiKeyCacheOptions; compiledReads?: CompiledReadsOptions | false; tenantSettings?: TenantSettings; statementTimeoutMs?: number } = {},
+) {
+  const db: TestDatabase = await openTestDatabase({ statementTimeoutMs: options.statementTimeoutMs });
+  const app = createApp({ db, log: createLogger('silent'), apiKeyCache: options.apiKeyCache, compiledReads: options.compiledReads, tenantSettings: options.tenantSettings });
 
   /** POSTs `body` as it is (a string is sent verbatim); a typed `query` types the answer's `data`. */
   async function request<Data, Variables>(

@@ -29,7 +29,7 @@ export interface Feed {
 }
 
 export interface WriteOptions {
-  /** a long write (the items of a bulk upsert, an import batch) */
+  /** a long write (many contacts at once, the items of a bulk upsert, an import batch): the bulk statement timeout */
   bulk?: boolean;
   /** the failures a unique violation means (another writer took the value between our check and our write) */
   onUniqueViolation?: () => Failure[];
@@ -74,6 +74,9 @@ export async function writeTransaction<T>(tenant: Tenant, work: (tx: Tx, feed: F
             return { table: 'contact_changes', rows };
           },
         };
+        const timeouts = tenant.settings.statementTimeouts;
+        const timeout = timeouts && (options.bulk ? timeouts.bulk : timeouts.write);
+        if (timeouts && timeout !== timeouts.read) await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.trunc(timeout!)}`);
         const value = await work(tx, feed);
         if (pending.length > 0) await tx.contactChange.createMany({ data: pending });
         recorded.push(...pending);

@@ -7,7 +7,7 @@ import { builder } from '../../graphql/builder.js';
 import { decodeIdOf, NIL_UUID } from '../common/ids.js';
 import { ContactNode, ContactTypeEnum } from './contact.graphql.js';
 import { MAX_PAGE_SIZE } from '../common/paging.js';
-import { contactPageStatement, type ContactPageRow, listContactIds } from './contact-list.js';
+import { type ContactPage, contactPageStatement, type ContactPageRow, listContactIds } from './contact-list.js';
 import { NotCompiled, type RootRead } from '../../graphql/compiled-reads.js';
 
 const TagsMatch = builder.enumType('TagsMatch', {
@@ -115,7 +115,7 @@ export async function resolveContactConnection(
 ) {
   const { tenant } = context;
   // read with the page when the client asks for it: one statement, not two
-  const page = await listContactIds(tenant, pageOptions(args, scope, selectsField(info, 'totalCount')));
+  const page = await listContactIds(tenant, pageOptions(args, scope, selectsField(info, 'totalCount') || selectsField(info, 'totalCountIsExact')));
   const ids = page.rows.map((row) => row.id);
   const contacts = ids.length
     ? await tenant.prisma.contact.findMany({
@@ -137,7 +137,7 @@ export async function resolveContactConnection(
       startCursor: page.rows[0]?.cursor ?? null,
       endCursor: page.rows.at(-1)?.cursor ?? null,
     },
-    totalCount: page.totalCount,
+    count: page.count,
   };
 }
 
@@ -149,7 +149,8 @@ export async function resolveContactConnection(
 const readContactConnection: RootRead = async ({ args, nodes, tenant, statement, params, rows: run, json, subFields }) => {
   const connection = subFields('ContactConnection', nodes);
   const selected = (fields: Map<string, FieldNode[]>, name: string) => [...fields].filter(([, below]) => below[0]!.name.value === name);
-  const page = contactPageStatement(tenant, pageOptions(args as ConnectionArgs, {}, selected(connection, 'totalCount').length > 0));
+  const counts = selected(connection, 'totalCount').length + selected(connection, 'totalCountIsExact').length > 0;
+  const page = contactPageStatement(tenant, pageOptions(args as ConnectionArgs, {}, counts));
   params.push(...page.sql.values);
   // a JSON column per `node` below each `edges`, which aliases can select more than once
   const columns = new Map<string, string>();
@@ -179,7 +180,8 @@ const readContactConnection: RootRead = async ({ args, nodes, tenant, statement,
   for (const [key, below] of connection) {
     const name = below[0]!.name.value;
     if (name === '__typename') answer[key] = 'ContactConnection';
-    else if (name === 'totalCount') answer[key] = await answered.totalCount();
+    else if (name === 'totalCount' && !below.some((node) => node.arguments?.length)) answer[key] = (await answered.count()).total;
+    else if (name === 'totalCountIsExact') answer[key] = (await answered.count()).exact;
     else if (name === 'pageInfo') answer[key] = Object.fromEntries([...subFields('PageInfo', below)].map(([infoKey, info]) => [infoKey, pageInfo[info[0]!.name.value]]));
     else if (name === 'edges') {
       const edge = subFields('ContactEdge', below);
@@ -196,14 +198,22 @@ const readContactConnection: RootRead = async ({ args, nodes, tenant, statement,
   return answer;
 };
 
+const countOf = (connection: unknown) => connection as { count: ContactPage['count'] };
+
 export const ContactConnection = builder.connectionObject({
   type: ContactNode,
   name: 'ContactConnection',
   description: 'A page of contacts (Relay cursor connection).',
   fields: (c) => ({
     totalCount: c.int({
-      description: 'How many contacts the filter matches (costs one more query).',
-      resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+      description:
+        'How many contacts the filter matches: counted up to 10,000 (the server\'s TOTAL_COUNT_EXACT_LIMIT), past that PostgreSQL\'s estimate (at least the limit + 1; `totalCountIsExact` says which). `exact: true` counts every match, which takes time proportional to their number.',
+      args: { exact: c.arg.boolean({ defaultValue: false, required: true, description: 'Count every match, however many.' }) },
+      resolve: async (connection, args) => (await countOf(connection).count({ exact: args.exact })).total,
+    }),
+    totalCountIsExact: c.boolean({
+      description: 'Whether totalCount (without `exact`) is a count (true) or an estimate (false: more contacts match than the server counts one by one).',
+      resolve: async (connection) => (await countOf(connection).count()).exact,
     }),
   }),
 }, { description: 'A contact in a page of contacts, with its cursor.' });

@@ -63,7 +63,14 @@ function claimWithinBatch(prepared: PreparedContact[], claimed: Map<string, numb
 export async function createContacts(
   tenant: Tenant,
   inputs: ContactFieldsInput[],
-  options: { allOrNone: boolean; dryRun?: boolean; extra?: (tx: Tx, created: CreatedContact[]) => Promise<void>; writeAfter?: Promise<unknown> },
+  options: {
+    allOrNone: boolean;
+    dryRun?: boolean;
+    extra?: (tx: Tx, created: CreatedContact[]) => Promise<void>;
+    writeAfter?: Promise<unknown>;
+    /** false: a write of one contact (createContact's), under the writes' statement timeout rather than the bulk writes' */
+    bulk?: boolean;
+  },
 ): Promise<Result<CreatedContact>[]> {
   requireSensitiveScope(tenant, inputs.map((fields, index) => ({ path: ['contacts', index], fields })));
   for (let attempt = 1; ; attempt += 1) {
@@ -95,7 +102,7 @@ export async function createContacts(
         await writeContacts(tenant, writable.map((index) => prepared[index]!), async (tx, resolutions) => {
           attach(resolutions);
           await options.extra?.(tx, writable.map((index) => created[index]!));
-        }),
+        }, { bulk: options.bulk ?? true }),
       );
       return answer(created);
     } catch (error) {
@@ -172,7 +179,7 @@ export async function createContact(
   requireSensitiveScope(tenant, [{ path: [], fields: input }]);
   const key = options.idempotencyKey?.trim();
   if (!key || options.dryRun) {
-    const [result] = await createContacts(tenant, [input], { allOrNone: true, dryRun: options.dryRun ?? false });
+    const [result] = await createContacts(tenant, [input], { allOrNone: true, dryRun: options.dryRun ?? false, bulk: false });
     return result!;
   }
   if (!key.isWellFormed()) return fail({ code: 'VALIDATION', message: ILL_FORMED_TEXT, path: ['idempotencyKey'] });
@@ -184,6 +191,7 @@ export async function createContact(
     try {
       const [result] = await createContacts(tenant, [input], {
         allOrNone: true,
+        bulk: false,
         extra: async (tx, [created]) => {
           const { organizationId } = tenant;
           const cutoff = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS);

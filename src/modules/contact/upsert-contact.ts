@@ -246,7 +246,7 @@ async function upsertTogether(tenant: Tenant, run: KeyedItem[]): Promise<(Result
   });
   if (writes.length > 0) {
     try {
-      const written = await writeTransaction(tenant, (tx, feed) => writePlannedUpdates(tx, tenant, feed, writes.map((w) => w.plan)));
+      const written = await writeTransaction(tenant, (tx, feed) => writePlannedUpdates(tx, tenant, feed, writes.map((w) => w.plan)), { bulk: true });
       if (written.ok) for (const { index, plan } of writes) results[index] = upsertOutcomeOf(plan.current.id, ok({ id: plan.current.id, changedFields: plan.changed }));
     } catch (error) {
       // rolled back: each runs on its own, as updateContact retries or answers it
@@ -299,7 +299,8 @@ export async function inOneTransaction<T>(tenant: Tenant, work: (inside: Tenant)
       // The items' writes run their own writeTransaction (a savepoint each) on the full client.
       const prisma = tx as unknown as PrismaClient;
       const events = { ...tenant.events, publish: (...args: Parameters<Tenant['events']['publish']>) => void announcements.push(args) };
-      return work(createTenant(tenant, prisma, events));
+      // the transaction's statement timeout is set: the items' savepoints keep it
+      return work(createTenant({ ...tenant, settings: { ...tenant.settings, statementTimeouts: null } }, prisma, events));
     },
     { bulk: true },
   );

@@ -172,6 +172,7 @@ export async function writeContacts(
   tenant: Tenant,
   contacts: PreparedContact[],
   extra?: (tx: Tx, resolutions: CompanyResolution[][]) => Promise<void>,
+  options: { bulk?: boolean } = {},
 ): Promise<CompanyResolution[][]> {
   const { organizationId } = tenant;
   const written = await writeTransaction(tenant, async (tx, feed) => {
@@ -195,7 +196,7 @@ export async function writeContacts(
     );
     await extra?.(tx, resolutions);
     return resolutions;
-  });
+  }, options);
   // A failure the caller's `extra` aborted with stays its to catch.
   if (!written.ok) throw new FailureAbort(written.failures);
   return written.value;
