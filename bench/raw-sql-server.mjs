@@ -129,6 +129,8 @@ const likeEscaped = (text) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * its keyset), ordered by created_at ascending then id; totalCount ignores the cursor.
  */
 const pageStatements = new Map();
+/** contactgraph's TOTAL_COUNT_EXACT_LIMIT default: totalCount counts this many, then estimates */
+const EXACT_COUNT_LIMIT = 1_000;
 function pageStatement({ search, type, after }) {
   const shape = `${search != null ? 's' : ''}${type != null ? 't' : ''}${after != null ? 'a' : ''}`;
   let statement = pageStatements.get(shape);
@@ -160,18 +162,20 @@ WITH page AS (
    ORDER BY c.created_at ASC, c.id ASC
    LIMIT ${limit}
 )
-SELECT (SELECT count(*)::int FROM contacts c WHERE ${where.join(' AND ')}) AS total,
+SELECT (SELECT count(*)::int FROM (SELECT 1 FROM contacts c WHERE ${where.join(' AND ')} LIMIT ${EXACT_COUNT_LIMIT + 1}) c) AS total,
        c.id::text AS id,
        ${iso('c.created_at')} AS sort_value,
        ${nodeJson(user)} AS node
   FROM page c
  ORDER BY c.created_at ASC, c.id ASC`;
     // an empty page has no row to carry the count: then this one
-    const countText = `SELECT count(*)::int AS n FROM contacts c WHERE ${where.join(' AND ')}`;
+    const countText = `SELECT count(*)::int AS n FROM (SELECT 1 FROM contacts c WHERE ${where.join(' AND ')} LIMIT ${EXACT_COUNT_LIMIT + 1}) c`;
     const countOrder = order.filter((key) => !['afterValue', 'afterId', 'limit', 'user'].includes(key));
     statement = {
       page: { name: `page-${shape || 'plain'}`, text, order },
       count: { name: `count-${shape || 'plain'}`, text: countText, order: countOrder },
+      // past the exact limit, PostgreSQL's estimate (unnamed: planned for these values)
+      estimate: { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM contacts c WHERE ${where.join(' AND ')}`, order: countOrder },
     };
     pageStatements.set(shape, statement);
   }
@@ -285,7 +289,8 @@ async function answerList(res, auth, { first, after, search, type }) {
     user: auth.user_id,
   };
   const { rows } = await query(statement.page, values);
-  const total = rows[0]?.total ?? (await query(statement.count, values)).rows[0].n;
+  const counted = rows[0]?.total ?? (await query(statement.count, values)).rows[0].n;
+  const total = counted <= EXACT_COUNT_LIMIT ? counted : Math.max(EXACT_COUNT_LIMIT + 1, Math.round((await query(statement.estimate, values)).rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
   const page = rows.slice(0, first);
   const edges = page.map((row) => `{"cursor":"${cursorOf(row.sort_value, row.id)}","node":${row.node}}`);
   const last = page.at(-1);

@@ -21,7 +21,7 @@ describe('the configuration of the pool and the timeouts', () => {
     expect(config).toMatchObject({ databasePoolSize: 3, statementTimeouts: { read: 1500, write: 2500, bulk: 0, export: 90000 }, exactCountLimit: 500 });
     expect(databaseOptions(config)).toEqual({ url: 'postgres://db.invalid/x', poolSize: 3, statementTimeoutMs: 1500 });
     expect(databaseOptions(config, config.statementTimeouts.export)).toMatchObject({ statementTimeoutMs: 90000 });
-    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, statementTimeouts: { read: 5000, write: 5000, bulk: 60000, export: 60000 }, exactCountLimit: 10000 });
+    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, statementTimeouts: { read: 5000, write: 5000, bulk: 60000, export: 60000 }, exactCountLimit: 1000 });
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE must be at least 1/);
     expect(() => loadConfig({ STATEMENT_TIMEOUT_READ_MS: '1.5' })).toThrow(/STATEMENT_TIMEOUT_READ_MS must be a non-negative integer/);
   });

@@ -93,7 +93,13 @@ function statementHub(prisma: PrismaClient, enabled: boolean | undefined) {
  * the CPU of a contact read); the memory starts over past 1,000 texts.
  */
 const statementNames = new Map<string, string>();
+/**
+ * Leads a statement to be parsed and planned on each run, for its values (unnamed): one whose
+ * best plan depends on them more than parsing it costs (a count of a tag's contacts).
+ */
+export const PLANNED_EACH_RUN = '/* planned each run */ ';
 function statementName(sql: string) {
+  if (sql.startsWith(PLANNED_EACH_RUN)) return undefined;
   let name = statementNames.get(sql);
   if (name === undefined) {
     if (statementNames.size >= 1000) statementNames.clear();
@@ -188,7 +194,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     // Named statements are parsed once per connection: later runs send only their parameters.
     // Prisma's statements for a page of contacts with its relations run to many kilobytes of
     // SQL, which PostgreSQL would otherwise receive and parse again on every request.
-    adapter: new PrismaPg(pool, { statementNameGenerator: ({ sql }) => statementName(sql) }),
+    // (its type says a string; pg sends a statement without a name unnamed)
+    adapter: new PrismaPg(pool, { statementNameGenerator: ({ sql }) => statementName(sql) as string }),
     ...withStatementEvents(options.recordStatements),
   });
   const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({

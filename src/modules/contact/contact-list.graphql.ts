@@ -1,6 +1,5 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
-import { type FieldNode, getNamedType, type GraphQLResolveInfo, isObjectType } from 'graphql';
-import { collectSubFields } from '@graphql-tools/utils';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context.js';
 import { ContactType } from '../../db/generated/prisma/enums.js';
 import { builder } from '../../graphql/builder.js';
@@ -79,7 +78,7 @@ interface ConnectionArgs {
 }
 
 /** What a connection's arguments ask of contact-list.ts. */
-function pageOptions(args: ConnectionArgs, scope: { groupId?: string; companyId?: string }, countTotal: boolean) {
+function pageOptions(args: ConnectionArgs, scope: { groupId?: string; companyId?: string } = {}) {
   const filter = args.filter ?? {};
   const field = args.orderBy?.field ?? 'UPDATED_AT';
   return {
@@ -91,16 +90,7 @@ function pageOptions(args: ConnectionArgs, scope: { groupId?: string; companyId?
     },
     orderBy: { field, direction: args.orderBy?.direction ?? DEFAULT_DIRECTION[field] },
     page: args,
-    countTotal,
   };
-}
-
-/** Whether the selection below the field (fragments, @include/@skip applied) has `name`. */
-function selectsField(info: GraphQLResolveInfo, name: string) {
-  const type = getNamedType(info.returnType);
-  if (!isObjectType(type)) return false;
-  const { fields, patches } = collectSubFields(info.schema, info.fragments, info.variableValues, type, [...info.fieldNodes]);
-  return [fields, ...patches.map((patch) => patch.fields)].some((collected) => [...collected.values()].some((nodes) => nodes[0]!.name.value === name));
 }
 
 /**
@@ -114,8 +104,7 @@ export async function resolveContactConnection(
   scope: { groupId?: string; companyId?: string } = {},
 ) {
   const { tenant } = context;
-  // read with the page when the client asks for it: one statement, not two
-  const page = await listContactIds(tenant, pageOptions(args, scope, selectsField(info, 'totalCount') || selectsField(info, 'totalCountIsExact')));
+  const page = await listContactIds(tenant, pageOptions(args, scope));
   const ids = page.rows.map((row) => row.id);
   const contacts = ids.length
     ? await tenant.prisma.contact.findMany({
@@ -149,8 +138,7 @@ export async function resolveContactConnection(
 const readContactConnection: RootRead = async ({ args, nodes, tenant, statement, params, rows: run, json, subFields }) => {
   const connection = subFields('ContactConnection', nodes);
   const selected = (fields: Map<string, FieldNode[]>, name: string) => [...fields].filter(([, below]) => below[0]!.name.value === name);
-  const counts = selected(connection, 'totalCount').length + selected(connection, 'totalCountIsExact').length > 0;
-  const page = contactPageStatement(tenant, pageOptions(args as ConnectionArgs, {}, counts));
+  const page = contactPageStatement(tenant, pageOptions(args as ConnectionArgs));
   params.push(...page.sql.values);
   // a JSON column per `node` below each `edges`, which aliases can select more than once
   const columns = new Map<string, string>();
@@ -207,7 +195,7 @@ export const ContactConnection = builder.connectionObject({
   fields: (c) => ({
     totalCount: c.int({
       description:
-        'How many contacts the filter matches: counted up to 10,000 (the server\'s TOTAL_COUNT_EXACT_LIMIT), past that PostgreSQL\'s estimate (at least the limit + 1; `totalCountIsExact` says which). `exact: true` counts every match, which takes time proportional to their number.',
+        'How many contacts the filter matches: counted up to 1,000 (the server\'s TOTAL_COUNT_EXACT_LIMIT), past that PostgreSQL\'s estimate (at least the limit + 1; `totalCountIsExact` says which). `exact: true` counts every match, which takes time proportional to their number.',
       args: { exact: c.arg.boolean({ defaultValue: false, required: true, description: 'Count every match, however many.' }) },
       resolve: async (connection, args) => (await countOf(connection).count({ exact: args.exact })).total,
     }),
