@@ -73,6 +73,16 @@ function fail(message) {
   process.exit(1);
 }
 
+/** Where the seed's time went, in a line. */
+function seedSummary(t) {
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const load = t.copyMs !== undefined
+    ? `loading ${s(t.loadMs)}: COPY ${s(t.copyMs)}, waiting for rows ${s(t.waitMs)} (built in ${s(t.buildMs)} by ${t.workers} worker thread${t.workers === 1 ? '' : 's'})`
+    : `building rows ${s(t.buildMs)}, inserting ${s(t.insertMs)}`;
+  const indexes = t.indexMs !== undefined ? `, indexes made again ${s(t.indexMs)}, foreign keys ${s(t.foreignKeyMs)}` : '';
+  return `${s(t.totalMs)} (${load}${indexes}, ANALYZE ${s(t.analyzeMs)})`;
+}
+
 const round = (value, digits = 1) => (value == null || Number.isNaN(value) ? null : Number(value.toFixed(digits)));
 
 async function freePort() {
@@ -170,9 +180,11 @@ const user = await createUser(db.prisma, { organizationId: organization.id, emai
 const { key, record: keyRecord } = await createApiKey(db.prisma, { organizationId: organization.id, userId: user.id, scopes: [...SCOPES] });
 const tenant = { organizationId: organization.id, userId: user.id, apiKeyId: keyRecord.id, apiKeyPrefix: keyRecord.prefix };
 
-log(`seeding ${contactCount} contacts (2,000 companies, 20 groups with 3 custom fields each)…`);
-const seeded = await seed(db, tenant, { count: contactCount, organizationName, log: (line) => (/000\//.test(line) ? log(line) : null) });
-log(`seeded in ${(seeded.timings.totalMs / 1000).toFixed(1)} s (building rows ${(seeded.timings.buildMs / 1000).toFixed(1)} s, inserting ${(seeded.timings.insertMs / 1000).toFixed(1)} s, ANALYZE ${(seeded.timings.analyzeMs / 1000).toFixed(1)} s)`);
+log(`seeding ${contactCount.toLocaleString('en')} contacts (2,000 companies, 20 groups with 3 custom fields each)…`);
+// a database the bench made for itself (or its own PGlite folder) loads with its indexes deferred
+const seeded = await seed(db, tenant, { count: contactCount, organizationName, url: databaseUrl, deferIndexes: benchDatabaseCreated || options.pglite, log });
+const seedPeakRssMB = process.resourceUsage().maxRSS / 1024;
+log(`seeded in ${seedSummary(seeded.timings)}; peak RSS ${seedPeakRssMB.toFixed(0)} MB`);
 
 // ---------------------------------------------------------------------------------------------
 // 2. In-process: the seeded rows are the API's, and how many statements each operation sends
@@ -289,7 +301,7 @@ log(`  ok: ${checkIndexes.length} contacts written by createContact, ${CONTACT_T
 const feedCursors = (
   await db.sql.query('SELECT txid::text AS txid, seq::text AS seq FROM contact_changes WHERE organization_id = $1::uuid ORDER BY txid, seq', [tenant.organizationId])
 ).map((row) => Buffer.from(`${row.txid}:${row.seq}`).toString('base64url'));
-const contactIds = seeded.contacts.map((c) => c.id);
+const contactIds = seeded.contactIds;
 
 // The cursors contactgraph gives out for each filter of the varied list reads (pages of 100,
 // only the cursors selected): a page after any but the last is not empty.
@@ -749,7 +761,7 @@ const importTable = imports
       ...imports.map((r) => `| ${r.label} | ${fmt(r.rowsPerSec, 0)} | ${fmt(r.seconds)} | ${r.created} | ${r.updated} | ${r.unchanged} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.dbCpuPct, 0)} |`),
     ].join('\n')
   : null;
-const seedS = seeded.timings.totalMs / 1000;
+const benchPeakRssMB = process.resourceUsage().maxRSS / 1024;
 const notes = [
   ratios.length
     ? `**contactgraph / raw-SQL req/s: ${ratios.map((r) => `${r.label} ${fmt(r.reqPerSec, 2)}`).join(', ')}** (the reference's answers were checked equal to contactgraph's before measuring: ${Object.entries(equality.compared).map(([what, n]) => `${what} ${n}`).join(', ')}; it sends every statement named and prepared)`
@@ -760,7 +772,7 @@ const notes = [
   `Reads vary: (a)/(a100) each ask a random page of the canonical query's selection and order (bench/lib/queries.mjs LIST_QUERY) — a fifth from the start, the rest after a random cursor contactgraph gave out for that list — with the canonical tag filter alone (half), plus a search (${LIST_FILTERS.filter((f) => f.search).map((f) => JSON.stringify(f.search)).join(', ')}; a quarter) or a type (a quarter); (b) a random seeded id; (e) a random position of the feed. One seeded PRNG per operation and phase (warm-up, measurement), so contactgraph and the reference get the same requests in the same order.`,
   `Idle RSS after start (\`contactgraph serve\` ready, a second later, before any GraphQL request): ${fmt(idleRssMB, 0)} MB.`,
   coldStart ? `Cold start (\`contactgraph serve\` on an existing PGlite data folder, spawn → first 200 on /healthz): median ${coldStart.medianMs} ms (runs: ${coldStart.runsMs.join(', ')} ms).` : null,
-  `Data: ${contactCount.toLocaleString('en')} contacts seeded in ${seedS.toFixed(1)} s (+${verification.contacts.length} written by createContact to check the seeder against), each with 1–3 of 2,000 companies, 2 emails, 1 phone, 2 of 20 groups, 3 custom values (TEXT, NUMBER, SINGLE_SELECT), 1 external ref; half have an address, 30 % a URL. Seed ${'20261122'}.`,
+  `Data: ${contactCount.toLocaleString('en')} contacts seeded in ${seedSummary(seeded.timings)}; the bench process's peak RSS ${fmt(seedPeakRssMB, 0)} MB after the seed, ${fmt(benchPeakRssMB, 0)} MB in all (+${verification.contacts.length} written by createContact to check the seeder against), each with 1–3 of 2,000 companies, 2 emails, 1 phone, 2 of 20 groups, 3 custom values (TEXT, NUMBER, SINGLE_SELECT), 1 external ref; half have an address, 30 % a URL. Seed ${'20261122'}.`,
   `Load: autocannon, ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up, loopback; req/s counts checked 200 answers without errors. Statements/request: counted in-process (Prisma query events, authentication included; Prisma reports a transaction's COMMIT but not its BEGIN, so writes make one round trip more); the reference server sends 2 (the key, then the page or the contact). Server CPU ms/request = server CPU time / answered requests (less sensitive to other load than req/s).`,
   `One request alone (in-process, no concurrency): ${OPERATIONS.map((op) => `${op.name} ${fmt(statements[op.name].singleRequestMs, 0)} ms`).join(', ')}.`,
   ...rows.filter((r) => r.ok === 0).map((r) => `${r.label}: no request completed within ${r.durationS} s at ${r.connections} connection(s) (autocannon drops requests still in flight at the end).`),
@@ -773,6 +785,7 @@ const json = {
   options: { duration, warmup, contacts: contactCount, pglite: options.pglite, connections: CONNECTIONS },
   machine,
   dataset: { rowCounts: seeded.rowCounts, seedTimings: seeded.timings, seed: 20261122 },
+  benchPeakRssMB: { afterSeed: seedPeakRssMB, inAll: benchPeakRssMB },
   verification,
   equality,
   ratio,
