@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --duration 10] [-- --pglite] [-- --sections load,write-reference]
+// npm run bench [-- --duration 10] [-- --pglite] [-- --contacts 1000000 --sections scale]
 //
 // Seeds a database reproducibly, checks the seeded rows are what createContact writes, counts
 // the SQL statements of each operation in-process, then drives `contactgraph serve` (a child
@@ -32,6 +32,7 @@ import { CONTACT_TABLES, contactInputAt, idAt, rowsFor } from './lib/data.mjs';
 import { bodies, CANONICAL, checkResponse, CONTACT_QUERY, CREATE_CONTACT, CURSORS_QUERY, LIST_FILTERS, seedOf } from './lib/operations.mjs';
 import { cpuTicks, postgresSampler, processSampler, rssMB } from './lib/proc.mjs';
 import { createRandom } from './lib/prng.mjs';
+import { measureScale, MEASURED, planScale, WARM_UPS } from './lib/scale.mjs';
 import { insertRows, seed } from './lib/seed.mjs';
 import { batchRows, indexCosts, writeBatches, writeContacts } from './lib/write-reference.mjs';
 import { writeCreateFile, writeUpsertFile } from './lib/import-file.mjs';
@@ -40,7 +41,7 @@ const ROOT = path.resolve(new URL('..', import.meta.url).pathname);
 const RESULTS = path.join(ROOT, 'bench', 'results');
 const CONNECTIONS = 10;
 /** What a run can measure after seeding and checking the seeder against createContact (--sections; all by default). */
-const SECTIONS = ['statements', 'load', 'write-reference', 'import', 'cold-start'];
+const SECTIONS = ['statements', 'load', 'scale', 'write-reference', 'import', 'cold-start'];
 
 const { values: options } = parseArgs({
   options: {
@@ -307,6 +308,16 @@ log(`  ok: ${checkIndexes.length} contacts written by createContact, ${CONTACT_T
 
 const contactIds = seeded.contactIds;
 
+// The scale section's company of one contact, deep-page cursors and feed positions, in-process
+// before anything else writes (on PGlite, the server holds the database once it runs).
+let scalePlan = null;
+if (sections.has('scale')) {
+  log('scale: planning the requests (a company of one contact, the middle of each list, feed positions)…');
+  scalePlan = await planScale({ sql: db.sql, gql, organizationId: tenant.organizationId, cat: seeded.cat, contactIds }).catch((error) => fail(error.message));
+  const { group, tag } = scalePlan.facts;
+  log(`  ${scalePlan.facts.contacts.toLocaleString('en')} contacts; the group "${group.name}" holds ${(group.share * 100).toFixed(1)} %, the tag "${tag.tag}" ${(tag.share * 100).toFixed(1)} %; each deep page checked against SQL`);
+}
+
 // The load's and the statement counts' requests: every position of the seeded feed, and the
 // cursors contactgraph gives out for each filter of the varied list reads (pages of 100, only
 // the cursors selected; a page after any but the last is not empty).
@@ -390,7 +401,7 @@ let shuttingDown = false;
 let server = null;
 let baseUrl = null;
 let idleRssMB = null;
-if (sections.has('load')) {
+if (sections.has('load') || sections.has('scale')) {
   server = spawnNode(['bin/contactgraph.js', 'serve'], serverEnv, path.join(logDir, 'server.log'));
   server.once('exit', (code, signal) => {
     if (!shuttingDown) fail(`contactgraph exited (${code ?? signal}) during the benchmark; see ${logDir}/server.log`);
@@ -454,6 +465,16 @@ if (rawUrl) {
   if (unknown.contact !== null) fail('an unknown contact id answered a contact');
   equality.checked = true;
   log(`raw-SQL answers equal contactgraph's (${Object.entries(equality.compared).map(([what, n]) => `${what} ${n}`).join(', ')}; same key order: ${equality.sameKeyOrder})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3b. Scale: single requests one at a time, the reads on the data as seeded (before the load
+// writes), the writes after the load's
+
+let scale = null;
+if (scalePlan) {
+  log(`scale: one request at a time, ${WARM_UPS} warm-ups then ${MEASURED} measured of each…`);
+  scale = { facts: scalePlan.facts, rows: await measureScale(scalePlan.reads, { url: baseUrl, headers, log }).catch((error) => fail(error.message)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -570,6 +591,7 @@ if (sections.has('load')) {
   rows.push({ ...(await measure(byName.createContacts, { warm: 0 })), statementsPerRequest: statements.createContacts?.count ?? null });
   rows.push({ ...(await measure(byName.upsertContacts, { warm: 0 })), statementsPerRequest: statements.upsertContacts?.count ?? null });
 }
+if (scalePlan) scale.rows.push(...(await measureScale(scalePlan.writes, { url: baseUrl, headers, log }).catch((error) => fail(error.message))));
 shuttingDown = true;
 if (server) await stop(server);
 if (raw) await stop(raw);
@@ -782,6 +804,13 @@ const importTable = imports
       ...imports.map((r) => `| ${r.label} | ${fmt(r.rowsPerSec, 0)} | ${fmt(r.seconds)} | ${r.created} | ${r.updated} | ${r.unchanged} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.dbCpuPct, 0)} |`),
     ].join('\n')
   : null;
+const scaleTable = scale
+  ? [
+      `| scale (${scale.facts.contacts.toLocaleString('en')} contacts): one request at a time to \`contactgraph serve\`, ${WARM_UPS} warm-ups then ${MEASURED} measured | median ms | p90 ms |`,
+      '| --- | ---: | ---: |',
+      ...scale.rows.map((r) => `| ${r.label} | ${fmt(r.medianMs)} | ${fmt(r.p90Ms)} |`),
+    ].join('\n')
+  : null;
 const benchPeakRssMB = process.resourceUsage().maxRSS / 1024;
 const notes = [
   ratios.length
@@ -792,6 +821,8 @@ const notes = [
     : null,
   sections.has('load') && `Reads vary: (a)/(a100) each ask a random page of the canonical query's selection and order (bench/lib/queries.mjs LIST_QUERY) — a fifth from the start, the rest after a random cursor contactgraph gave out for that list — with the canonical tag filter alone (half), plus a search (${LIST_FILTERS.filter((f) => f.search).map((f) => JSON.stringify(f.search)).join(', ')}; a quarter) or a type (a quarter); (b) a random seeded id; (e) a random position of the feed. One seeded PRNG per operation and phase (warm-up, measurement), so contactgraph and the reference get the same requests in the same order.`,
   server && `Idle RSS after start (\`contactgraph serve\` ready, a second later, before any GraphQL request): ${fmt(idleRssMB, 0)} MB.`,
+  scale &&
+    `Scale: each row one kind of request, sent alone (no concurrency) over loopback, timed from sending to the answer's last byte; median and p90 are nearest-rank over the ${MEASURED} measured. Lists: the canonical query's node selection (bench/lib/queries.mjs PAGE_QUERY), first: 20, with the canonical filter and order unless the row says otherwise, totalCount selected unless the row says without. The group "${scale.facts.group.name}" holds ${fmt(scale.facts.group.share * 100)} % of the contacts, the tag "${scale.facts.tag.tag}" ${fmt(scale.facts.tag.share * 100)} %, the company "${scale.facts.company.name}" ${scale.facts.company.contacts} (made with createContact after the seed). A deep page is the page after the API's cursor of the row before the middle of its list (found by SQL, checked against the API's answer). Lookups: a random seeded contact per request (a seeded PRNG per row and phase); the feed: after a random entry of the seeded feed. The reads run on the data as seeded, before the load; the writes (the load's bodies: fresh emails and refs) after the load's writes.`,
   coldStart ? `Cold start (\`contactgraph serve\` on an existing PGlite data folder, spawn → first 200 on /healthz): median ${coldStart.medianMs} ms (runs: ${coldStart.runsMs.join(', ')} ms).` : null,
   `Data: ${contactCount.toLocaleString('en')} contacts seeded in ${seedSummary(seeded.timings)}; the bench process's peak RSS ${fmt(seedPeakRssMB, 0)} MB after the seed, ${fmt(benchPeakRssMB, 0)} MB in all (+${verification.contacts.length} written by createContact to check the seeder against), each with 1–3 of 2,000 companies, 2 emails, 1 phone, 2 of 20 groups, 3 custom values (TEXT, NUMBER, SINGLE_SELECT), 1 external ref; half have an address, 30 % a URL. Seed ${'20261122'}.`,
   sections.has('load') && `Load: autocannon, ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up, loopback; req/s counts checked 200 answers without errors. Statements/request: counted in-process (Prisma query events, authentication included; Prisma reports a transaction's COMMIT but not its BEGIN, so writes make one round trip more); the reference server sends 2 (the key, then the page or the contact). Server CPU ms/request = server CPU time / answered requests (less sensitive to other load than req/s).`,
@@ -799,7 +830,7 @@ const notes = [
   ...rows.filter((r) => r.ok === 0).map((r) => `${r.label}: no request completed within ${r.durationS} s at ${r.connections} connection(s) (autocannon drops requests still in flight at the end).`),
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.postgres}; load average at start ${machine.loadAverageAtStart.join(' / ')} (other work shares this machine: treat numbers as noisy).`,
 ].filter(Boolean);
-const tables = [table, ratioTable, indexTable, importTable].filter(Boolean).join('\n\n');
+const tables = [table, ratioTable, indexTable, importTable, scaleTable].filter(Boolean).join('\n\n');
 const markdown = `# contactgraph benchmark\n\n${new Date().toISOString()} — \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`\n\n${tables}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 const json = {
   date: new Date().toISOString(),
@@ -815,6 +846,7 @@ const json = {
   idleRssMB,
   writeReference,
   imports,
+  scale,
   operations: rows,
   statements,
   totalSeconds: (performance.now() - benchStarted) / 1000,
