@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --duration 10] [-- --pglite]
+// npm run bench [-- --duration 10] [-- --pglite] [-- --contacts 1000000 --sections scale]
 //
 // Seeds a database reproducibly, checks the seeded rows are what createContact writes, counts
 // the SQL statements of each operation in-process, then drives `contactgraph serve` (a child
@@ -32,6 +32,7 @@ import { CONTACT_TABLES, contactInputAt, idAt, rowsFor } from './lib/data.mjs';
 import { bodies, CANONICAL, checkResponse, CONTACT_QUERY, CREATE_CONTACT, CURSORS_QUERY, LIST_FILTERS, seedOf } from './lib/operations.mjs';
 import { cpuTicks, postgresSampler, processSampler, rssMB } from './lib/proc.mjs';
 import { createRandom } from './lib/prng.mjs';
+import { measureScale, MEASURED, planScale, WARM_UPS } from './lib/scale.mjs';
 import { insertRows, seed } from './lib/seed.mjs';
 import { batchRows, indexCosts, writeBatches, writeContacts } from './lib/write-reference.mjs';
 import { writeCreateFile, writeUpsertFile } from './lib/import-file.mjs';
@@ -39,6 +40,8 @@ import { writeCreateFile, writeUpsertFile } from './lib/import-file.mjs';
 const ROOT = path.resolve(new URL('..', import.meta.url).pathname);
 const RESULTS = path.join(ROOT, 'bench', 'results');
 const CONNECTIONS = 10;
+/** What a run can measure after seeding and checking the seeder against createContact (--sections; all by default). */
+const SECTIONS = ['statements', 'load', 'scale', 'write-reference', 'import', 'cold-start'];
 
 const { values: options } = parseArgs({
   options: {
@@ -46,6 +49,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '2' },
     contacts: { type: 'string', default: '10000' },
     pglite: { type: 'boolean', default: false },
+    sections: { type: 'string', default: SECTIONS.join(',') },
     'skip-cold-start': { type: 'boolean', default: false },
     'import-rows': { type: 'string', default: '100000' },
     'upsert-rows': { type: 'string', default: '20000' },
@@ -58,6 +62,10 @@ const contactCount = Number(options.contacts);
 if (!(duration > 0 && duration <= 20)) fail(`--duration must be in (0, 20] seconds, got ${options.duration}`);
 if (!(warmup >= 0 && warmup <= 10)) fail(`--warmup must be in [0, 10] seconds, got ${options.warmup}`);
 if (!(Number.isInteger(contactCount) && contactCount >= 200)) fail(`--contacts must be an integer ≥ 200, got ${options.contacts}`);
+const sections = new Set(options.sections.split(',').map((name) => name.trim()).filter(Boolean));
+const unknownSections = [...sections].filter((name) => !SECTIONS.includes(name));
+if (unknownSections.length > 0) fail(`--sections takes a comma-separated list of ${SECTIONS.join(', ')}; unknown: ${unknownSections.join(', ')}`);
+if (options['skip-cold-start']) sections.delete('cold-start');
 const importRows = Number(options['import-rows']);
 const upsertRows = Number(options['upsert-rows']);
 if (!(Number.isInteger(importRows) && importRows >= 0)) fail(`--import-rows must be an integer ≥ 0 (0: no import runs), got ${options['import-rows']}`);
@@ -71,6 +79,16 @@ function fail(message) {
   process.stderr.write(`bench: ${message}\n`);
   for (const child of children) child.kill('SIGKILL');
   process.exit(1);
+}
+
+/** Where the seed's time went, in a line. */
+function seedSummary(t) {
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const load = t.copyMs !== undefined
+    ? `loading ${s(t.loadMs)}: COPY ${s(t.copyMs)}, waiting for rows ${s(t.waitMs)} (built in ${s(t.buildMs)} by ${t.workers} worker thread${t.workers === 1 ? '' : 's'})`
+    : `building rows ${s(t.buildMs)}, inserting ${s(t.insertMs)}`;
+  const indexes = t.indexMs !== undefined ? `, indexes made again ${s(t.indexMs)}, foreign keys ${s(t.foreignKeyMs)}` : '';
+  return `${s(t.totalMs)} (${load}${indexes}, ANALYZE ${s(t.analyzeMs)})`;
 }
 
 const round = (value, digits = 1) => (value == null || Number.isNaN(value) ? null : Number(value.toFixed(digits)));
@@ -170,9 +188,11 @@ const user = await createUser(db.prisma, { organizationId: organization.id, emai
 const { key, record: keyRecord } = await createApiKey(db.prisma, { organizationId: organization.id, userId: user.id, scopes: [...SCOPES] });
 const tenant = { organizationId: organization.id, userId: user.id, apiKeyId: keyRecord.id, apiKeyPrefix: keyRecord.prefix };
 
-log(`seeding ${contactCount} contacts (2,000 companies, 20 groups with 3 custom fields each)…`);
-const seeded = await seed(db, tenant, { count: contactCount, organizationName, log: (line) => (/000\//.test(line) ? log(line) : null) });
-log(`seeded in ${(seeded.timings.totalMs / 1000).toFixed(1)} s (building rows ${(seeded.timings.buildMs / 1000).toFixed(1)} s, inserting ${(seeded.timings.insertMs / 1000).toFixed(1)} s, ANALYZE ${(seeded.timings.analyzeMs / 1000).toFixed(1)} s)`);
+log(`seeding ${contactCount.toLocaleString('en')} contacts (2,000 companies, 20 groups with 3 custom fields each)…`);
+// a database the bench made for itself (or its own PGlite folder) loads with its indexes deferred
+const seeded = await seed(db, tenant, { count: contactCount, organizationName, url: databaseUrl, deferIndexes: benchDatabaseCreated || options.pglite, log });
+const seedPeakRssMB = process.resourceUsage().maxRSS / 1024;
+log(`seeded in ${seedSummary(seeded.timings)}; peak RSS ${seedPeakRssMB.toFixed(0)} MB`);
 
 // ---------------------------------------------------------------------------------------------
 // 2. In-process: the seeded rows are the API's, and how many statements each operation sends
@@ -286,28 +306,42 @@ for (let index = contactCount + 1; index < contactCount + 2000; index += 1) {
 for (const index of checkIndexes) await verifyAgainstApi(index);
 log(`  ok: ${checkIndexes.length} contacts written by createContact, ${CONTACT_TABLES.length} tables row for row (${Object.values(verification.rowsChecked).reduce((a, b) => a + b, 0)} rows), and the GraphQL read of every field`);
 
-const feedCursors = (
-  await db.sql.query('SELECT txid::text AS txid, seq::text AS seq FROM contact_changes WHERE organization_id = $1::uuid ORDER BY txid, seq', [tenant.organizationId])
-).map((row) => Buffer.from(`${row.txid}:${row.seq}`).toString('base64url'));
-const contactIds = seeded.contacts.map((c) => c.id);
+const contactIds = seeded.contactIds;
 
-// The cursors contactgraph gives out for each filter of the varied list reads (pages of 100,
-// only the cursors selected): a page after any but the last is not empty.
-const listPools = [];
-for (const filter of LIST_FILTERS) {
-  const cursors = [];
-  for (let after = null; ; ) {
-    const res = await gql({ query: CURSORS_QUERY, variables: { first: 100, after, ...filter } });
-    const connection = res.json.data?.contacts;
-    if (!connection) fail(`paging the list with ${JSON.stringify(filter)} failed: ${res.text.slice(0, 500)}`);
-    cursors.push(...connection.edges.map((edge) => edge.cursor));
-    if (!connection.pageInfo.hasNextPage) break;
-    after = connection.pageInfo.endCursor;
-  }
-  if (cursors.length < 2) fail(`the list filter ${JSON.stringify(filter)} matches ${cursors.length} contact(s); the varied reads need at least 2`);
-  listPools.push(cursors.slice(0, -1));
+// The scale section's company of one contact, deep-page cursors and feed positions, in-process
+// before anything else writes (on PGlite, the server holds the database once it runs).
+let scalePlan = null;
+if (sections.has('scale')) {
+  log('scale: planning the requests (a company of one contact, the middle of each list, feed positions)…');
+  scalePlan = await planScale({ sql: db.sql, gql, organizationId: tenant.organizationId, cat: seeded.cat, contactIds }).catch((error) => fail(error.message));
+  const { group, tag } = scalePlan.facts;
+  log(`  ${scalePlan.facts.contacts.toLocaleString('en')} contacts; the group "${group.name}" holds ${(group.share * 100).toFixed(1)} %, the tag "${tag.tag}" ${(tag.share * 100).toFixed(1)} %; each deep page checked against SQL`);
 }
-log(`list cursors: ${LIST_FILTERS.map((filter, i) => `${JSON.stringify(filter)} ${listPools[i].length + 1}`).join(', ')}`);
+
+// The load's and the statement counts' requests: every position of the seeded feed, and the
+// cursors contactgraph gives out for each filter of the varied list reads (pages of 100, only
+// the cursors selected; a page after any but the last is not empty).
+const measuresOperations = sections.has('statements') || sections.has('load');
+const feedCursors = [];
+const listPools = LIST_FILTERS.map(() => []);
+if (measuresOperations) {
+  const feed = await db.sql.query('SELECT txid::text AS txid, seq::text AS seq FROM contact_changes WHERE organization_id = $1::uuid ORDER BY txid, seq', [tenant.organizationId]);
+  feedCursors.push(...feed.map((row) => Buffer.from(`${row.txid}:${row.seq}`).toString('base64url')));
+  for (const [i, filter] of LIST_FILTERS.entries()) {
+    const cursors = [];
+    for (let after = null; ; ) {
+      const res = await gql({ query: CURSORS_QUERY, variables: { first: 100, after, ...filter } });
+      const connection = res.json.data?.contacts;
+      if (!connection) fail(`paging the list with ${JSON.stringify(filter)} failed: ${res.text.slice(0, 500)}`);
+      cursors.push(...connection.edges.map((edge) => edge.cursor));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    if (cursors.length < 2) fail(`the list filter ${JSON.stringify(filter)} matches ${cursors.length} contact(s); the varied reads need at least 2`);
+    listPools[i].push(...cursors.slice(0, -1));
+  }
+  log(`list cursors: ${LIST_FILTERS.map((filter, i) => `${JSON.stringify(filter)} ${listPools[i].length + 1}`).join(', ')}`);
+}
 
 const make = bodies({ cat: seeded.cat, contactIds, feedCursors, listPools });
 
@@ -321,24 +355,26 @@ const OPERATIONS = [
   { name: 'changes', label: '(e) contactChanges(first: 100)' },
 ];
 
-log('counting SQL statements per operation (in-process, Prisma query events)…');
 const statements = {};
-for (const op of OPERATIONS) {
-  const next = make.stream(op.name, seedOf(op.name, 'count'));
-  const first = await gql(next()); // warms up caches and the first-call paths
-  const problem = checkResponse(op.name, first.status, first.text);
-  if (problem) fail(`${op.name}: ${problem}`);
-  const seen = [];
-  const body = next();
-  const unsubscribe = db.onStatement((sql) => seen.push(sql));
-  const t0 = performance.now();
-  const res = await gql(body);
-  const singleMs = performance.now() - t0;
-  unsubscribe();
-  const problem2 = checkResponse(op.name, res.status, res.text);
-  if (problem2) fail(`${op.name}: ${problem2}`);
-  statements[op.name] = { count: seen.length, singleRequestMs: round(singleMs), statements: seen.map((sql) => sql.replace(/\s+/g, ' ').trim().slice(0, 300)) };
-  log(`  ${op.name}: ${seen.length} statements (one request alone, in-process: ${singleMs.toFixed(0)} ms)`);
+if (sections.has('statements')) {
+  log('counting SQL statements per operation (in-process, Prisma query events)…');
+  for (const op of OPERATIONS) {
+    const next = make.stream(op.name, seedOf(op.name, 'count'));
+    const first = await gql(next()); // warms up caches and the first-call paths
+    const problem = checkResponse(op.name, first.status, first.text);
+    if (problem) fail(`${op.name}: ${problem}`);
+    const seen = [];
+    const body = next();
+    const unsubscribe = db.onStatement((sql) => seen.push(sql));
+    const t0 = performance.now();
+    const res = await gql(body);
+    const singleMs = performance.now() - t0;
+    unsubscribe();
+    const problem2 = checkResponse(op.name, res.status, res.text);
+    if (problem2) fail(`${op.name}: ${problem2}`);
+    statements[op.name] = { count: seen.length, singleRequestMs: round(singleMs), statements: seen.map((sql) => sql.replace(/\s+/g, ' ').trim().slice(0, 300)) };
+    log(`  ${op.name}: ${seen.length} statements (one request alone, in-process: ${singleMs.toFixed(0)} ms)`);
+  }
 }
 await db.close();
 
@@ -362,20 +398,25 @@ const serverEnv = {
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '', DATA_DIR: dataDir }),
 };
 let shuttingDown = false;
-const server = spawnNode(['bin/contactgraph.js', 'serve'], serverEnv, path.join(logDir, 'server.log'));
-server.once('exit', (code, signal) => {
-  if (!shuttingDown) fail(`contactgraph exited (${code ?? signal}) during the benchmark; see ${logDir}/server.log`);
-});
-const baseUrl = `http://127.0.0.1:${port}`;
-await waitFor(`${baseUrl}/readyz`);
-// idle after start: ready, a second later, before any GraphQL request
-await new Promise((resolve) => setTimeout(resolve, 1000));
-const idleRssMB = rssMB(server.pid);
-log(`contactgraph serving at ${baseUrl} (pid ${server.pid}; idle RSS ${idleRssMB?.toFixed(0)} MB)`);
+let server = null;
+let baseUrl = null;
+let idleRssMB = null;
+if (sections.has('load') || sections.has('scale')) {
+  server = spawnNode(['bin/contactgraph.js', 'serve'], serverEnv, path.join(logDir, 'server.log'));
+  server.once('exit', (code, signal) => {
+    if (!shuttingDown) fail(`contactgraph exited (${code ?? signal}) during the benchmark; see ${logDir}/server.log`);
+  });
+  baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(`${baseUrl}/readyz`);
+  // idle after start: ready, a second later, before any GraphQL request
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  idleRssMB = rssMB(server.pid);
+  log(`contactgraph serving at ${baseUrl} (pid ${server.pid}; idle RSS ${idleRssMB?.toFixed(0)} MB)`);
+}
 
 let raw;
 let rawUrl;
-if (databaseUrl) {
+if (databaseUrl && sections.has('load')) {
   const rawPort = await freePort();
   raw = spawnNode(['bench/raw-sql-server.mjs'], { PORT: String(rawPort), HOST: '127.0.0.1', DATABASE_URL: databaseUrl }, path.join(logDir, 'raw-sql.log'));
   rawUrl = `http://127.0.0.1:${rawPort}`;
@@ -424,6 +465,16 @@ if (rawUrl) {
   if (unknown.contact !== null) fail('an unknown contact id answered a contact');
   equality.checked = true;
   log(`raw-SQL answers equal contactgraph's (${Object.entries(equality.compared).map(([what, n]) => `${what} ${n}`).join(', ')}; same key order: ${equality.sameKeyOrder})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3b. Scale: single requests one at a time, the reads on the data as seeded (before the load
+// writes), the writes after the load's
+
+let scale = null;
+if (scalePlan) {
+  log(`scale: one request at a time, ${WARM_UPS} warm-ups then ${MEASURED} measured of each…`);
+  scale = { facts: scalePlan.facts, rows: await measureScale(scalePlan.reads, { url: baseUrl, headers, log }).catch((error) => fail(error.message)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,34 +563,37 @@ async function measure(op, { url = baseUrl, pid = server.pid, label = op.label, 
   return row;
 }
 
-log(`load: ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up`);
 const rows = [];
-const byName = Object.fromEntries(OPERATIONS.map((op) => [op.name, op]));
-// each read, then the same requests (same seeds) against the reference
+// each read of the load, then the same requests (same seeds) against the reference
 const REFERENCE = {
   list: { key: 'list-raw-sql', label: '(a′) same query, raw-SQL reference server' },
   list100: { key: 'list100-raw-sql', label: '(a′100) same query, raw-SQL reference server' },
   contact: { key: 'contact-raw-sql', label: '(b′) same query, raw-SQL reference server' },
 };
-for (const name of ['list', 'list100', 'contact']) {
-  rows.push({ ...(await measure(byName[name])), statementsPerRequest: statements[name].count });
-  if (raw) rows.push({ ...(await measure(byName[name], { url: rawUrl, pid: raw.pid, ...REFERENCE[name] })), statementsPerRequest: 2 });
+if (sections.has('load')) {
+  log(`load: ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up`);
+  const byName = Object.fromEntries(OPERATIONS.map((op) => [op.name, op]));
+  for (const name of ['list', 'list100', 'contact']) {
+    rows.push({ ...(await measure(byName[name])), statementsPerRequest: statements[name]?.count ?? null });
+    if (raw) rows.push({ ...(await measure(byName[name], { url: rawUrl, pid: raw.pid, ...REFERENCE[name] })), statementsPerRequest: 2 });
+  }
+  for (const name of ['changes', 'createContact']) {
+    rows.push({ ...(await measure(byName[name])), statementsPerRequest: statements[name]?.count ?? null });
+  }
+  // One createContacts of 500 takes seconds: at 10 connections few (or none) finish within a
+  // bounded run, and a warm-up would leave ten of them running into the measurement. So: first one
+  // connection for up to 20 s (its first request warms the path), then 10 connections, last.
+  const bulkSeconds = Math.min(20, duration * 2);
+  rows.push({
+    ...(await measure(byName.createContacts, { connections: 1, seconds: bulkSeconds, warm: 0, key: 'createContacts-1', label: `(d′) createContacts, 500 items, 1 connection, ${bulkSeconds} s` })),
+    statementsPerRequest: statements.createContacts?.count ?? null,
+  });
+  rows.push({ ...(await measure(byName.createContacts, { warm: 0 })), statementsPerRequest: statements.createContacts?.count ?? null });
+  rows.push({ ...(await measure(byName.upsertContacts, { warm: 0 })), statementsPerRequest: statements.upsertContacts?.count ?? null });
 }
-for (const name of ['changes', 'createContact']) {
-  rows.push({ ...(await measure(byName[name])), statementsPerRequest: statements[name].count });
-}
-// One createContacts of 500 takes seconds: at 10 connections few (or none) finish within a
-// bounded run, and a warm-up would leave ten of them running into the measurement. So: first one
-// connection for up to 20 s (its first request warms the path), then 10 connections, last.
-const bulkSeconds = Math.min(20, duration * 2);
-rows.push({
-  ...(await measure(byName.createContacts, { connections: 1, seconds: bulkSeconds, warm: 0, key: 'createContacts-1', label: `(d′) createContacts, 500 items, 1 connection, ${bulkSeconds} s` })),
-  statementsPerRequest: statements.createContacts.count,
-});
-rows.push({ ...(await measure(byName.createContacts, { warm: 0 })), statementsPerRequest: statements.createContacts.count });
-rows.push({ ...(await measure(byName.upsertContacts, { warm: 0 })), statementsPerRequest: statements.upsertContacts.count });
+if (scalePlan) scale.rows.push(...(await measureScale(scalePlan.writes, { url: baseUrl, headers, log }).catch((error) => fail(error.message))));
 shuttingDown = true;
-await stop(server);
+if (server) await stop(server);
 if (raw) await stop(raw);
 
 // ---------------------------------------------------------------------------------------------
@@ -547,7 +601,7 @@ if (raw) await stop(raw);
 // plain pg with the server stopped (bench/lib/write-reference.mjs)
 
 let writeReference = null;
-if (databaseUrl) {
+if (databaseUrl && sections.has('write-reference')) {
   log('raw write reference: the rows of (c) and (d), written by plain pg…');
   const random = createRandom(seedOf('write-reference'));
   const context = { ...seeded.context, random, newId: (ms) => idAt(random, ms, seeded.context.salt) };
@@ -602,7 +656,7 @@ if (databaseUrl) {
 // organisation, then `upsertRows` rows by external ref, half of them updating those contacts
 
 let imports = null;
-if (databaseUrl && importRows > 0) {
+if (databaseUrl && sections.has('import') && importRows > 0) {
   const importDb = await openDatabase({ url: databaseUrl });
   const importOrg = await createOrganization(importDb.prisma, `Bench import ${new Date().toISOString()}`);
   await createUser(importDb.prisma, { organizationId: importOrg.id, email: 'import@example.com', fullName: 'Import User' });
@@ -661,7 +715,7 @@ await pgClient?.end();
 // 5. Cold start on an existing PGlite data folder
 
 let coldStart = null;
-if (!options['skip-cold-start']) {
+if (sections.has('cold-start')) {
   log('cold start: `contactgraph serve` on an existing PGlite data folder until /healthz answers 200…');
   const coldDir = mkdtempSync(path.join(os.tmpdir(), 'contactgraph-bench-cold-'));
   const coldPort = await freePort();
@@ -709,16 +763,17 @@ if (writeReference) {
   ]) {
     const ours = rows.find((r) => r.key === name);
     const theirs = rows.find((r) => r.key === referenceKey);
+    if (!ours || !theirs) continue;
     ratios.push({ key: name, label, reqPerSec: ours.reqPerSec / theirs.reqPerSec, serverCpuMsPerRequest: ours.serverCpuMsPerRequest / theirs.serverCpuMsPerRequest, ours: ours.reqPerSec, theirs: theirs.reqPerSec });
   }
 }
 const ratio = ratios.find((r) => r.key === 'list')?.reqPerSec ?? null;
-const table = [
+const table = rows.length === 0 ? null : [
   '| operation | req/s | p50 ms | p90 ms | p99 ms | statements/request | server CPU % | peak RSS MB | server CPU ms/request |' + (databaseUrl ? ' PostgreSQL CPU % |' : ''),
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |' + (databaseUrl ? ' ---: |' : ''),
   ...rows.map(
     (r) =>
-      `| ${r.label} | ${fmt(r.reqPerSec)}${r.contactsPerSec ? ` (${fmt(r.contactsPerSec, 0)} contacts/s)` : ''} | ${fmt(r.latencyMs.p50, 0)} | ${fmt(r.latencyMs.p90, 0)} | ${fmt(r.latencyMs.p99, 0)} | ${r.statementsPerRequest} | ${fmt(r.serverCpuPct, 0)} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.serverCpuMsPerRequest, 1)} |` +
+      `| ${r.label} | ${fmt(r.reqPerSec)}${r.contactsPerSec ? ` (${fmt(r.contactsPerSec, 0)} contacts/s)` : ''} | ${fmt(r.latencyMs.p50, 0)} | ${fmt(r.latencyMs.p90, 0)} | ${fmt(r.latencyMs.p99, 0)} | ${r.statementsPerRequest ?? '–'} | ${fmt(r.serverCpuPct, 0)} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.serverCpuMsPerRequest, 1)} |` +
       (databaseUrl ? ` ${fmt(r.dbCpuPct, 0)} |` : ''),
   ),
 ].join('\n');
@@ -749,30 +804,40 @@ const importTable = imports
       ...imports.map((r) => `| ${r.label} | ${fmt(r.rowsPerSec, 0)} | ${fmt(r.seconds)} | ${r.created} | ${r.updated} | ${r.unchanged} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.dbCpuPct, 0)} |`),
     ].join('\n')
   : null;
-const seedS = seeded.timings.totalMs / 1000;
+const scaleTable = scale
+  ? [
+      `| scale (${scale.facts.contacts.toLocaleString('en')} contacts): one request at a time to \`contactgraph serve\`, ${WARM_UPS} warm-ups then ${MEASURED} measured | median ms | p90 ms |`,
+      '| --- | ---: | ---: |',
+      ...scale.rows.map((r) => `| ${r.label} | ${fmt(r.medianMs)} | ${fmt(r.p90Ms)} |`),
+    ].join('\n')
+  : null;
+const benchPeakRssMB = process.resourceUsage().maxRSS / 1024;
 const notes = [
   ratios.length
     ? `**contactgraph / raw-SQL req/s: ${ratios.map((r) => `${r.label} ${fmt(r.reqPerSec, 2)}`).join(', ')}** (the reference's answers were checked equal to contactgraph's before measuring: ${Object.entries(equality.compared).map(([what, n]) => `${what} ${n}`).join(', ')}; it sends every statement named and prepared)`
-    : 'No raw-SQL reference on PGlite (its data folder serves one process).',
+    : sections.has('load') ? 'No raw-SQL reference on PGlite (its data folder serves one process).' : null,
   writeReference
     ? `Raw write reference (PostgreSQL, the server stopped): the rows contactgraph writes for the same inputs (bench/lib/data.mjs rowsFor, checked row for row against createContact above), written by plain pg over ${CONNECTIONS} connections, nothing validated or looked up but (c)'s companies. (c′): 3,000 createContact inputs, a transaction each — the companies by name created when missing and read back in one statement, then one multi-row INSERT per table. (d insert) / (d copy): 20 batches of createContacts' 500 items, a transaction each, one multi-row INSERT or one COPY per table; the faster is the reference. Its CPU ms/request is the writing script's. Index costs: fresh batches with each group dropped in turn and put back after.`
     : null,
-  `Reads vary: (a)/(a100) each ask a random page of the canonical query's selection and order (bench/lib/queries.mjs LIST_QUERY) — a fifth from the start, the rest after a random cursor contactgraph gave out for that list — with the canonical tag filter alone (half), plus a search (${LIST_FILTERS.filter((f) => f.search).map((f) => JSON.stringify(f.search)).join(', ')}; a quarter) or a type (a quarter); (b) a random seeded id; (e) a random position of the feed. One seeded PRNG per operation and phase (warm-up, measurement), so contactgraph and the reference get the same requests in the same order.`,
-  `Idle RSS after start (\`contactgraph serve\` ready, a second later, before any GraphQL request): ${fmt(idleRssMB, 0)} MB.`,
+  sections.has('load') && `Reads vary: (a)/(a100) each ask a random page of the canonical query's selection and order (bench/lib/queries.mjs LIST_QUERY) — a fifth from the start, the rest after a random cursor contactgraph gave out for that list — with the canonical tag filter alone (half), plus a search (${LIST_FILTERS.filter((f) => f.search).map((f) => JSON.stringify(f.search)).join(', ')}; a quarter) or a type (a quarter); (b) a random seeded id; (e) a random position of the feed. One seeded PRNG per operation and phase (warm-up, measurement), so contactgraph and the reference get the same requests in the same order.`,
+  server && `Idle RSS after start (\`contactgraph serve\` ready, a second later, before any GraphQL request): ${fmt(idleRssMB, 0)} MB.`,
+  scale &&
+    `Scale: each row one kind of request, sent alone (no concurrency) over loopback, timed from sending to the answer's last byte; median and p90 are nearest-rank over the ${MEASURED} measured. Lists: the canonical query's node selection (bench/lib/queries.mjs PAGE_QUERY), first: 20, with the canonical filter and order unless the row says otherwise, totalCount selected unless the row says without. The group "${scale.facts.group.name}" holds ${fmt(scale.facts.group.share * 100)} % of the contacts, the tag "${scale.facts.tag.tag}" ${fmt(scale.facts.tag.share * 100)} %, the company "${scale.facts.company.name}" ${scale.facts.company.contacts} (made with createContact after the seed). A deep page is the page after the API's cursor of the row before the middle of its list (found by SQL, checked against the API's answer). Lookups: a random seeded contact per request (a seeded PRNG per row and phase); the feed: after a random entry of the seeded feed. The reads run on the data as seeded, before the load; the writes (the load's bodies: fresh emails and refs) after the load's writes.`,
   coldStart ? `Cold start (\`contactgraph serve\` on an existing PGlite data folder, spawn → first 200 on /healthz): median ${coldStart.medianMs} ms (runs: ${coldStart.runsMs.join(', ')} ms).` : null,
-  `Data: ${contactCount.toLocaleString('en')} contacts seeded in ${seedS.toFixed(1)} s (+${verification.contacts.length} written by createContact to check the seeder against), each with 1–3 of 2,000 companies, 2 emails, 1 phone, 2 of 20 groups, 3 custom values (TEXT, NUMBER, SINGLE_SELECT), 1 external ref; half have an address, 30 % a URL. Seed ${'20261122'}.`,
-  `Load: autocannon, ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up, loopback; req/s counts checked 200 answers without errors. Statements/request: counted in-process (Prisma query events, authentication included; Prisma reports a transaction's COMMIT but not its BEGIN, so writes make one round trip more); the reference server sends 2 (the key, then the page or the contact). Server CPU ms/request = server CPU time / answered requests (less sensitive to other load than req/s).`,
-  `One request alone (in-process, no concurrency): ${OPERATIONS.map((op) => `${op.name} ${fmt(statements[op.name].singleRequestMs, 0)} ms`).join(', ')}.`,
+  `Data: ${contactCount.toLocaleString('en')} contacts seeded in ${seedSummary(seeded.timings)}; the bench process's peak RSS ${fmt(seedPeakRssMB, 0)} MB after the seed, ${fmt(benchPeakRssMB, 0)} MB in all (+${verification.contacts.length} written by createContact to check the seeder against), each with 1–3 of 2,000 companies, 2 emails, 1 phone, 2 of 20 groups, 3 custom values (TEXT, NUMBER, SINGLE_SELECT), 1 external ref; half have an address, 30 % a URL. Seed ${'20261122'}.`,
+  sections.has('load') && `Load: autocannon, ${CONNECTIONS} connections, ${duration} s per operation after a ${warmup} s warm-up, loopback; req/s counts checked 200 answers without errors. Statements/request: counted in-process (Prisma query events, authentication included; Prisma reports a transaction's COMMIT but not its BEGIN, so writes make one round trip more); the reference server sends 2 (the key, then the page or the contact). Server CPU ms/request = server CPU time / answered requests (less sensitive to other load than req/s).`,
+  sections.has('statements') && `One request alone (in-process, no concurrency): ${OPERATIONS.map((op) => `${op.name} ${fmt(statements[op.name].singleRequestMs, 0)} ms`).join(', ')}.`,
   ...rows.filter((r) => r.ok === 0).map((r) => `${r.label}: no request completed within ${r.durationS} s at ${r.connections} connection(s) (autocannon drops requests still in flight at the end).`),
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.postgres}; load average at start ${machine.loadAverageAtStart.join(' / ')} (other work shares this machine: treat numbers as noisy).`,
 ].filter(Boolean);
-const tables = [table, ratioTable, indexTable, importTable].filter(Boolean).join('\n\n');
+const tables = [table, ratioTable, indexTable, importTable, scaleTable].filter(Boolean).join('\n\n');
 const markdown = `# contactgraph benchmark\n\n${new Date().toISOString()} — \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`\n\n${tables}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 const json = {
   date: new Date().toISOString(),
-  options: { duration, warmup, contacts: contactCount, pglite: options.pglite, connections: CONNECTIONS },
+  options: { duration, warmup, contacts: contactCount, pglite: options.pglite, connections: CONNECTIONS, sections: SECTIONS.filter((name) => sections.has(name)) },
   machine,
   dataset: { rowCounts: seeded.rowCounts, seedTimings: seeded.timings, seed: 20261122 },
+  benchPeakRssMB: { afterSeed: seedPeakRssMB, inAll: benchPeakRssMB },
   verification,
   equality,
   ratio,
@@ -781,6 +846,7 @@ const json = {
   idleRssMB,
   writeReference,
   imports,
+  scale,
   operations: rows,
   statements,
   totalSeconds: (performance.now() - benchStarted) / 1000,

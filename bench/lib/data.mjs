@@ -280,4 +280,31 @@ export async function rowsFor(input, { contactId, createdAt, random, organizatio
 /** The tables a contact's rows go to, in the order writeContacts inserts them. */
 export const CONTACT_TABLES = ['contacts', 'contact_emails', 'external_refs', 'contact_phones', 'contact_addresses', 'contact_urls', 'contact_companies', 'group_memberships', 'custom_field_values', 'contact_changes'];
 
+/** What rowsFor needs to know about the organisation and its catalog. */
+export function seedContext(cat, tenant, salt) {
+  return {
+    salt,
+    organizationId: tenant.organizationId,
+    tenant,
+    cat,
+    companyIdByName: new Map(cat.companies.map((c) => [c.normalized_name, c.id])),
+    fieldById: new Map(cat.fields.map((f) => [f.id, f])),
+    groupIds: new Set(cat.groups.map((g) => g.id)),
+  };
+}
+
+/** Seeded contacts number `from` … `to` - 1: their ids, and their rows by table. */
+export async function seededRows(from, to, context) {
+  const tables = Object.fromEntries(CONTACT_TABLES.map((table) => [table, []]));
+  const contactIds = [];
+  for (let index = from; index < to; index += 1) {
+    const { input, createdAt, random } = contactInputAt(index, context.cat);
+    const contactId = idAt(random, createdAt, context.salt);
+    const rows = await rowsFor(input, { ...context, contactId, createdAt, random });
+    for (const table of CONTACT_TABLES) tables[table].push(...rows[table]);
+    contactIds.push(contactId);
+  }
+  return { contactIds, tables };
+}
+
 export { idAt };

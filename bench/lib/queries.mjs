@@ -35,6 +35,10 @@ const CANONICAL_HEAD = 'query($first: Int!)';
 const CANONICAL_ARGS = 'contacts(first: $first, filter: { tags: ["canon"] }';
 const VARIED_HEAD = 'query($first: Int!, $after: String, $search: String, $type: ContactType)';
 const VARIED_ARGS = 'contacts(first: $first, after: $after, filter: { tags: ["canon"], search: $search, type: $type }';
+/** the canonical query's filter (CANONICAL_ARGS) and order, as PAGE_QUERY's variables */
+export const CANONICAL_FILTER = { tags: ['canon'] };
+export const CANONICAL_ORDER = { field: 'CREATED_AT', direction: 'ASC' };
+if (!CANONICAL.includes('orderBy: { field: CREATED_AT, direction: ASC }')) fail('orderBy: { field: CREATED_AT, direction: ASC }');
 
 /**
  * The canonical query with its page and filter open: the same selection, order and tag filter,
@@ -56,6 +60,26 @@ export const CONTACT_QUERY = `query($id: ID!) {
   contact(by: { id: $id }) {${nodeSelection(CANONICAL)}  ssn
   }
 }`;
+
+/** `contact(by: $by)` (ContactLookup: id, email or externalRef) with the same fields as CONTACT_QUERY. */
+export const CONTACT_BY_QUERY = `query($by: ContactLookup!) {
+  contact(by: $by) {${nodeSelection(CANONICAL)}  ssn
+  }
+}`;
+
+/**
+ * A page of contacts with the canonical query's node selection, its filter and order as
+ * variables, and with or without `totalCount` (the only count field selected, whatever the
+ * canonical query selects beside it).
+ */
+const pageQuery = (withTotalCount) => `query($first: Int!, $after: String, $filter: ContactFilter, $orderBy: ContactOrder) {
+  contacts(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {${withTotalCount ? '\n    totalCount' : ''}
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node {${nodeSelection(CANONICAL)}} }
+  }
+}`;
+export const PAGE_QUERY = pageQuery(true);
+export const PAGE_QUERY_WITHOUT_TOTAL = pageQuery(false);
 
 function fail(what) {
   throw new Error(`the canonical query has no ${what}`);

@@ -8,31 +8,10 @@
 //   - `insert`: one multi-row INSERT … VALUES per table and batch, in one transaction;
 //   - `copy`: one COPY … FROM STDIN (text format) per table and batch, in one transaction.
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import pgUtils from 'pg/lib/utils.js';
-import { from as copyFrom } from 'pg-copy-streams';
 import { normalizeName } from '../../dist/modules/common/names.js';
+import { copyInto, copyText, jsonColumnsOf, quote, textOf } from './copy-text.mjs';
 import { CONTACT_TABLES, rowsFor } from './data.mjs';
-
-const quote = (name) => `"${name.replaceAll('"', '""')}"`;
-
-/** The columns of each contact table and whether each is json (a JS array there is JSON, not a PostgreSQL array). */
-async function columnTypes(client) {
-  const { rows } = await client.query(
-    `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1)`,
-    [CONTACT_TABLES],
-  );
-  const json = new Set(rows.filter((r) => r.data_type === 'json' || r.data_type === 'jsonb').map((r) => `${r.table_name}.${r.column_name}`));
-  return (table, column) => json.has(`${table}.${column}`);
-}
-
-/** A value as PostgreSQL's text input reads it; undefined is NULL, as the API's inserts leave an absent field to its default (all NULL for these columns). */
-const textOf = (isJson, value) => (value == null ? null : isJson ? JSON.stringify(value) : pgUtils.prepareValue(value));
-
-/** COPY's text format: backslash, tab, newline and carriage return escaped; NULL as \N. */
-const copyField = (text) => (text === null ? '\\N' : text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]));
 
 const named = new Map();
 /** a statement name per text: the reference prepares what it repeats, as the read reference does */
@@ -42,26 +21,19 @@ const nameOf = (text) => {
   return name;
 };
 
-function writer(method, isJson) {
+function writer(method, jsonColumns) {
   if (method === 'insert') {
     return async (client, table, rows) => {
       if (rows.length === 0) return 0;
       const columns = Object.keys(rows[0]);
       const values = [];
-      const tuples = rows.map((row) => `(${columns.map((column) => `$${values.push(textOf(isJson(table, column), row[column]))}`).join(', ')})`);
+      const tuples = rows.map((row) => `(${columns.map((column) => `$${values.push(textOf(jsonColumns.has(`${table}.${column}`), row[column]))}`).join(', ')})`);
       const text = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`;
       await client.query({ name: nameOf(text), text, values });
       return 1;
     };
   }
-  return async (client, table, rows) => {
-    if (rows.length === 0) return 0;
-    const columns = Object.keys(rows[0]);
-    const lines = rows.map((row) => `${columns.map((column) => copyField(textOf(isJson(table, column), row[column]))).join('\t')}\n`);
-    const stream = client.query(copyFrom(`COPY ${quote(table)} (${columns.map(quote).join(', ')}) FROM STDIN`));
-    await pipeline(Readable.from([lines.join('')]), stream);
-    return 1;
-  };
+  return (client, table, rows) => copyInto(client, table, copyText(table, rows, jsonColumns));
 }
 
 /** One batch's rows by table, from createContacts' input items. */
@@ -95,7 +67,7 @@ async function sampled(pgSampler, work) {
 export async function writeBatches({ url, batches, connections, method, pgSampler }) {
   const pool = new pg.Pool({ connectionString: url, max: connections, options: '-c jit=off' });
   try {
-    const write = writer(method, await columnTypes(pool));
+    const write = writer(method, await jsonColumnsOf(pool, CONTACT_TABLES));
     let next = 0;
     let statements = 0;
     const contacts = batches.reduce((sum, batch) => sum + batch.contacts.length, 0);
@@ -130,7 +102,7 @@ export async function writeBatches({ url, batches, connections, method, pgSample
 export async function writeContacts({ url, inputs, context, connections, pgSampler }) {
   const pool = new pg.Pool({ connectionString: url, max: connections, options: '-c jit=off' });
   try {
-    const write = writer('insert', await columnTypes(pool));
+    const write = writer('insert', await jsonColumnsOf(pool, CONTACT_TABLES));
     // rows built beforehand, each company id standing in as its normalised name until resolved
     const prepared = [];
     for (const input of inputs) {
