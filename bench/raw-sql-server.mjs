@@ -290,7 +290,7 @@ async function answerList(res, auth, { first, after, search, type }) {
   };
   const { rows } = await query(statement.page, values);
   const counted = rows[0]?.total ?? (await query(statement.count, values)).rows[0].n;
-  const total = counted <= EXACT_COUNT_LIMIT ? counted : Math.max(EXACT_COUNT_LIMIT + 1, Math.round((await query(statement.estimate, values)).rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
+  const total = counted <= EXACT_COUNT_LIMIT ? counted : Math.max(EXACT_COUNT_LIMIT + 1, Math.round(JSON.parse((await query(statement.estimate, values)).rows[0]['QUERY PLAN'])[0].Plan['Plan Rows']));
   const page = rows.slice(0, first);
   const edges = page.map((row) => `{"cursor":"${cursorOf(row.sort_value, row.id)}","node":${row.node}}`);
   const last = page.at(-1);

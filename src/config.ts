@@ -38,6 +38,8 @@ export interface Config {
   bulkConcurrency: number;
   /** PostgreSQL connections of a process at most */
   databasePoolSize: number;
+  /** statements prepared once per connection by name; off behind a pooler that does not track them */
+  databaseNamedStatements: boolean;
   statementTimeouts: StatementTimeouts;
   /** contacts a list counts one by one before its totalCount becomes an estimate */
   exactCountLimit: number;
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     concurrency: concurrencyOf(env),
     bulkConcurrency: positive('BULK_CONCURRENCY', DEFAULT_BULK_CONCURRENCY),
     databasePoolSize: positive('DATABASE_POOL_SIZE', 10),
+    databaseNamedStatements: flag('DATABASE_NAMED_STATEMENTS', env.DATABASE_NAMED_STATEMENTS, true),
     statementTimeouts: {
       read: integer('STATEMENT_TIMEOUT_READ_MS', env.STATEMENT_TIMEOUT_READ_MS, DEFAULT_STATEMENT_TIMEOUTS.read),
       write: integer('STATEMENT_TIMEOUT_WRITE_MS', env.STATEMENT_TIMEOUT_WRITE_MS, DEFAULT_STATEMENT_TIMEOUTS.write),
@@ -145,7 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * as every connection's default (the reads' unless given), or the embedded PGlite.
  */
 export function databaseOptions(config: Config, statementTimeoutMs = config.statementTimeouts.read): DatabaseOptions {
-  return config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize, statementTimeoutMs } : { dataDir: config.dataDir };
+  return config.databaseUrl
+    ? { url: config.databaseUrl, poolSize: config.databasePoolSize, statementTimeoutMs, namedStatements: config.databaseNamedStatements }
+    : { dataDir: config.dataDir };
 }
 
 /** The tenants' settings the configuration gives. */

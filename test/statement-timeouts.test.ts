@@ -19,7 +19,8 @@ describe('the configuration of the pool and the timeouts', () => {
       TOTAL_COUNT_EXACT_LIMIT: '500',
     });
     expect(config).toMatchObject({ databasePoolSize: 3, statementTimeouts: { read: 1500, write: 2500, bulk: 0, export: 90000 }, exactCountLimit: 500 });
-    expect(databaseOptions(config)).toEqual({ url: 'postgres://db.invalid/x', poolSize: 3, statementTimeoutMs: 1500 });
+    expect(databaseOptions(config)).toEqual({ url: 'postgres://db.invalid/x', poolSize: 3, statementTimeoutMs: 1500, namedStatements: true });
+    expect(databaseOptions(loadConfig({ DATABASE_URL: 'postgres://db.invalid/x', DATABASE_NAMED_STATEMENTS: 'false' }))).toMatchObject({ namedStatements: false });
     expect(databaseOptions(config, config.statementTimeouts.export)).toMatchObject({ statementTimeoutMs: 90000 });
     expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, statementTimeouts: { read: 5000, write: 5000, bulk: 60000, export: 60000 }, exactCountLimit: 1000 });
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE must be at least 1/);
@@ -82,6 +83,22 @@ describe.runIf(databaseKind === 'postgres')('statement timeouts on PostgreSQL', 
     const single = await h.statementsOf(() => owner.gql(CREATE, { input: { firstName: 'Single' } }));
     // a write's timeout equal to the reads' needs no statement
     expect(single.statements.filter((sql) => /statement_timeout/.test(sql))).toEqual([]);
+  });
+
+  it('prepares statements by name, or none with DATABASE_NAMED_STATEMENTS=false (a pooler in transaction mode)', async () => {
+    for (const namedStatements of [true, false]) {
+      // one connection: the statements below all run on it
+      const db = await openDatabase({ url: h.db.url!, poolSize: 1, namedStatements });
+      try {
+        await db.sql.read('SELECT count(*) FROM contacts WHERE organization_id = $1::uuid', [owner.organizationId]);
+        await db.prisma.contact.count({ where: { organizationId: owner.organizationId } });
+        const [row] = await db.sql.query<{ prepared: number }>('SELECT count(*)::int AS prepared FROM pg_prepared_statements');
+        // named: the two statements stay prepared on the connection; unnamed: none
+        expect(row!.prepared >= 2 ? 'named' : row!.prepared === 0 ? 'unnamed' : `${row!.prepared}`).toBe(namedStatements ? 'named' : 'unnamed');
+      } finally {
+        await db.close();
+      }
+    }
   });
 
   it('opens at most DATABASE_POOL_SIZE connections', async () => {

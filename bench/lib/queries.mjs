@@ -69,11 +69,10 @@ export const CONTACT_BY_QUERY = `query($by: ContactLookup!) {
 
 /**
  * A page of contacts with the canonical query's node selection, its filter and order as
- * variables, and with or without `totalCount` (the only count field selected, whatever the
- * canonical query selects beside it).
+ * variables, and with or without `totalCount` and `totalCountIsExact`.
  */
 const pageQuery = (withTotalCount) => `query($first: Int!, $after: String, $filter: ContactFilter, $orderBy: ContactOrder) {
-  contacts(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {${withTotalCount ? '\n    totalCount' : ''}
+  contacts(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {${withTotalCount ? '\n    totalCount totalCountIsExact' : ''}
     pageInfo { hasNextPage endCursor }
     edges { cursor node {${nodeSelection(CANONICAL)}} }
   }

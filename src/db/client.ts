@@ -63,6 +63,12 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** every connection's statement_timeout in ms (0: none, PostgreSQL's default) */
   statementTimeoutMs?: number;
+  /**
+   * false: every statement unnamed, parsed and planned on each run (DATABASE_NAMED_STATEMENTS):
+   * behind a pooler in transaction mode that does not track prepared statements (PgBouncer
+   * before 1.21), where a connection's named statements are another client's
+   */
+  namedStatements?: boolean;
 }
 
 function withStatementEvents(recordStatements: boolean | undefined) {
@@ -190,12 +196,13 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
+  const nameOf = options.namedStatements === false ? () => undefined : statementName;
   const prisma = new PrismaClient({
     // Named statements are parsed once per connection: later runs send only their parameters.
     // Prisma's statements for a page of contacts with its relations run to many kilobytes of
     // SQL, which PostgreSQL would otherwise receive and parse again on every request.
     // (its type says a string; pg sends a statement without a name unnamed)
-    adapter: new PrismaPg(pool, { statementNameGenerator: ({ sql }) => statementName(sql) as string }),
+    adapter: new PrismaPg(pool, { statementNameGenerator: ({ sql }) => nameOf(sql) as string }),
     ...withStatementEvents(options.recordStatements),
   });
   const session = (client: pg.Pool | pg.PoolClient): SqlSession => ({
@@ -214,7 +221,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       ...session(pool),
       async read<Row>(text: string, params: readonly unknown[]) {
         statements.sent(text);
-        return (await pool.query({ name: statementName(text), text, values: [...params] })).rows as Row[];
+        return (await pool.query({ name: nameOf(text), text, values: [...params] })).rows as Row[];
       },
       async transaction(work) {
         const client = await pool.connect();
