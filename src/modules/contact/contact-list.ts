@@ -230,9 +230,8 @@ export function contactPageStatement(tenant: Tenant, options: ContactPageOptions
     sql: ids,
     order,
     read(answered: readonly ContactPageRow[]): ContactPage {
-      const found = answered;
-      const more = found.length > size;
-      const page = found.slice(0, size);
+      const more = answered.length > size;
+      const page = answered.slice(0, size);
       if (backwards) page.reverse();
       const rows = page.map((row) => ({
         id: row.id,
