@@ -197,15 +197,15 @@ export function contactPageStatement(tenant: Tenant, options: ContactPageOptions
   const orderBy = Prisma.sql`ORDER BY ${sort} ${direction}, c.id ${direction}`;
   const and = (conditions: Prisma.Sql[]) => Prisma.join(conditions, ' AND ');
   const matching = [...base, ...filters];
-  const walk = (conditions: Prisma.Sql[]) => Prisma.sql`
+  let ids: Prisma.Sql;
+  if (filters.length === 0) {
+    ids = Prisma.sql`
     SELECT c.id::text AS id, ${sort} AS sort_value
       FROM contacts c
-     WHERE ${and(conditions)}
+     WHERE ${and([...base, ...keyset])}
      ${orderBy}
      LIMIT ${size + 1}`;
-  let ids: Prisma.Sql;
-  if (filters.length === 0) ids = walk([...base, ...keyset]);
-  else {
+  } else {
     const windowColumns = Prisma.raw([...new Set(['id', column.name, ...columns])].map((name) => `c.${name}`).join(', '));
     ids = Prisma.sql`
     WITH walked AS MATERIALIZED (
@@ -224,8 +224,15 @@ export function contactPageStatement(tenant: Tenant, options: ContactPageOptions
   const countOf = async (rows: Prisma.Sql) =>
     (await tenant.prisma.$queryRaw<{ total: number }[]>(Prisma.sql`${Prisma.raw(PLANNED_EACH_RUN)}SELECT count(*)::int AS total FROM (${rows}) c`))[0]!.total;
   const order = `p.sort_value ${direction.sql}, p.id::uuid ${direction.sql}`;
-  // totalCount and totalCountIsExact share one count
-  let upToLimit: Promise<number> | undefined;
+  // totalCount and totalCountIsExact share one count (and one estimate)
+  let bounded: Promise<ContactCount> | undefined;
+  const boundedCount = async (): Promise<ContactCount> => {
+    // the limit is part of the text: a generic plan would take a LIMIT $n for 10 % of the rows
+    const counted = await countOf(Prisma.sql`${matchingRows} LIMIT ${Prisma.raw(String(limit + 1))}`);
+    if (counted <= limit) return { total: counted, exact: true };
+    // more than the limit: at least limit + 1, whatever the statistics say
+    return { total: Math.max(limit + 1, await estimatedRows(tenant, matchingRows)), exact: false };
+  };
   return {
     sql: ids,
     order,
@@ -242,12 +249,8 @@ export function contactPageStatement(tenant: Tenant, options: ContactPageOptions
         hasNextPage: backwards ? Boolean(options.page.before) : more,
         hasPreviousPage: backwards ? more : Boolean(options.page.after),
         count: async ({ exact = false } = {}) => {
-          // the limit is part of the text: a generic plan would take a LIMIT $n for 10 % of the rows
-          const counted = await (upToLimit ??= countOf(Prisma.sql`${matchingRows} LIMIT ${Prisma.raw(String(limit + 1))}`));
-          if (counted <= limit) return { total: counted, exact: true };
-          if (exact) return { total: await countOf(matchingRows), exact: true };
-          // more than the limit: at least limit + 1, whatever the statistics say
-          return { total: Math.max(limit + 1, await estimatedRows(tenant, matchingRows)), exact: false };
+          const count = await (bounded ??= boundedCount());
+          return exact && !count.exact ? { total: await countOf(matchingRows), exact: true } : count;
         },
       };
     },
